@@ -1,0 +1,95 @@
+//! The one way features record a state change in the audit log: build an [`AuditEvent`] and
+//! `record` it inside the use case's transaction, so the change and its record commit together.
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use chrono::Utc;
+use gangonghui_domain::Role;
+use gangonghui_persistence::DbConn;
+use gangonghui_persistence::audit::{NewAuditEvent, detail_json, record};
+use std::future::{Ready, ready};
+use tracing_actix_web::RequestId;
+
+/// Where a request came from, for the audit trail.
+#[derive(Debug, Clone, Default)]
+pub struct RequestContext {
+    pub request_id: Option<String>,
+    pub ip: Option<String>,
+}
+
+impl FromRequest for RequestContext {
+    type Error = std::convert::Infallible;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(RequestContext {
+            request_id: req.extensions().get::<RequestId>().map(ToString::to_string),
+            ip: req.peer_addr().map(|a| a.ip().to_string()),
+        }))
+    }
+}
+
+/// One state change, described as facts: who, in which role, did `action` to which target.
+#[derive(Debug, Clone)]
+pub struct AuditEvent {
+    action: &'static str,
+    target_type: &'static str,
+    target_id: String,
+    actor: Option<(String, Role)>,
+    org_scope: Option<String>,
+    detail: serde_json::Value,
+}
+
+impl AuditEvent {
+    /// `action` is a stable dotted name, e.g. `membership.approve`.
+    pub fn new(
+        action: &'static str,
+        target_type: &'static str,
+        target_id: impl Into<String>,
+    ) -> Self {
+        AuditEvent {
+            action,
+            target_type,
+            target_id: target_id.into(),
+            actor: None,
+            org_scope: None,
+            detail: serde_json::Value::Object(Default::default()),
+        }
+    }
+
+    pub fn by(mut self, actor_id: impl Into<String>, role: Role) -> Self {
+        self.actor = Some((actor_id.into(), role));
+        self
+    }
+
+    /// The org unit whose admins may see this event.
+    pub fn in_org(mut self, org_scope: impl Into<String>) -> Self {
+        self.org_scope = Some(org_scope.into());
+        self
+    }
+
+    /// Small, non-personal facts about the change (never ID numbers, phones or free text).
+    pub fn detail(mut self, detail: serde_json::Value) -> Self {
+        self.detail = detail;
+        self
+    }
+
+    /// Appends the event; call inside the transaction that makes the change.
+    pub fn record(&self, conn: &mut DbConn, ctx: &RequestContext) -> diesel::QueryResult<i64> {
+        record(
+            conn,
+            &NewAuditEvent {
+                at: Utc::now().naive_utc(),
+                actor_id: self.actor.as_ref().map(|(id, _)| id.as_str()),
+                actor_role: self.actor.as_ref().map(|(_, role)| role.as_str()),
+                action: self.action,
+                target_type: self.target_type,
+                target_id: &self.target_id,
+                org_scope: self.org_scope.as_deref(),
+                request_id: ctx.request_id.as_deref(),
+                ip: ctx.ip.as_deref(),
+                detail: detail_json(&self.detail),
+            },
+        )
+    }
+}

@@ -1,0 +1,119 @@
+//! The cache: sessions, hot lookups, one-time codes, idempotency and rate limits keep their fast
+//! path here. It is never the source of truth: every caller must treat an error as a miss and
+//! fall back to the database, so losing Redis costs speed, not correctness or availability.
+
+mod memory;
+mod redis;
+
+use std::time::Duration;
+
+pub use self::memory::MemoryCache;
+pub use self::redis::RedisCache;
+
+/// The cache failed to answer (unreachable, timed out, or a protocol error). Callers fall back.
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("cache did not answer within {0:?}")]
+    Timeout(Duration),
+    #[error("cache is unavailable (recent failures); skipping it for a moment")]
+    Unavailable,
+    #[error("cache command failed")]
+    Command(#[from] ::redis::RedisError),
+}
+
+impl CacheError {
+    /// True when Redis itself could not be reached in time, as opposed to one bad command.
+    pub fn means_unreachable(&self) -> bool {
+        match self {
+            CacheError::Timeout(_) | CacheError::Unavailable => true,
+            CacheError::Command(e) => {
+                e.is_io_error()
+                    || e.is_timeout()
+                    || e.is_connection_refusal()
+                    || e.is_connection_dropped()
+            }
+        }
+    }
+}
+
+/// One interface, two implementations: Redis for several instances, in-process for one.
+#[derive(Clone)]
+pub enum Cache {
+    Memory(MemoryCache),
+    Redis(RedisCache),
+}
+
+impl Cache {
+    /// The cache the settings ask for. Never connects here: an unreachable Redis must not stop
+    /// the server from starting.
+    pub fn from_settings(redis_url: Option<&str>, prefix: &str) -> Result<Cache, CacheError> {
+        Ok(match redis_url {
+            Some(url) => Cache::Redis(RedisCache::new(url, prefix)?),
+            None => Cache::Memory(MemoryCache::default()),
+        })
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Cache::Memory(_) => "memory",
+            Cache::Redis(_) => "redis",
+        }
+    }
+
+    pub async fn get(&self, key: &str) -> Result<Option<String>, CacheError> {
+        match self {
+            Cache::Memory(c) => Ok(c.get(key)),
+            Cache::Redis(c) => c.get(key).await,
+        }
+    }
+
+    pub async fn set(&self, key: &str, value: &str, ttl: Duration) -> Result<(), CacheError> {
+        match self {
+            Cache::Memory(c) => {
+                c.set(key, value, ttl);
+                Ok(())
+            }
+            Cache::Redis(c) => c.set(key, value, ttl).await,
+        }
+    }
+
+    pub async fn delete(&self, key: &str) -> Result<(), CacheError> {
+        match self {
+            Cache::Memory(c) => {
+                c.delete(key);
+                Ok(())
+            }
+            Cache::Redis(c) => c.delete(key).await,
+        }
+    }
+
+    /// Stores `value` only if `key` is absent; true when this call stored it.
+    pub async fn set_if_absent(
+        &self,
+        key: &str,
+        value: &str,
+        ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        match self {
+            Cache::Memory(c) => Ok(c.set_if_absent(key, value, ttl)),
+            Cache::Redis(c) => c.set_if_absent(key, value, ttl).await,
+        }
+    }
+
+    /// Adds one to a counter and returns the new count. The counter is created with `ttl` and
+    /// keeps that expiry as it grows: a fixed window, as rate limits want.
+    pub async fn incr(&self, key: &str, ttl: Duration) -> Result<i64, CacheError> {
+        match self {
+            Cache::Memory(c) => Ok(c.incr(key, ttl)),
+            Cache::Redis(c) => c.incr(key, ttl).await,
+        }
+    }
+
+    /// Proves the cache answers right now (for readiness).
+    pub async fn ping(&self) -> Result<(), CacheError> {
+        match self {
+            Cache::Memory(_) => Ok(()),
+            Cache::Redis(c) => c.ping().await,
+        }
+    }
+}

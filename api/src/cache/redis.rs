@@ -1,0 +1,173 @@
+//! The Redis cache for several API instances. Every call is bounded in time, and after a failure
+//! Redis is skipped for a moment, so a dead Redis costs callers a fast error, not a stall.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+use super::CacheError;
+
+/// The longest any cache call may take before the caller falls back.
+pub const CALL_TIMEOUT: Duration = Duration::from_millis(200);
+/// After a failure, calls fail at once for this long instead of each waiting out the timeout.
+const BACKOFF: Duration = Duration::from_secs(1);
+
+#[derive(Clone)]
+pub struct RedisCache {
+    conn: ConnectionManager,
+    prefix: Arc<str>,
+    health: Arc<Health>,
+}
+
+/// A small circuit breaker shared by all clones.
+struct Health {
+    started: Instant,
+    /// Milliseconds since `started` until which Redis is skipped; 0 when healthy.
+    skip_until_ms: AtomicU64,
+    down: AtomicBool,
+}
+
+impl RedisCache {
+    pub fn new(url: &str, prefix: &str) -> Result<RedisCache, CacheError> {
+        let client = redis::Client::open(url)?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(CALL_TIMEOUT))
+            .set_response_timeout(Some(CALL_TIMEOUT))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_millis(100));
+        let conn = ConnectionManager::new_lazy_with_config(client, config)?;
+        Ok(RedisCache {
+            conn,
+            prefix: prefix.into(),
+            health: Arc::new(Health {
+                started: Instant::now(),
+                skip_until_ms: AtomicU64::new(0),
+                down: AtomicBool::new(false),
+            }),
+        })
+    }
+
+    fn key(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
+    /// Runs one command under the timeout and the breaker.
+    async fn call<T>(&self, cmd: &redis::Cmd) -> Result<T, CacheError>
+    where
+        T: redis::FromRedisValue,
+    {
+        self.guarded(async {
+            let mut conn = self.conn.clone();
+            cmd.query_async::<T>(&mut conn).await
+        })
+        .await
+    }
+
+    async fn guarded<T>(
+        &self,
+        op: impl Future<Output = redis::RedisResult<T>>,
+    ) -> Result<T, CacheError> {
+        let now_ms = self.health.started.elapsed().as_millis() as u64;
+        if now_ms < self.health.skip_until_ms.load(Ordering::Relaxed) {
+            return Err(CacheError::Unavailable);
+        }
+        let outcome = match tokio::time::timeout(CALL_TIMEOUT, op).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => Err(CacheError::Command(e)),
+            Err(_) => Err(CacheError::Timeout(CALL_TIMEOUT)),
+        };
+        match &outcome {
+            Ok(_) => {
+                if self.health.down.swap(false, Ordering::Relaxed) {
+                    self.health.skip_until_ms.store(0, Ordering::Relaxed);
+                    tracing::info!("redis cache is reachable again");
+                }
+            }
+            Err(e) if e.means_unreachable() => {
+                let until = self.health.started.elapsed() + BACKOFF;
+                self.health
+                    .skip_until_ms
+                    .store(until.as_millis() as u64, Ordering::Relaxed);
+                if !self.health.down.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(error = %e, "redis cache failed; falling back to the database");
+                }
+            }
+            Err(_) => {}
+        }
+        outcome
+    }
+
+    pub async fn get(&self, key: &str) -> Result<Option<String>, CacheError> {
+        self.call(redis::cmd("GET").arg(self.key(key))).await
+    }
+
+    pub async fn set(&self, key: &str, value: &str, ttl: Duration) -> Result<(), CacheError> {
+        self.call(
+            redis::cmd("SET")
+                .arg(self.key(key))
+                .arg(value)
+                .arg("PX")
+                .arg(ttl_ms(ttl)),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, key: &str) -> Result<(), CacheError> {
+        self.call::<i64>(redis::cmd("DEL").arg(self.key(key)))
+            .await
+            .map(drop)
+    }
+
+    pub async fn set_if_absent(
+        &self,
+        key: &str,
+        value: &str,
+        ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        let reply: Option<String> = self
+            .call(
+                redis::cmd("SET")
+                    .arg(self.key(key))
+                    .arg(value)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(ttl_ms(ttl)),
+            )
+            .await?;
+        Ok(reply.is_some())
+    }
+
+    pub async fn incr(&self, key: &str, ttl: Duration) -> Result<i64, CacheError> {
+        let key = self.key(key);
+        // One atomic round trip: create with the window's expiry if absent, then count.
+        let mut pipe = redis::pipe();
+        pipe.atomic()
+            .cmd("SET")
+            .arg(&key)
+            .arg(0)
+            .arg("NX")
+            .arg("PX")
+            .arg(ttl_ms(ttl))
+            .ignore()
+            .cmd("INCR")
+            .arg(&key);
+        let (count,): (i64,) = self
+            .guarded(async {
+                let mut conn = self.conn.clone();
+                pipe.query_async(&mut conn).await
+            })
+            .await?;
+        Ok(count)
+    }
+
+    pub async fn ping(&self) -> Result<(), CacheError> {
+        self.call::<String>(&redis::cmd("PING")).await.map(drop)
+    }
+}
+
+/// Redis rejects a zero expiry; round up to at least one millisecond.
+fn ttl_ms(ttl: Duration) -> u64 {
+    (ttl.as_millis() as u64).max(1)
+}

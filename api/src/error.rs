@@ -1,0 +1,313 @@
+//! One error type for the API, mapped once to an RFC 9457 problem.
+//!
+//! Every variant chooses its status and stable `code` in [`ApiError::kind`], an exhaustive match
+//! with no catch-all arm: a new variant cannot compile until it has decided how it answers.
+
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use gangonghui_openapi::{FieldError, PROBLEM_JSON, Problem};
+
+use crate::i18n::Lang;
+
+/// Why one field of a request body is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldIssueKind {
+    Required,
+    UnknownField,
+    /// The JSON type is wrong; `expected` names the allowed JSON types.
+    InvalidType {
+        expected: String,
+    },
+    /// Not one of the allowed values.
+    NotOneOf {
+        allowed: Vec<String>,
+    },
+    TooShort {
+        min: u64,
+    },
+    TooLong {
+        max: u64,
+    },
+    BelowMinimum {
+        min: String,
+    },
+    AboveMaximum {
+        max: String,
+    },
+    /// Well-typed but not acceptable; `reason` is a stable code such as `luhn` or `format`.
+    Invalid {
+        reason: &'static str,
+    },
+}
+
+/// One invalid field: its JSON path and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldIssue {
+    pub field: String,
+    pub kind: FieldIssueKind,
+}
+
+impl FieldIssue {
+    pub fn new(field: impl Into<String>, kind: FieldIssueKind) -> Self {
+        FieldIssue {
+            field: field.into(),
+            kind,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match &self.kind {
+            FieldIssueKind::Required => "required",
+            FieldIssueKind::UnknownField => "unknown_field",
+            FieldIssueKind::InvalidType { .. } => "invalid_type",
+            FieldIssueKind::NotOneOf { .. } => "not_one_of",
+            FieldIssueKind::TooShort { .. } => "too_short",
+            FieldIssueKind::TooLong { .. } => "too_long",
+            FieldIssueKind::BelowMinimum { .. } => "below_minimum",
+            FieldIssueKind::AboveMaximum { .. } => "above_maximum",
+            FieldIssueKind::Invalid { reason } => reason,
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match (&self.kind, lang) {
+            (FieldIssueKind::Required, Lang::Zh) => "必填".into(),
+            (FieldIssueKind::Required, Lang::En) => "is required".into(),
+            (FieldIssueKind::UnknownField, Lang::Zh) => "不是可接受的字段".into(),
+            (FieldIssueKind::UnknownField, Lang::En) => "is not an accepted field".into(),
+            (FieldIssueKind::InvalidType { expected }, Lang::Zh) => format!("类型应为 {expected}"),
+            (FieldIssueKind::InvalidType { expected }, Lang::En) => {
+                format!("must be of type {expected}")
+            }
+            (FieldIssueKind::NotOneOf { allowed }, Lang::Zh) => {
+                format!("应为以下之一: {}", allowed.join(", "))
+            }
+            (FieldIssueKind::NotOneOf { allowed }, Lang::En) => {
+                format!("must be one of: {}", allowed.join(", "))
+            }
+            (FieldIssueKind::TooShort { min }, Lang::Zh) => format!("长度至少为 {min}"),
+            (FieldIssueKind::TooShort { min }, Lang::En) => format!("must be at least {min} long"),
+            (FieldIssueKind::TooLong { max }, Lang::Zh) => format!("长度不能超过 {max}"),
+            (FieldIssueKind::TooLong { max }, Lang::En) => format!("must be at most {max} long"),
+            (FieldIssueKind::BelowMinimum { min }, Lang::Zh) => format!("不能小于 {min}"),
+            (FieldIssueKind::BelowMinimum { min }, Lang::En) => format!("must be at least {min}"),
+            (FieldIssueKind::AboveMaximum { max }, Lang::Zh) => format!("不能大于 {max}"),
+            (FieldIssueKind::AboveMaximum { max }, Lang::En) => format!("must be at most {max}"),
+            (FieldIssueKind::Invalid { .. }, Lang::Zh) => "取值无效".into(),
+            (FieldIssueKind::Invalid { .. }, Lang::En) => "is not a valid value".into(),
+        }
+    }
+}
+
+/// Everything a request can fail with. Feature errors join as variants wrapping their domain
+/// error enums.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("request body is not well-formed JSON: {0}")]
+    MalformedBody(String),
+    #[error("{} invalid field(s)", .0.len())]
+    Validation(Vec<FieldIssue>),
+    #[error("request body exceeds {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported content type")]
+    UnsupportedMediaType,
+    #[error("no such resource")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: Vec<Method> },
+    #[error("a dependency is unavailable: {}", .components.join(", "))]
+    Unavailable { components: Vec<&'static str> },
+    /// An error status raised outside our handlers (by actix or a mounted service).
+    #[error("HTTP {0}")]
+    Status(StatusCode),
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    /// Any failure the client cannot fix: logged with its cause chain, answered as 500.
+    pub fn internal(err: impl Into<anyhow::Error>) -> Self {
+        ApiError::Internal(err.into())
+    }
+
+    /// The problem for a bare error status produced outside our handlers.
+    pub fn from_status(status: StatusCode) -> Self {
+        match status {
+            StatusCode::NOT_FOUND => ApiError::NotFound,
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge {
+                limit: crate::extract::JSON_LIMIT,
+            },
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+            status if status.is_server_error() => {
+                ApiError::Internal(anyhow::anyhow!("HTTP {status} from a service"))
+            }
+            status => ApiError::Status(status),
+        }
+    }
+
+    /// Status and stable code: the one place each variant decides how it answers.
+    pub fn kind(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::MalformedBody(_) => (StatusCode::BAD_REQUEST, "request.malformed"),
+            ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation.failed"),
+            ApiError::PayloadTooLarge { .. } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "request.too_large")
+            }
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "request.unsupported_media_type",
+            ),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::MethodNotAllowed { .. } => {
+                (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+            }
+            ApiError::Unavailable { .. } => {
+                (StatusCode::SERVICE_UNAVAILABLE, "service.unavailable")
+            }
+            ApiError::Status(status) => (*status, "http.error"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
+        }
+    }
+
+    fn title(&self, lang: Lang) -> &'static str {
+        match self {
+            ApiError::MalformedBody(_) => {
+                lang.pick("请求体不是合法的 JSON", "Malformed request body")
+            }
+            ApiError::Validation(_) => lang.pick("请求参数有误", "Invalid request fields"),
+            ApiError::PayloadTooLarge { .. } => lang.pick("请求体过大", "Request body too large"),
+            ApiError::UnsupportedMediaType => {
+                lang.pick("不支持的内容类型", "Unsupported media type")
+            }
+            ApiError::NotFound => lang.pick("资源不存在", "Not found"),
+            ApiError::MethodNotAllowed { .. } => {
+                lang.pick("不支持该请求方法", "Method not allowed")
+            }
+            ApiError::Unavailable { .. } => lang.pick("服务暂不可用", "Service unavailable"),
+            ApiError::Status(_) => lang.pick("请求无法处理", "Request not processed"),
+            ApiError::Internal(_) => lang.pick("服务器内部错误", "Internal server error"),
+        }
+    }
+
+    fn detail(&self, lang: Lang) -> String {
+        match (self, lang) {
+            // The parser's position message names no data, only where the syntax broke.
+            (ApiError::MalformedBody(why), Lang::Zh) => format!("无法解析 JSON: {why}"),
+            (ApiError::MalformedBody(why), Lang::En) => {
+                format!("The body could not be parsed as JSON: {why}")
+            }
+            (ApiError::Validation(issues), Lang::Zh) => {
+                format!("有 {} 个字段不符合要求", issues.len())
+            }
+            (ApiError::Validation(issues), Lang::En) => {
+                format!("{} field(s) are invalid", issues.len())
+            }
+            (ApiError::PayloadTooLarge { limit }, Lang::Zh) => {
+                format!("请求体不能超过 {} KiB", limit / 1024)
+            }
+            (ApiError::PayloadTooLarge { limit }, Lang::En) => {
+                format!("The body must not exceed {} KiB", limit / 1024)
+            }
+            (ApiError::UnsupportedMediaType, Lang::Zh) => {
+                "请以 Content-Type: application/json 发送 JSON".into()
+            }
+            (ApiError::UnsupportedMediaType, Lang::En) => {
+                "Send JSON with Content-Type: application/json".into()
+            }
+            (ApiError::NotFound, Lang::Zh) => "请求的资源不存在".into(),
+            (ApiError::NotFound, Lang::En) => "The requested resource does not exist".into(),
+            (ApiError::MethodNotAllowed { allow }, Lang::Zh) => {
+                format!("此路径只支持 {}", join_methods(allow))
+            }
+            (ApiError::MethodNotAllowed { allow }, Lang::En) => {
+                format!("This path supports only {}", join_methods(allow))
+            }
+            (ApiError::Unavailable { components }, Lang::Zh) => {
+                format!("不可用: {}", components.join(", "))
+            }
+            (ApiError::Unavailable { components }, Lang::En) => {
+                format!("Unavailable: {}", components.join(", "))
+            }
+            (ApiError::Status(status), Lang::Zh) => format!("HTTP {}", status.as_u16()),
+            (ApiError::Status(status), Lang::En) => format!(
+                "HTTP {} {}",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or("")
+            ),
+            (ApiError::Internal(_), Lang::Zh) => {
+                "请稍后重试; 如持续出现, 请提供 request_id 联系我们".into()
+            }
+            (ApiError::Internal(_), Lang::En) => {
+                "Please retry later; if it persists, contact us with the request_id".into()
+            }
+        }
+    }
+
+    /// The problem body in `lang`, tagged with the request id when known.
+    pub fn problem(&self, lang: Lang, request_id: Option<String>) -> Problem {
+        let (status, code) = self.kind();
+        let errors = match self {
+            ApiError::Validation(issues) => issues
+                .iter()
+                .map(|i| FieldError {
+                    field: i.field.clone(),
+                    code: i.code().into(),
+                    message: i.message(lang),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Problem {
+            type_uri: format!("urn:gangonghui:problem:{code}"),
+            title: self.title(lang).into(),
+            status: status.as_u16(),
+            detail: self.detail(lang),
+            code: code.into(),
+            errors,
+            request_id,
+        }
+    }
+
+    /// The full response: problem body plus the headers a status calls for.
+    pub fn render(&self, lang: Lang, request_id: Option<String>) -> HttpResponse {
+        let (status, _) = self.kind();
+        let mut response = HttpResponse::build(status);
+        response.content_type(PROBLEM_JSON);
+        if let ApiError::MethodNotAllowed { allow } = self {
+            response.insert_header((header::ALLOW, join_methods(allow)));
+        }
+        response.json(self.problem(lang, request_id))
+    }
+}
+
+fn join_methods(methods: &[Method]) -> String {
+    methods
+        .iter()
+        .map(Method::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.kind().0
+    }
+
+    /// The default rendering; [`crate::middleware::problem_details`] renders again with the
+    /// caller's language and request id.
+    fn error_response(&self) -> HttpResponse {
+        self.render(Lang::default(), None)
+    }
+}
+
+impl From<gangonghui_persistence::DbError> for ApiError {
+    fn from(err: gangonghui_persistence::DbError) -> Self {
+        ApiError::internal(err)
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        ApiError::internal(err)
+    }
+}

@@ -1,0 +1,263 @@
+//! `ValidJson<T>`: a JSON body checked against `T`'s own OpenAPI schema before it is
+//! deserialised, so a client learns about every bad field in one 422, not only the first.
+//!
+//! Order of checks, each with its own status: content type (415), size (413), JSON syntax (400),
+//! schema (422 listing every field), then serde (422 for anything the schema cannot express).
+
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, RwLock};
+
+use actix_web::dev::Payload;
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::StreamExt;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use utoipa::ToSchema;
+
+use super::schema_check::{CompiledSchema, check};
+use crate::error::{ApiError, FieldIssue, FieldIssueKind};
+
+/// The largest JSON body accepted (API.md: over 64 KiB -> 413).
+pub const JSON_LIMIT: usize = 64 * 1024;
+
+/// A request body that is well-formed JSON matching `T` in every field.
+#[derive(Debug)]
+pub struct ValidJson<T>(pub T);
+
+impl<T> ValidJson<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> FromRequest for ValidJson<T>
+where
+    T: DeserializeOwned + ToSchema + 'static,
+{
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let media_ok = is_json_media_type(req);
+        let declared_len = req
+            .headers()
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !media_ok {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            if declared_len.is_some_and(|n| n > JSON_LIMIT) {
+                return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk =
+                    chunk.map_err(|_| ApiError::MalformedBody("the body was cut short".into()))?;
+                if body.len() + chunk.len() > JSON_LIMIT {
+                    return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse::<T>(&body).map(ValidJson)
+        })
+    }
+}
+
+/// Parses and checks a body: syntax, then schema, then serde.
+pub fn parse<T: DeserializeOwned + ToSchema + 'static>(body: &[u8]) -> Result<T, ApiError> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| ApiError::MalformedBody(syntax_position(&e)))?;
+    let issues = check(&schema_of::<T>(), &value);
+    if !issues.is_empty() {
+        return Err(ApiError::Validation(issues));
+    }
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let field = e.path().to_string();
+        let field = if field == "." { String::new() } else { field };
+        ApiError::Validation(vec![FieldIssue::new(
+            field,
+            FieldIssueKind::Invalid {
+                reason: "invalid_value",
+            },
+        )])
+    })
+}
+
+/// Where the syntax broke, never the content (which may be personal data).
+fn syntax_position(e: &serde_json::Error) -> String {
+    match e.classify() {
+        serde_json::error::Category::Eof => "unexpected end of input".into(),
+        _ => format!("line {} column {}", e.line(), e.column()),
+    }
+}
+
+fn is_json_media_type(req: &HttpRequest) -> bool {
+    let Some(value) = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// The compiled schema of `T`, built once per type: generating it allocates a whole tree.
+fn schema_of<T: ToSchema + 'static>() -> Arc<CompiledSchema> {
+    static CACHE: OnceLock<RwLock<HashMap<TypeId, Arc<CompiledSchema>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let id = TypeId::of::<T>();
+    if let Some(found) = cache.read().unwrap_or_else(|p| p.into_inner()).get(&id) {
+        return Arc::clone(found);
+    }
+    let compiled = Arc::new(CompiledSchema::of::<T>());
+    cache
+        .write()
+        .unwrap_or_else(|p| p.into_inner())
+        .entry(id)
+        .or_insert(compiled)
+        .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+    use crate::error::{ApiError, FieldIssueKind};
+    use serde::Deserialize;
+    use utoipa::ToSchema;
+
+    #[derive(Debug, Deserialize, ToSchema, PartialEq)]
+    #[serde(rename_all = "snake_case")]
+    enum Purpose {
+        Register,
+        Login,
+    }
+
+    #[derive(Debug, Deserialize, ToSchema, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Line {
+        #[schema(minimum = 1)]
+        amount_fen: i64,
+    }
+
+    #[derive(Debug, Deserialize, ToSchema, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Form {
+        #[schema(min_length = 2, max_length = 8)]
+        name: String,
+        purpose: Purpose,
+        age: Option<u8>,
+        #[schema(maximum = 100)]
+        count: i64,
+        lines: Vec<Line>,
+        flag: Option<bool>,
+    }
+
+    fn issues(body: &str) -> Vec<(String, String)> {
+        match parse::<Form>(body.as_bytes()) {
+            Err(ApiError::Validation(issues)) => issues
+                .into_iter()
+                .map(|i| {
+                    let kind = match i.kind {
+                        FieldIssueKind::Required => "required",
+                        FieldIssueKind::UnknownField => "unknown_field",
+                        FieldIssueKind::InvalidType { .. } => "invalid_type",
+                        FieldIssueKind::NotOneOf { .. } => "not_one_of",
+                        FieldIssueKind::TooShort { .. } => "too_short",
+                        FieldIssueKind::TooLong { .. } => "too_long",
+                        FieldIssueKind::BelowMinimum { .. } => "below_minimum",
+                        FieldIssueKind::AboveMaximum { .. } => "above_maximum",
+                        FieldIssueKind::Invalid { reason } => reason,
+                    };
+                    (i.field, kind.to_owned())
+                })
+                .collect(),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_valid_body_parses() {
+        let form = parse::<Form>(
+            br#"{"name":"Li","purpose":"login","count":3,"lines":[{"amount_fen":5}],"age":null}"#,
+        );
+        assert_eq!(
+            form.ok().map(|f| (f.name, f.purpose, f.age, f.lines.len())),
+            Some(("Li".into(), Purpose::Login, None, 1))
+        );
+    }
+
+    #[test]
+    fn every_bad_field_is_listed_at_once() {
+        let mut found = issues(
+            r#"{"name":"x","purpose":"fly","age":"ten","count":101,"lines":[{"amount_fen":0},{"amount_fen":1,"extra":1}],"bogus":true}"#,
+        );
+        found.sort();
+        let mut expected = vec![
+            ("name".to_owned(), "too_short".to_owned()),
+            ("purpose".into(), "not_one_of".into()),
+            ("age".into(), "invalid_type".into()),
+            ("count".into(), "above_maximum".into()),
+            ("lines[0].amount_fen".into(), "below_minimum".into()),
+            ("lines[1].extra".into(), "unknown_field".into()),
+            ("bogus".into(), "unknown_field".into()),
+        ];
+        expected.sort();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn missing_and_null_required_fields_are_required() {
+        let mut found = issues(r#"{"name":null}"#);
+        found.sort();
+        assert_eq!(
+            found,
+            vec![
+                ("count".to_owned(), "required".to_owned()),
+                ("lines".into(), "required".into()),
+                ("name".into(), "required".into()),
+                ("purpose".into(), "required".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn integers_out_of_their_type_range_are_rejected() {
+        let found = issues(r#"{"name":"Li","purpose":"login","count":3,"lines":[],"age":300}"#);
+        assert_eq!(found, vec![("age".to_owned(), "above_maximum".to_owned())]);
+        let found = issues(r#"{"name":"Li","purpose":"login","count":1.5,"lines":[]}"#);
+        assert_eq!(found, vec![("count".to_owned(), "invalid_type".to_owned())]);
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_one_issue() {
+        assert_eq!(
+            issues("[1,2]"),
+            vec![(String::new(), "invalid_type".to_owned())]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_400_and_name_only_the_position() {
+        match parse::<Form>(br#"{"name": "secret-id-3601""#) {
+            Err(ApiError::MalformedBody(why)) => assert!(!why.contains("secret"), "{why}"),
+            other => panic!("expected malformed body, got {other:?}"),
+        }
+        assert!(matches!(
+            parse::<Form>(b"not json"),
+            Err(ApiError::MalformedBody(_))
+        ));
+    }
+}

@@ -1,0 +1,123 @@
+//! Builds the running application: pool and migrations, cache, routes, middleware, server.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::from_fn;
+use actix_web::web::{self, Data};
+use actix_web::{App, HttpServer};
+use anyhow::Context;
+use gangonghui_persistence::{Backend, DbPool, PoolOptions, migrate};
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::cache::Cache;
+use crate::extract::JSON_LIMIT;
+use crate::middleware::problem_details;
+use crate::routes::{self, fallback};
+use crate::settings::{Settings, redact_url};
+use crate::state::AppState;
+
+pub const SPEC_PATH: &str = "/api-docs/openapi.json";
+
+/// A bound, configured server, ready to run.
+pub struct Application {
+    addr: SocketAddr,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens the pool, migrates, binds the listener. Fails with a readable message when the
+    /// database cannot be reached; never waits on the cache.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let db = open_database(&settings.database_url, settings.db_pool_size).await?;
+        let cache = Cache::from_settings(settings.redis_url.as_deref(), &settings.cache_prefix)
+            .context("REDIS_URL is not a usable Redis URL")?;
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on GGH_BIND={}", settings.bind))?;
+        let addr = listener.local_addr()?;
+        let state = AppState {
+            db,
+            cache,
+            settings: Arc::new(settings),
+        };
+        tracing::info!(
+            %addr,
+            database = %redact_url(&state.settings.database_url),
+            cache = state.cache.kind(),
+            "gangonghui listening; API docs at http://{addr}/docs/"
+        );
+
+        let route_table = Data::new(fallback::RouteTable::from_openapi(&crate::doc::openapi()));
+        let state_data = Data::new(state.clone());
+        let mut server = HttpServer::new(move || {
+            let (app, doc) = App::new()
+                .wrap(from_fn(problem_details))
+                .wrap(TracingLogger::default())
+                .app_data(state_data.clone())
+                .app_data(route_table.clone())
+                .app_data(web::PayloadConfig::new(JSON_LIMIT))
+                .into_utoipa_app()
+                .openapi(gangonghui_openapi::base())
+                .configure(routes::configure)
+                .split_for_parts();
+            app.service(SwaggerUi::new("/docs/{_:.*}").url(SPEC_PATH, doc))
+                .default_service(web::to(fallback::no_route))
+        })
+        .listen(listener)?
+        // In-flight requests finish after SIGTERM/SIGINT, up to this long.
+        .shutdown_timeout(state.settings.shutdown_timeout_secs);
+        if let Some(workers) = state.settings.workers {
+            server = server.workers(workers);
+        }
+        Ok(Application {
+            addr,
+            server: server.run(),
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Stops the server from elsewhere (tests, or a supervisor).
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Connects the pool and applies pending migrations, off the async workers.
+pub async fn open_database(url: &str, pool_size: Option<u32>) -> anyhow::Result<DbPool> {
+    let url = url.to_owned();
+    let shown = redact_url(&url);
+    tokio::task::spawn_blocking(move || -> anyhow::Result<DbPool> {
+        let backend = Backend::from_url(&url)
+            .context("DATABASE_URL must start with sqlite:// or postgres://")?;
+        let mut options = PoolOptions::default_for(backend);
+        if let Some(size) = pool_size {
+            options.max_size = size;
+        }
+        let pool = DbPool::connect(&url, &options)?;
+        let mut conn = pool.get_within(Duration::from_secs(10))?;
+        let applied = migrate::run_pending(&mut conn)?;
+        if !applied.is_empty() {
+            tracing::info!(migrations = ?applied, "applied database migrations");
+        }
+        Ok(pool)
+    })
+    .await?
+    .with_context(|| format!("cannot open the database at DATABASE_URL={shown}"))
+}

@@ -1,0 +1,69 @@
+//! Money as an integer number of fen (1/100 yuan). Never a float.
+
+use serde::{Deserialize, Serialize};
+
+/// An amount of money in fen (分). Negative values are allowed (refunds, reversals netted).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Fen(i64);
+
+impl Fen {
+    pub const ZERO: Fen = Fen(0);
+
+    pub const fn new(fen: i64) -> Self {
+        Fen(fen)
+    }
+
+    pub const fn get(self) -> i64 {
+        self.0
+    }
+
+    /// `None` on overflow: sums of province-scale spending must never wrap silently.
+    pub fn checked_add(self, other: Fen) -> Option<Fen> {
+        self.0.checked_add(other.0).map(Fen)
+    }
+
+    pub fn checked_sub(self, other: Fen) -> Option<Fen> {
+        self.0.checked_sub(other.0).map(Fen)
+    }
+}
+
+impl std::fmt::Display for Fen {
+    /// Renders as yuan with two decimals, e.g. `Fen(12345)` -> `123.45`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fen;
+
+    #[test]
+    fn displays_as_yuan_with_two_decimals() {
+        for (fen, shown) in [
+            (0, "0.00"),
+            (5, "0.05"),
+            (100, "1.00"),
+            (12345, "123.45"),
+            (-250, "-2.50"),
+            (i64::MIN, "-92233720368547758.08"),
+        ] {
+            assert_eq!(Fen::new(fen).to_string(), shown, "{fen} fen");
+        }
+    }
+
+    #[test]
+    fn arithmetic_refuses_to_overflow() {
+        assert_eq!(Fen::new(i64::MAX).checked_add(Fen::new(1)), None);
+        assert_eq!(Fen::new(i64::MIN).checked_sub(Fen::new(1)), None);
+        assert_eq!(
+            Fen::new(150).checked_add(Fen::new(-50)),
+            Some(Fen::new(100))
+        );
+    }
+}

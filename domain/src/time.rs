@@ -1,0 +1,37 @@
+//! Calendar rules. Time is stored in UTC; days and months that matter to people (a member's daily
+//! limit, a settlement day) are counted in Asia/Shanghai.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+/// China Standard Time. A fixed offset is exact: China has kept UTC+8 without daylight saving
+/// since 1991, so no time-zone database is needed.
+pub fn shanghai() -> FixedOffset {
+    const EIGHT_HOURS: i32 = 8 * 3600;
+    // 8 h is within the ±24 h bounds `east_opt` checks.
+    FixedOffset::east_opt(EIGHT_HOURS).unwrap_or_else(|| unreachable!("+08:00 is a valid offset"))
+}
+
+/// The Asia/Shanghai calendar day an instant falls on.
+pub fn shanghai_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&shanghai()).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shanghai_date;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    #[test]
+    fn the_shanghai_day_starts_at_16_00_utc() {
+        let cases = [
+            ((2026, 11, 28, 15, 59, 59), (2026, 11, 28)),
+            ((2026, 11, 28, 16, 0, 0), (2026, 11, 29)),
+            ((2026, 12, 31, 16, 0, 0), (2027, 1, 1)),
+        ];
+        for ((y, mo, d, h, mi, s), (ey, em, ed)) in cases {
+            let at = Utc.with_ymd_and_hms(y, mo, d, h, mi, s).single();
+            let expected = NaiveDate::from_ymd_opt(ey, em, ed);
+            assert_eq!(at.map(shanghai_date), expected, "{at:?}");
+        }
+    }
+}

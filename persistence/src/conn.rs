@@ -1,0 +1,78 @@
+//! One connection type for both backends, and the write transaction that behaves the same on both.
+
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::prelude::*;
+
+/// A database connection to either backend; queries are written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which database server a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    /// Chooses the backend by URL scheme. The derived `establish` tries each backend in turn and
+    /// reports only the last failure, which hides the real reason a PostgreSQL URL failed.
+    pub fn from_url(url: &str) -> Option<Backend> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else {
+            None
+        }
+    }
+}
+
+impl DbConn {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConn::Postgresql(_) => Backend::Postgres,
+            DbConn::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
+/// Runs `f` in a transaction that may read and then write.
+///
+/// On SQLite the transaction begins IMMEDIATE: a deferred one takes the write lock only at its
+/// first write, and when two readers both try to upgrade, one fails at once with
+/// "database is locked" regardless of `busy_timeout`. IMMEDIATE queues writers on the busy
+/// timeout instead. PostgreSQL needs nothing special.
+pub fn write_tx<T, E>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    if let DbConn::Sqlite(sqlite) = conn {
+        AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+        let outcome = f(conn);
+        let DbConn::Sqlite(sqlite) = conn else {
+            unreachable!("a connection does not change backend")
+        };
+        return match outcome {
+            Ok(value) => match AnsiTransactionManager::commit_transaction(sqlite) {
+                Ok(()) => Ok(value),
+                Err(commit_err) => {
+                    // The manager leaves the transaction open after a failed COMMIT.
+                    let _ = AnsiTransactionManager::rollback_transaction(sqlite);
+                    Err(commit_err.into())
+                }
+            },
+            Err(err) => {
+                AnsiTransactionManager::rollback_transaction(sqlite)?;
+                Err(err)
+            }
+        };
+    }
+    conn.transaction(f)
+}

@@ -1,0 +1,17 @@
+//! Persistence: the diesel schema, embedded migrations, one connection type over PostgreSQL and
+//! SQLite, the pool, and repository functions that take a connection.
+//!
+//! Repository functions never open transactions; the service running a use case owns it
+//! (see [`write_tx`]).
+
+pub mod audit;
+pub mod conn;
+pub mod error;
+pub mod migrate;
+pub mod pool;
+pub mod schema;
+pub mod testdb;
+
+pub use conn::{Backend, DbConn, write_tx};
+pub use error::DbError;
+pub use pool::{DbPool, PoolOptions};

@@ -1,0 +1,159 @@
+//! The r2d2 pool of [`DbConn`]s, with per-connection settings applied as each one opens.
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::R2D2Connection;
+
+use crate::conn::{Backend, DbConn};
+use crate::error::DbError;
+
+/// Applied to every SQLite connection: WAL lets readers run beside the writer, `busy_timeout`
+/// queues writers instead of failing them, and foreign keys are off by default in SQLite.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+
+/// Sessions use UTC so that any server-side time arithmetic agrees with the naive-UTC columns.
+const POSTGRES_SESSION: &str = "SET TIME ZONE 'UTC'";
+
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    pub max_size: u32,
+    /// How long a request waits for a free connection before failing.
+    pub checkout_timeout: Duration,
+}
+
+impl PoolOptions {
+    /// Measured on 2 cores (STACK.md): a small PostgreSQL pool beats a large one on throughput and
+    /// p99; SQLite readers scale a little further under WAL.
+    pub fn default_for(backend: Backend) -> Self {
+        let max_size = match backend {
+            Backend::Postgres => 4,
+            Backend::Sqlite => 8,
+        };
+        PoolOptions {
+            max_size,
+            checkout_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// A cheaply clonable handle to the connection pool.
+#[derive(Clone)]
+pub struct DbPool {
+    inner: r2d2::Pool<Manager>,
+    backend: Backend,
+}
+
+impl DbPool {
+    /// Opens the pool; for SQLite the database file's directory is created first.
+    pub fn connect(url: &str, options: &PoolOptions) -> Result<DbPool, DbError> {
+        let target = Target::parse(url)?;
+        let backend = target.backend();
+        let inner = r2d2::Pool::builder()
+            .max_size(options.max_size)
+            .min_idle(Some(1))
+            .connection_timeout(options.checkout_timeout)
+            // A `SELECT 1` before every checkout cost 30-40 % of throughput here; broken
+            // connections are detected by `has_broken` on return instead.
+            .test_on_check_out(false)
+            .build(Manager { target })?;
+        Ok(DbPool { inner, backend })
+    }
+
+    pub fn get(&self) -> Result<PooledConn, DbError> {
+        Ok(self.inner.get()?)
+    }
+
+    /// A connection within `timeout`, for health checks that must answer quickly.
+    pub fn get_within(&self, timeout: Duration) -> Result<PooledConn, DbError> {
+        Ok(self.inner.get_timeout(timeout)?)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+}
+
+/// Runs a trivial query: proves the server answers, not just that a socket is open.
+pub fn ping(conn: &mut DbConn) -> Result<(), DbError> {
+    conn.batch_execute("SELECT 1")?;
+    Ok(())
+}
+
+#[derive(Debug)]
+enum Target {
+    Postgres(String),
+    Sqlite(String),
+}
+
+impl Target {
+    fn parse(url: &str) -> Result<Target, DbError> {
+        match Backend::from_url(url) {
+            Some(Backend::Postgres) => Ok(Target::Postgres(url.to_owned())),
+            Some(Backend::Sqlite) => {
+                let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+                if path.is_empty() || path == ":memory:" {
+                    // Each pooled connection would get its own empty in-memory database.
+                    return Err(DbError::UnsupportedUrl(url.to_owned()));
+                }
+                if let Some(dir) = Path::new(path)
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                {
+                    std::fs::create_dir_all(dir).map_err(|source| DbError::Directory {
+                        path: dir.display().to_string(),
+                        source,
+                    })?;
+                }
+                Ok(Target::Sqlite(path.to_owned()))
+            }
+            None => Err(DbError::UnsupportedUrl(url.to_owned())),
+        }
+    }
+
+    fn backend(&self) -> Backend {
+        match self {
+            Target::Postgres(_) => Backend::Postgres,
+            Target::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
+/// Opens connections of the backend the URL names, with that backend's session settings.
+#[derive(Debug)]
+pub struct Manager {
+    target: Target,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConn, DbError> {
+        match &self.target {
+            Target::Postgres(url) => {
+                let mut conn = PgConnection::establish(url)?;
+                conn.batch_execute(POSTGRES_SESSION)?;
+                Ok(DbConn::Postgresql(conn))
+            }
+            Target::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(path)?;
+                conn.batch_execute(SQLITE_PRAGMAS)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbError> {
+        ping(conn)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        conn.is_broken()
+    }
+}
