@@ -4,7 +4,8 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::dev::{Server, ServerHandle};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServerHandle, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::web::{self, Data};
 use actix_web::{App, HttpServer};
@@ -12,6 +13,7 @@ use anyhow::Context;
 use gangonghui_persistence::{Backend, DbPool, PoolOptions, migrate};
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
+use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::cache::Cache;
@@ -52,25 +54,11 @@ impl Application {
             "gangonghui listening; API docs at http://{addr}/docs/"
         );
 
-        let route_table = Data::new(fallback::RouteTable::from_openapi(&crate::doc::openapi()));
         let state_data = Data::new(state.clone());
-        let mut server = HttpServer::new(move || {
-            let (app, doc) = App::new()
-                .wrap(from_fn(problem_details))
-                .wrap(TracingLogger::default())
-                .app_data(state_data.clone())
-                .app_data(route_table.clone())
-                .app_data(web::PayloadConfig::new(JSON_LIMIT))
-                .into_utoipa_app()
-                .openapi(gangonghui_openapi::base())
-                .configure(routes::configure)
-                .split_for_parts();
-            app.service(SwaggerUi::new("/docs/{_:.*}").url(SPEC_PATH, doc))
-                .default_service(web::to(fallback::no_route))
-        })
-        .listen(listener)?
-        // In-flight requests finish after SIGTERM/SIGINT, up to this long.
-        .shutdown_timeout(state.settings.shutdown_timeout_secs);
+        let mut server = HttpServer::new(move || app(state_data.clone(), routes::configure))
+            .listen(listener)?
+            // In-flight requests finish after SIGTERM/SIGINT, up to this long.
+            .shutdown_timeout(state.settings.shutdown_timeout_secs);
         if let Some(workers) = state.settings.workers {
             server = server.workers(workers);
         }
@@ -97,6 +85,38 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// The application with its middleware, the routes `configure` registers, the docs UI and the
+/// 404/405 fallback. The server passes [`routes::configure`]; tests may add routes of their own.
+pub fn app<F>(
+    state: Data<AppState>,
+    configure: F,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+>
+where
+    F: FnOnce(&mut ServiceConfig<'_>),
+{
+    let (app, doc) = App::new()
+        .wrap(from_fn(problem_details))
+        .wrap(TracingLogger::default())
+        .app_data(state)
+        .app_data(web::PayloadConfig::new(JSON_LIMIT))
+        .into_utoipa_app()
+        .openapi(gangonghui_openapi::base())
+        .configure(configure)
+        .split_for_parts();
+    let route_table = Data::new(fallback::RouteTable::from_openapi(&doc));
+    app.app_data(route_table)
+        .service(SwaggerUi::new("/docs/{_:.*}").url(SPEC_PATH, doc))
+        .default_service(web::to(fallback::no_route))
 }
 
 /// Connects the pool and applies pending migrations, off the async workers.

@@ -5,6 +5,9 @@
 //! SQLite always runs; PostgreSQL too when `GGH_TEST_DATABASE_URL` names a server (as `.ci/run`
 //! does), e.g. `postgres://postgres@127.0.0.1:5432/postgres`.
 
+// Test helpers fail loudly by design.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeSet;
 use std::sync::{Arc, Barrier};
 
@@ -15,19 +18,27 @@ use gangonghui_persistence::testdb::TestDb;
 use gangonghui_persistence::{Backend, DbConn, DbPool, PoolOptions, migrate, write_tx};
 
 fn postgres_admin_url() -> Option<String> {
-    std::env::var("GGH_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())
+    std::env::var("GGH_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
 }
 
 /// A migrated database on each backend available to this run.
 fn each_backend() -> Vec<(TestDb, DbPool)> {
     let mut dbs = vec![TestDb::fresh(None).expect("sqlite test database")];
     if let Some(admin) = postgres_admin_url() {
-        dbs.push(TestDb::fresh(Some(&admin)).expect("GGH_TEST_DATABASE_URL is set but PostgreSQL is unusable"));
+        dbs.push(
+            TestDb::fresh(Some(&admin))
+                .expect("GGH_TEST_DATABASE_URL is set but PostgreSQL is unusable"),
+        );
     }
     dbs.into_iter()
         .map(|db| {
             let backend = Backend::from_url(db.url()).expect("known scheme");
-            let options = PoolOptions { max_size: 16, ..PoolOptions::default_for(backend) };
+            let options = PoolOptions {
+                max_size: 16,
+                ..PoolOptions::default_for(backend)
+            };
             let pool = DbPool::connect(db.url(), &options).expect("pool");
             migrate::run_pending(&mut pool.get().expect("connection")).expect("migrations");
             (db, pool)
@@ -66,13 +77,19 @@ fn migration_folders_hold_the_same_names() {
                 for file in ["up.sql", "down.sql"] {
                     assert!(path.join(file).exists(), "{} lacks {file}", path.display());
                 }
-                path.file_name().expect("name").to_string_lossy().into_owned()
+                path.file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .into_owned()
             })
             .collect()
     };
     let (postgres, sqlite) = (names("postgres"), names("sqlite"));
     assert!(!postgres.is_empty());
-    assert_eq!(postgres, sqlite, "every migration must exist for both backends under the same name");
+    assert_eq!(
+        postgres, sqlite,
+        "every migration must exist for both backends under the same name"
+    );
 }
 
 #[test]
@@ -81,8 +98,18 @@ fn audit_events_round_trip_on_every_backend() {
         let mut conn = pool.get().expect("connection");
         let at = now();
         let id = audit::record(&mut conn, &event("app-1", at)).expect("insert");
-        let id2 = audit::record(&mut conn, &NewAuditEvent { actor_id: None, actor_role: None, org_scope: None, request_id: None, ip: None, ..event("app-1", at) })
-            .expect("insert with nulls");
+        let id2 = audit::record(
+            &mut conn,
+            &NewAuditEvent {
+                actor_id: None,
+                actor_role: None,
+                org_scope: None,
+                request_id: None,
+                ip: None,
+                ..event("app-1", at)
+            },
+        )
+        .expect("insert with nulls");
         assert!(id2 > id, "ids grow in insertion order");
 
         let rows = audit::for_target(&mut conn, "membership_application", "app-1").expect("select");
@@ -96,8 +123,14 @@ fn audit_events_round_trip_on_every_backend() {
         assert_eq!(first.org_scope.as_deref(), Some("360000.360100"));
         assert_eq!(first.request_id.as_deref(), Some("req-1"));
         assert_eq!(first.ip.as_deref(), Some("203.0.113.7"));
-        assert_eq!(first.detail, r#"{"from":"pending","to":"active","名":"审核"}"#);
-        assert_eq!((rows[1].actor_id.as_deref(), rows[1].ip.as_deref()), (None, None));
+        assert_eq!(
+            first.detail,
+            r#"{"from":"pending","to":"active","名":"审核"}"#
+        );
+        assert_eq!(
+            (rows[1].actor_id.as_deref(), rows[1].ip.as_deref()),
+            (None, None)
+        );
     }
 }
 
@@ -107,12 +140,17 @@ fn the_audit_log_refuses_updates_and_deletes() {
     for (_db, pool) in each_backend() {
         let mut conn = pool.get().expect("connection");
         audit::record(&mut conn, &event("app-2", now())).expect("insert");
-        let updated = diesel::update(audit_events).set(action.eq("rewritten")).execute(&mut conn);
+        let updated = diesel::update(audit_events)
+            .set(action.eq("rewritten"))
+            .execute(&mut conn);
         assert!(updated.is_err(), "{:?}: UPDATE must fail", pool.backend());
         let deleted = diesel::delete(audit_events).execute(&mut conn);
         assert!(deleted.is_err(), "{:?}: DELETE must fail", pool.backend());
         let rows = audit::for_target(&mut conn, "membership_application", "app-2").expect("select");
-        assert_eq!(rows.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(), ["membership.approve"]);
+        assert_eq!(
+            rows.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(),
+            ["membership.approve"]
+        );
     }
 }
 
@@ -126,9 +164,14 @@ fn a_failed_write_transaction_leaves_nothing_behind() {
         });
         assert!(outcome.is_err());
         let rows = audit::for_target(&mut conn, "membership_application", "app-3").expect("select");
-        assert!(rows.is_empty(), "{:?}: the insert must be rolled back", pool.backend());
+        assert!(
+            rows.is_empty(),
+            "{:?}: the insert must be rolled back",
+            pool.backend()
+        );
         // The connection is usable afterwards (no transaction left open).
-        write_tx(&mut conn, |c| audit::record(c, &event("app-3", now()))).expect("next transaction");
+        write_tx(&mut conn, |c| audit::record(c, &event("app-3", now())))
+            .expect("next transaction");
     }
 }
 
@@ -160,9 +203,13 @@ fn sixteen_concurrent_read_then_write_transactions_all_succeed() {
                 })
             })
             .collect();
-        let failures: Vec<String> = threads.into_iter().flat_map(|t| t.join().expect("thread")).collect();
+        let failures: Vec<String> = threads
+            .into_iter()
+            .flat_map(|t| t.join().expect("thread"))
+            .collect();
         assert!(failures.is_empty(), "{:?}: {failures:?}", pool.backend());
-        let rows = audit::for_target(&mut pool.get().expect("connection"), "counter", "shared").expect("select");
+        let rows = audit::for_target(&mut pool.get().expect("connection"), "counter", "shared")
+            .expect("select");
         assert_eq!(rows.len(), WRITERS * ROUNDS);
     }
 }
@@ -173,7 +220,10 @@ trait WithTarget {
 
 impl WithTarget for NewAuditEvent<'_> {
     fn with_target(self, target_type: &'static str) -> Self {
-        NewAuditEvent { target_type, ..self }
+        NewAuditEvent {
+            target_type,
+            ..self
+        }
     }
 }
 
@@ -234,10 +284,13 @@ fn both_backends_have_the_same_tables_and_columns() {
     let pg_db = TestDb::fresh(Some(&admin)).expect("postgres");
     let sqlite_db = TestDb::fresh(None).expect("sqlite");
     let mut pg = PgConnection::establish(pg_db.url()).expect("connect");
-    let sqlite_pool = DbPool::connect(sqlite_db.url(), &PoolOptions::default_for(Backend::Sqlite)).expect("pool");
+    let sqlite_pool =
+        DbPool::connect(sqlite_db.url(), &PoolOptions::default_for(Backend::Sqlite)).expect("pool");
     let mut sqlite_conn = sqlite_pool.get().expect("connection");
     migrate::run_pending(&mut sqlite_conn).expect("migrate");
-    let DbConn::Sqlite(sqlite) = &mut *sqlite_conn else { unreachable!() };
+    let DbConn::Sqlite(sqlite) = &mut *sqlite_conn else {
+        unreachable!()
+    };
 
     let pg_columns: Vec<Column> = diesel::sql_query(
         "SELECT table_name::text AS table_name, column_name::text AS column_name, data_type::text AS data_type, \
@@ -261,7 +314,10 @@ fn both_backends_have_the_same_tables_and_columns() {
     .map(|c| Column { table: c.table_name, name: c.column_name, family: family(&c.data_type), nullable: c.not_null == 0 && c.pk == 0 })
     .collect();
 
-    assert!(pg_columns.iter().all(|c| c.family != "unknown"), "{pg_columns:?}");
+    assert!(
+        pg_columns.iter().all(|c| c.family != "unknown"),
+        "{pg_columns:?}"
+    );
     assert!(!pg_columns.is_empty());
     assert_eq!(pg_columns, sqlite_columns);
 }

@@ -1,0 +1,241 @@
+//! The cache contract on both implementations, and what happens when Redis goes away: calls
+//! fail within the 200 ms bound, the API keeps answering, readiness says why, and everything
+//! recovers when Redis is back.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use gangonghui_api::cache::Cache;
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::task::AbortHandle;
+
+use crate::helpers::{TestApp, problem, redis_url};
+
+/// Both implementations when Redis is configured for the run, else the in-process one.
+fn caches() -> Vec<Cache> {
+    let prefix = format!("ggh_test:{}:", uuid::Uuid::new_v4().simple());
+    let mut caches = vec![Cache::from_settings(None, &prefix).unwrap()];
+    if let Some(url) = redis_url() {
+        caches.push(Cache::from_settings(Some(&url), &prefix).unwrap());
+    }
+    caches
+}
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+#[tokio::test]
+async fn get_set_delete_and_expiry() {
+    for cache in caches() {
+        let kind = cache.kind();
+        assert_eq!(cache.get("k").await.unwrap(), None, "{kind}");
+        cache.set("k", "会员", MINUTE).await.unwrap();
+        assert_eq!(
+            cache.get("k").await.unwrap().as_deref(),
+            Some("会员"),
+            "{kind}"
+        );
+        cache.delete("k").await.unwrap();
+        assert_eq!(cache.get("k").await.unwrap(), None, "{kind}");
+
+        cache
+            .set("short", "v", Duration::from_millis(100))
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        assert_eq!(cache.get("short").await.unwrap(), None, "{kind}: expired");
+        cache.delete("short").await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn set_if_absent_admits_exactly_one_of_many_racers() {
+    for cache in caches() {
+        let racers = (0..50).map(|i| {
+            let cache = cache.clone();
+            tokio::spawn(async move {
+                cache
+                    .set_if_absent("once", &i.to_string(), MINUTE)
+                    .await
+                    .unwrap()
+            })
+        });
+        let winners = futures_util::future::join_all(racers)
+            .await
+            .into_iter()
+            .filter(|won| *won.as_ref().unwrap())
+            .count();
+        assert_eq!(winners, 1, "{}", cache.kind());
+        cache.delete("once").await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn counters_count_concurrent_increments_within_a_window() {
+    for cache in caches() {
+        let incrs = (0..40).map(|_| {
+            let cache = cache.clone();
+            tokio::spawn(async move {
+                cache
+                    .incr("hits", Duration::from_millis(600))
+                    .await
+                    .unwrap()
+            })
+        });
+        let mut counts: Vec<i64> = futures_util::future::join_all(incrs)
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        counts.sort_unstable();
+        assert_eq!(
+            counts,
+            (1..=40).collect::<Vec<_>>(),
+            "{}: each increment sees its own count",
+            cache.kind()
+        );
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        assert_eq!(
+            cache.incr("hits", MINUTE).await.unwrap(),
+            1,
+            "{}: a new window after expiry",
+            cache.kind()
+        );
+        cache.delete("hits").await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_redis_fails_fast_and_the_api_keeps_answering() {
+    // Nothing listens on port 1: every connection attempt is refused.
+    let app = TestApp::spawn_with(|vars| {
+        vars.insert("REDIS_URL", "redis://127.0.0.1:1/0".into());
+    })
+    .await;
+    assert_eq!(app.get("/healthz").await.status().as_u16(), 200);
+    for _ in 0..5 {
+        let started = Instant::now();
+        assert!(app.state.cache.get("anything").await.is_err());
+        assert!(
+            started.elapsed() <= Duration::from_millis(250),
+            "took {:?}",
+            started.elapsed()
+        );
+    }
+    let body = problem(app.get("/readyz").await, 503).await;
+    assert_eq!(body["code"], "service.unavailable");
+    assert!(body["detail"].as_str().unwrap().contains("cache"), "{body}");
+    assert!(
+        !body["detail"].as_str().unwrap().contains("database"),
+        "{body}"
+    );
+}
+
+/// A TCP proxy in front of the real Redis that the test can cut and restore, so "Redis went
+/// down" is simulated without stopping the machine's Redis under other tests.
+struct Outage {
+    port: u16,
+    upstream: String,
+    tasks: Arc<Mutex<Vec<AbortHandle>>>,
+}
+
+impl Outage {
+    async fn start(upstream: String) -> Outage {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let outage = Outage {
+            port,
+            upstream,
+            tasks: Default::default(),
+        };
+        outage.serve(listener);
+        outage
+    }
+
+    fn serve(&self, listener: TcpListener) {
+        let (upstream, tasks) = (self.upstream.clone(), Arc::clone(&self.tasks));
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let upstream = upstream.clone();
+                let conn = tokio::spawn(async move {
+                    if let Ok(mut outbound) = TcpStream::connect(&upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                tasks.lock().unwrap().push(conn.abort_handle());
+            }
+        });
+        self.tasks.lock().unwrap().push(accept.abort_handle());
+    }
+
+    /// Closes the listener and every proxied connection.
+    fn cut(&self) {
+        for task in self.tasks.lock().unwrap().drain(..) {
+            task.abort();
+        }
+    }
+
+    async fn restore(&self) {
+        let socket = TcpSocket::new_v4().unwrap();
+        socket.set_reuseaddr(true).unwrap();
+        socket
+            .bind(format!("127.0.0.1:{}", self.port).parse().unwrap())
+            .unwrap();
+        self.serve(socket.listen(64).unwrap());
+    }
+}
+
+#[tokio::test]
+async fn redis_stopping_mid_test_costs_speed_not_availability() {
+    let Some(url) = redis_url() else {
+        eprintln!("skipped here: needs GGH_TEST_REDIS_URL (run by .ci/run)");
+        return;
+    };
+    let rest = url.trim_start_matches("redis://");
+    let (authority, db) = rest.split_once('/').unwrap_or((rest, "0"));
+    let outage = Outage::start(authority.to_owned()).await;
+    let proxied = format!("redis://127.0.0.1:{}/{db}", outage.port);
+    let app = TestApp::spawn_with(|vars| {
+        vars.insert("REDIS_URL", proxied);
+    })
+    .await;
+    let cache = &app.state.cache;
+    cache
+        .set("survivor", "kept in redis", MINUTE)
+        .await
+        .unwrap();
+    assert_eq!(app.get("/readyz").await.status().as_u16(), 200);
+
+    outage.cut();
+    for _ in 0..5 {
+        let started = Instant::now();
+        assert!(cache.get("survivor").await.is_err(), "redis is unreachable");
+        assert!(
+            started.elapsed() <= Duration::from_millis(250),
+            "took {:?}",
+            started.elapsed()
+        );
+    }
+    assert_eq!(
+        app.get("/healthz").await.status().as_u16(),
+        200,
+        "the API keeps answering"
+    );
+    let body = problem(app.get("/readyz").await, 503).await;
+    assert!(body["detail"].as_str().unwrap().contains("cache"));
+
+    outage.restore().await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Ok(Some(value)) = cache.get("survivor").await {
+            assert_eq!(value, "kept in redis");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the cache did not recover after Redis came back"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(app.get("/readyz").await.status().as_u16(), 200);
+    cache.delete("survivor").await.unwrap();
+}

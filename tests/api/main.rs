@@ -1,0 +1,13 @@
+//! Integration tests: the real `Application` on port 0, called over HTTP like a client would.
+//!
+//! By default on SQLite with the in-process cache; on PostgreSQL and Redis when
+//! `GGH_TEST_DATABASE_URL` / `GGH_TEST_REDIS_URL` are set (as `.ci/run` does).
+
+// Test helpers fail loudly by design.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cache;
+mod errors;
+mod helpers;
+mod openapi;
+mod service;
