@@ -24,7 +24,12 @@ impl FromRequest for RequestContext {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(Ok(RequestContext {
             request_id: req.extensions().get::<RequestId>().map(ToString::to_string),
-            ip: req.peer_addr().map(|a| a.ip().to_string()),
+            ip: req
+                .extensions()
+                .get::<crate::auth::client::ClientIp>()
+                .map(|ip| ip.0)
+                .or_else(|| req.peer_addr().map(|a| a.ip()))
+                .map(|ip| ip.to_string()),
         }))
     }
 }

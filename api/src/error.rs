@@ -117,6 +117,8 @@ pub enum ApiError {
     MethodNotAllowed { allow: Vec<Method> },
     #[error("a dependency is unavailable: {}", .components.join(", "))]
     Unavailable { components: Vec<&'static str> },
+    #[error(transparent)]
+    Auth(#[from] crate::auth::AuthError),
     /// An error status raised outside our handlers (by actix or a mounted service).
     #[error("HTTP {0}")]
     Status(StatusCode),
@@ -164,6 +166,7 @@ impl ApiError {
             ApiError::Unavailable { .. } => {
                 (StatusCode::SERVICE_UNAVAILABLE, "service.unavailable")
             }
+            ApiError::Auth(e) => e.kind(),
             ApiError::Status(status) => (*status, "http.error"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }
@@ -184,6 +187,7 @@ impl ApiError {
                 lang.pick("不支持该请求方法", "Method not allowed")
             }
             ApiError::Unavailable { .. } => lang.pick("服务暂不可用", "Service unavailable"),
+            ApiError::Auth(e) => e.title(lang),
             ApiError::Status(_) => lang.pick("请求无法处理", "Request not processed"),
             ApiError::Internal(_) => lang.pick("服务器内部错误", "Internal server error"),
         }
@@ -228,6 +232,7 @@ impl ApiError {
             (ApiError::Unavailable { components }, Lang::En) => {
                 format!("Unavailable: {}", components.join(", "))
             }
+            (ApiError::Auth(e), _) => e.title(lang).into(),
             (ApiError::Status(status), Lang::Zh) => format!("HTTP {}", status.as_u16()),
             (ApiError::Status(status), Lang::En) => format!(
                 "HTTP {} {}",
@@ -240,6 +245,13 @@ impl ApiError {
             (ApiError::Internal(_), Lang::En) => {
                 "Please retry later; if it persists, contact us with the request_id".into()
             }
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::Auth(e) => e.retry_after(),
+            _ => None,
         }
     }
 
@@ -264,6 +276,11 @@ impl ApiError {
             detail: self.detail(lang),
             code: code.into(),
             errors,
+            retry_after: self.retry_after(),
+            bind_token: match self {
+                ApiError::Auth(crate::auth::AuthError::WechatUnbound { bind_token }) => Some(bind_token.clone()),
+                _ => None,
+            },
             request_id,
         }
     }
@@ -275,6 +292,13 @@ impl ApiError {
         response.content_type(PROBLEM_JSON);
         if let ApiError::MethodNotAllowed { allow } = self {
             response.insert_header((header::ALLOW, join_methods(allow)));
+        }
+        if let Some(seconds) = self.retry_after() {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            let error = if matches!(self, ApiError::Auth(crate::auth::AuthError::MissingToken)) { "" } else { ", error=\"invalid_token\"" };
+            response.insert_header((header::WWW_AUTHENTICATE, format!("Bearer realm=\"gangonghui\"{error}")));
         }
         response.json(self.problem(lang, request_id))
     }

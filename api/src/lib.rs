@@ -2,6 +2,7 @@
 //! cache and the settings. Handlers are thin: extract, convert, call a service, map.
 
 pub mod audit;
+pub mod auth;
 pub mod cache;
 pub mod doc;
 pub mod error;

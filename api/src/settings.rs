@@ -57,6 +57,32 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Seconds in-flight requests get to finish after SIGTERM.
     pub shutdown_timeout_secs: u64,
+    /// Retired signing secrets still accepted for verification while their tokens live.
+    pub jwt_previous_secrets: Vec<String>,
+    pub sms: SmsSetting,
+    pub wechat: WechatSettings,
+    /// The WeChat mini-program's server: `(client id, signing secret)`.
+    pub miniprogram_client: Option<(String, Secret)>,
+    /// Peers whose `X-Forwarded-For` is believed (the load balancers).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// Where one-time codes are sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SmsSetting {
+    /// Writes the code to the server log (development).
+    Log,
+    /// Appends one JSON line per message to a file (local testing).
+    Outbox(PathBuf),
+    /// POSTs to an SMS gateway.
+    Http { url: String, key: Secret },
+}
+
+#[derive(Debug, Clone)]
+pub struct WechatSettings {
+    pub api_base: String,
+    pub app_id: Option<String>,
+    pub app_secret: Option<Secret>,
 }
 
 /// Everything wrong with the configuration, each line saying what to set.
@@ -155,6 +181,50 @@ impl Settings {
             })
             .unwrap_or(30);
 
+        let sms = match var("GGH_SMS_PROVIDER").as_deref() {
+            None | Some("log") => SmsSetting::Log,
+            Some(other) if other.starts_with("outbox:") => SmsSetting::Outbox(PathBuf::from(&other["outbox:".len()..])),
+            Some("http") => match (var("GGH_SMS_HTTP_URL"), var("GGH_SMS_HTTP_KEY")) {
+                (Some(url), Some(key)) => SmsSetting::Http { url, key: Secret::new(key) },
+                _ => {
+                    problems.push("GGH_SMS_PROVIDER=http needs GGH_SMS_HTTP_URL and GGH_SMS_HTTP_KEY".into());
+                    SmsSetting::Log
+                }
+            },
+            Some(other) => {
+                problems.push(format!("GGH_SMS_PROVIDER is `{other}`; use log, outbox:PATH or http"));
+                SmsSetting::Log
+            }
+        };
+        if production && sms == SmsSetting::Log {
+            problems.push("GGH_SMS_PROVIDER must be `http` in production: `log` writes codes to the log".into());
+        }
+        let wechat = WechatSettings {
+            api_base: var("GGH_WECHAT_API_BASE").unwrap_or_else(|| "https://api.weixin.qq.com".into()),
+            app_id: var("GGH_WECHAT_APP_ID"),
+            app_secret: var("GGH_WECHAT_APP_SECRET").map(Secret::new),
+        };
+        let miniprogram_client = match (var("GGH_MINIPROGRAM_CLIENT_ID"), var("GGH_MINIPROGRAM_CLIENT_SECRET")) {
+            (Some(id), Some(secret)) if secret.len() >= 32 => Some((id, Secret::new(secret))),
+            (None, None) => None,
+            _ => {
+                problems.push(
+                    "GGH_MINIPROGRAM_CLIENT_ID and GGH_MINIPROGRAM_CLIENT_SECRET go together; the secret needs 32+ characters"
+                        .into(),
+                );
+                None
+            }
+        };
+        let mut trusted_proxies = Vec::new();
+        for item in var("GGH_TRUSTED_PROXIES").unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            match item.parse::<ipnet::IpNet>().or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from)) {
+                Ok(net) => trusted_proxies.push(net),
+                Err(_) => problems.push(format!("GGH_TRUSTED_PROXIES: `{item}` is not an IP address or CIDR range")),
+            }
+        }
+        let jwt_previous_secrets =
+            var("GGH_JWT_PREVIOUS_SECRETS").map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()).unwrap_or_default();
+
         if !problems.is_empty() {
             return Err(ConfigError { problems });
         }
@@ -170,6 +240,11 @@ impl Settings {
             data_dir,
             workers,
             shutdown_timeout_secs,
+            jwt_previous_secrets,
+            sms,
+            wechat,
+            miniprogram_client,
+            trusted_proxies,
         })
     }
 }
@@ -318,7 +393,7 @@ mod tests {
             .err()
             .map(|e| e.problems.join("\n"))
             .unwrap_or_default();
-        for key in ["DATABASE_URL", "GGH_JWT_SECRET", "GGH_DATA_KEY"] {
+        for key in ["DATABASE_URL", "GGH_JWT_SECRET", "GGH_DATA_KEY", "GGH_SMS_PROVIDER"] {
             assert!(err.contains(key), "missing {key} in: {err}");
         }
     }
@@ -327,6 +402,9 @@ mod tests {
     fn production_starts_with_explicit_settings() {
         let s = settings(&[
             ("GGH_ENV", "production"),
+            ("GGH_SMS_PROVIDER", "http"),
+            ("GGH_SMS_HTTP_URL", "https://sms.example/send"),
+            ("GGH_SMS_HTTP_KEY", "k"),
             ("DATABASE_URL", "postgres://app@db/ggh"),
             ("GGH_JWT_SECRET", KEY),
             ("GGH_DATA_KEY", KEY),
@@ -368,10 +446,13 @@ mod tests {
             ("GGH_JWT_SECRET", "short"),
             ("GGH_DATA_KEY", "nothex"),
             ("GGH_WORKERS", "0"),
+            ("GGH_SMS_PROVIDER", "pigeon"),
+            ("GGH_TRUSTED_PROXIES", "10.0.0.0/8, not-an-ip"),
+            ("GGH_MINIPROGRAM_CLIENT_ID", "mp"),
         ])
         .err()
         .map(|e| e.problems.len());
-        assert_eq!(err, Some(6));
+        assert_eq!(err, Some(9));
     }
 
     #[test]

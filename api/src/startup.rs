@@ -1,7 +1,6 @@
 //! Builds the running application: pool and migrations, cache, routes, middleware, server.
 
 use std::net::{SocketAddr, TcpListener};
-use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::body::MessageBody;
@@ -16,6 +15,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::client::client_context;
 use crate::cache::Cache;
 use crate::extract::JSON_LIMIT;
 use crate::middleware::problem_details;
@@ -42,11 +42,7 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on GGH_BIND={}", settings.bind))?;
         let addr = listener.local_addr()?;
-        let state = AppState {
-            db,
-            cache,
-            settings: Arc::new(settings),
-        };
+        let state = AppState::new(settings, db, cache)?;
         tracing::info!(
             %addr,
             database = %redact_url(&state.settings.database_url),
@@ -105,6 +101,7 @@ where
     F: FnOnce(&mut ServiceConfig<'_>),
 {
     let (app, doc) = App::new()
+        .wrap(from_fn(client_context))
         .wrap(from_fn(problem_details))
         .wrap(TracingLogger::default())
         .app_data(state)

@@ -5,6 +5,10 @@ use std::sync::Arc;
 use actix_web::web;
 use gangonghui_persistence::{DbConn, DbPool};
 
+use crate::auth::keys::DataKeys;
+use crate::auth::sms::SmsSender;
+use crate::auth::tokens::TokenKeys;
+use crate::auth::wechat::WechatClient;
 use crate::cache::Cache;
 use crate::error::ApiError;
 use crate::settings::Settings;
@@ -14,9 +18,30 @@ pub struct AppState {
     pub db: DbPool,
     pub cache: Cache,
     pub settings: Arc<Settings>,
+    pub tokens: Arc<TokenKeys>,
+    pub data_keys: Arc<DataKeys>,
+    pub sms: SmsSender,
+    pub wechat: WechatClient,
 }
 
 impl AppState {
+    /// Builds the state from validated settings: keys, outbound clients.
+    pub fn new(settings: Settings, db: DbPool, cache: Cache) -> anyhow::Result<AppState> {
+        let tokens = TokenKeys::new(settings.jwt_secret.expose(), &settings.jwt_previous_secrets)?;
+        let data_keys = DataKeys::from_hex(settings.data_key.expose())?;
+        // One pooled HTTP client for every outbound call (SMS gateway, WeChat).
+        let http = reqwest::Client::builder().build()?;
+        Ok(AppState {
+            sms: SmsSender::from_setting(&settings.sms, http.clone()),
+            wechat: WechatClient::new(&settings.wechat, http),
+            tokens: Arc::new(tokens),
+            data_keys: Arc::new(data_keys),
+            db,
+            cache,
+            settings: Arc::new(settings),
+        })
+    }
+
     /// Runs blocking database work on the blocking pool, never on an async worker.
     pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
     where

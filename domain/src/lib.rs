@@ -2,9 +2,17 @@
 //!
 //! Nothing in this crate does I/O: no database, HTTP, cache or clock. Callers pass time in.
 
+pub mod account;
+pub mod client;
 pub mod money;
+pub mod otp;
+pub mod phone;
+pub mod resident_id;
 pub mod role;
 pub mod time;
 
+pub use client::ClientKind;
 pub use money::Fen;
+pub use phone::Phone;
+pub use resident_id::ResidentId;
 pub use role::Role;

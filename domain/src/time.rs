@@ -16,9 +16,20 @@ pub fn shanghai_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&shanghai()).date_naive()
 }
 
+/// The instant (UTC) at which the Asia/Shanghai day containing `at` began.
+pub fn shanghai_day_start(at: DateTime<Utc>) -> DateTime<Utc> {
+    let midnight = shanghai_date(at).and_hms_opt(0, 0, 0).unwrap_or_default();
+    (midnight - chrono::Duration::hours(8)).and_utc()
+}
+
+/// The instant (UTC) at which the next Asia/Shanghai day begins.
+pub fn next_shanghai_day_start(at: DateTime<Utc>) -> DateTime<Utc> {
+    shanghai_day_start(at) + chrono::Duration::days(1)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::shanghai_date;
+    use super::{next_shanghai_day_start, shanghai_date, shanghai_day_start};
     use chrono::{NaiveDate, TimeZone, Utc};
 
     #[test]
@@ -33,5 +44,12 @@ mod tests {
             let expected = NaiveDate::from_ymd_opt(ey, em, ed);
             assert_eq!(at.map(shanghai_date), expected, "{at:?}");
         }
+    }
+
+    #[test]
+    fn day_bounds_in_utc() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 28, 17, 30, 0).single().unwrap_or_default();
+        assert_eq!(shanghai_day_start(at), Utc.with_ymd_and_hms(2026, 11, 28, 16, 0, 0).single().unwrap_or_default());
+        assert_eq!(next_shanghai_day_start(at), Utc.with_ymd_and_hms(2026, 11, 29, 16, 0, 0).single().unwrap_or_default());
     }
 }

@@ -39,6 +39,12 @@ pub struct Problem {
     /// For validation failures: every field that is wrong, not only the first.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub errors: Vec<FieldError>,
+    /// For 429: seconds to wait before retrying (also in `Retry-After`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+    /// For `auth.wechat_unbound`: the short-lived token for `POST /api/v1/auth/wechat/bind`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind_token: Option<String>,
     /// The id of this request, as in the `X-Request-Id` header; quote it when reporting a fault.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,

@@ -4,13 +4,19 @@
 //! Repository functions never open transactions; the service running a use case owns it
 //! (see [`write_tx`]).
 
+pub mod accounts;
 pub mod audit;
 pub mod conn;
 pub mod error;
+pub mod ids;
 pub mod migrate;
+pub mod nonces;
+pub mod otp;
 pub mod pool;
 pub mod schema;
+pub mod sessions;
 pub mod testdb;
+pub mod wechat;
 
 pub use conn::{Backend, DbConn, write_tx};
 pub use error::DbError;

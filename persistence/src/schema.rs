@@ -16,3 +16,107 @@ diesel::table! {
         detail -> Text,
     }
 }
+
+diesel::table! {
+    accounts (id) {
+        id -> Text,
+        phone -> Text,
+        password_hash -> Nullable<Text>,
+        display_name -> Text,
+        legal_name_enc -> Nullable<Text>,
+        id_number_enc -> Nullable<Text>,
+        id_number_index -> Nullable<Text>,
+        id_number_masked -> Nullable<Text>,
+        real_name_verified_at -> Nullable<Timestamp>,
+        labor_model_level -> Text,
+        hardship -> Bool,
+        password_changed_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    account_roles (id) {
+        id -> Text,
+        account_id -> Text,
+        role -> Text,
+        org_id -> Nullable<Text>,
+        merchant_id -> Nullable<Text>,
+        owner -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        account_id -> Text,
+        client -> Text,
+        device -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        spent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    otp_codes (id) {
+        id -> Text,
+        phone -> Text,
+        purpose -> Text,
+        code_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        attempts -> Integer,
+        consumed_at -> Nullable<Timestamp>,
+        ip -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    wechat_bindings (app_id, openid) {
+        app_id -> Text,
+        openid -> Text,
+        unionid -> Nullable<Text>,
+        account_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    client_nonces (client_id, nonce) {
+        client_id -> Text,
+        nonce -> Text,
+        seen_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(account_roles -> accounts (account_id));
+diesel::joinable!(sessions -> accounts (account_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(wechat_bindings -> accounts (account_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    audit_events,
+    accounts,
+    account_roles,
+    sessions,
+    refresh_tokens,
+    otp_codes,
+    wechat_bindings,
+    client_nonces,
+);

@@ -1,12 +1,31 @@
 //! Route registration. Each handler is registered once, here, through utoipa-actix-web: that
 //! single registration both routes requests and writes the handler into the OpenAPI spec.
 
+pub mod auth;
 pub mod fallback;
 pub mod health;
+pub mod me;
 
+use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Every documented route of the API.
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
-    cfg.service(health::healthz).service(health::readyz);
+    cfg.service(health::healthz).service(health::readyz).service(
+        scope::scope("/api/v1")
+            .service(auth::send_otp)
+            .service(auth::register)
+            .service(auth::login)
+            .service(auth::refresh)
+            .service(auth::logout)
+            .service(auth::logout_all)
+            .service(auth::reset_password)
+            .service(auth::wechat_login)
+            .service(auth::wechat_bind)
+            .service(me::get_me)
+            .service(me::verify_real_name)
+            .service(me::change_password)
+            .service(me::list_sessions)
+            .service(me::delete_session),
+    );
 }

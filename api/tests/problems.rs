@@ -1,16 +1,15 @@
 //! Every class of bad input answers with its own status as problem+json, lists every bad field,
-//! and changes nothing; a good body reaches the handler and writes. The route here exists only
+//! and changes nothing; a good body reaches the handler and writes; a server fault answers only
+//! `internal_error`. The route here exists only
 //! in this test: it exercises the shared extractor, middleware and fallback exactly as features
 //! use them.
 
 // Test helpers fail loudly by design.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
-
 use actix_web::http::StatusCode;
 use actix_web::web::Data;
-use actix_web::{HttpResponse, post, test};
+use actix_web::{HttpResponse, get, post, test};
 use gangonghui_api::audit::{AuditEvent, RequestContext};
 use gangonghui_api::cache::Cache;
 use gangonghui_api::extract::{JSON_LIMIT, ValidJson};
@@ -58,6 +57,20 @@ async fn create_note(
     Ok(HttpResponse::Created().finish())
 }
 
+/// Fails inside the database, as a bug or an outage would.
+#[utoipa::path(responses((status = 200)))]
+#[get("/broken")]
+async fn broken(state: Data<AppState>) -> Result<HttpResponse, ApiError> {
+    state
+        .db(|conn| {
+            use diesel::RunQueryDsl;
+            diesel::sql_query("SELECT secret_column FROM members_secret_table").execute(conn)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().finish())
+}
+
 struct Harness {
     _db: TestDb,
     state: AppState,
@@ -79,11 +92,7 @@ impl Harness {
             _ => None,
         })
         .expect("settings");
-        let state = AppState {
-            db: pool,
-            cache: Cache::Memory(Default::default()),
-            settings: Arc::new(settings),
-        };
+        let state = AppState::new(settings, pool, Cache::Memory(Default::default())).expect("state");
         Harness { _db: db, state }
     }
 
@@ -102,7 +111,7 @@ impl Harness {
 /// Sends one request; returns status, content type, Allow header and JSON body.
 async fn send(h: &Harness, req: test::TestRequest) -> (StatusCode, String, Option<String>, Value) {
     let app = test::init_service(startup::app(Data::new(h.state.clone()), |cfg| {
-        cfg.service(create_note);
+        cfg.service(create_note).service(broken);
     }))
     .await;
     let res = test::call_service(&app, req.to_request()).await;
@@ -326,4 +335,15 @@ async fn a_wrong_method_names_the_allowed_ones() {
     let (status, _, allow, _) = send(&h, test::TestRequest::delete().uri("/notes")).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(allow.as_deref(), Some("POST"));
+}
+
+#[actix_web::test]
+async fn a_server_fault_answers_internal_error_and_nothing_more() {
+    let h = Harness::new();
+    let (status, content_type, _, body) = send(&h, test::TestRequest::get().uri("/broken")).await;
+    assert_problem(status, &content_type, &body, StatusCode::INTERNAL_SERVER_ERROR, "internal_error");
+    let text = body.to_string();
+    for leak in ["secret_column", "members_secret_table", "SELECT", "sqlite", "diesel", ".rs"] {
+        assert!(!text.contains(leak), "the answer leaks {leak:?}: {text}");
+    }
 }

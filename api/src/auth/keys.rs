@@ -1,0 +1,152 @@
+//! Keys for personal data at rest, derived from `GGH_DATA_KEY`: AES-256-GCM for ID numbers and
+//! legal names, and keyed hashes (HMAC-SHA256) for blind indexes and one-time codes. Each use has
+//! its own derived key, so no key serves two purposes.
+
+use aes_gcm::aead::{Aead, Generate, KeyInit};
+use aes_gcm::{Aes256Gcm, Key, Nonce};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Nonce length of AES-GCM: 96 bits, random per message.
+const NONCE_LEN: usize = 12;
+
+#[derive(Clone)]
+pub struct DataKeys {
+    cipher: Aes256Gcm,
+    index_key: [u8; 32],
+    otp_key: [u8; 32],
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("GGH_DATA_KEY must be 64 hex characters")]
+    BadKey,
+    #[error("stored ciphertext is corrupt or was made with another key")]
+    Undecryptable,
+}
+
+impl DataKeys {
+    pub fn from_hex(hex_key: &str) -> Result<DataKeys, KeyError> {
+        let master: [u8; 32] = hex::decode(hex_key)
+            .ok()
+            .and_then(|bytes| bytes.try_into().ok())
+            .ok_or(KeyError::BadKey)?;
+        let enc = derive(&master, b"ggh/pii-encryption/v1");
+        Ok(DataKeys {
+            cipher: Aes256Gcm::new(&Key::<Aes256Gcm>::from(enc)),
+            index_key: derive(&master, b"ggh/blind-index/v1"),
+            otp_key: derive(&master, b"ggh/otp/v1"),
+        })
+    }
+
+    /// `base64(nonce || ciphertext+tag)`.
+    pub fn encrypt(&self, plaintext: &str) -> String {
+        let nonce = Nonce::generate();
+        // Encryption of an in-memory buffer with a valid key cannot fail.
+        let ciphertext = self.cipher.encrypt(&nonce, plaintext.as_bytes()).unwrap_or_default();
+        let mut out = Vec::with_capacity(NONCE_LEN + ciphertext.len());
+        out.extend_from_slice(nonce.as_slice());
+        out.extend_from_slice(&ciphertext);
+        STANDARD.encode(out)
+    }
+
+    pub fn decrypt(&self, stored: &str) -> Result<String, KeyError> {
+        let bytes = STANDARD.decode(stored).map_err(|_| KeyError::Undecryptable)?;
+        if bytes.len() < NONCE_LEN {
+            return Err(KeyError::Undecryptable);
+        }
+        let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
+        let nonce = Nonce::try_from(nonce).map_err(|_| KeyError::Undecryptable)?;
+        let plain = self.cipher.decrypt(&nonce, ciphertext).map_err(|_| KeyError::Undecryptable)?;
+        String::from_utf8(plain).map_err(|_| KeyError::Undecryptable)
+    }
+
+    /// A deterministic keyed hash: finds an equal value (e.g. the same ID number on two accounts)
+    /// without decrypting anything, and reveals nothing without the key.
+    pub fn blind_index(&self, value: &str) -> String {
+        hmac_hex(&self.index_key, &[value.as_bytes()])
+    }
+
+    /// The stored form of a one-time code, bound to its phone and purpose.
+    pub fn otp_hash(&self, phone: &str, purpose: &str, code: &str) -> String {
+        hmac_hex(&self.otp_key, &[phone.as_bytes(), b"\0", purpose.as_bytes(), b"\0", code.as_bytes()])
+    }
+}
+
+fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
+    let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(master).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    mac.update(label);
+    mac.finalize().into_bytes().into()
+}
+
+pub fn hmac_hex(key: &[u8], parts: &[&[u8]]) -> String {
+    let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    for part in parts {
+        mac.update(part);
+    }
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Constant-time check of an HMAC given in hex.
+pub fn hmac_verify_hex(key: &[u8], parts: &[&[u8]], expected_hex: &str) -> bool {
+    let Ok(expected) = hex::decode(expected_hex) else { return false };
+    let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    for part in parts {
+        mac.update(part);
+    }
+    mac.verify_slice(&expected).is_ok()
+}
+
+/// SHA-256 in hex: how random bearer secrets (refresh tokens, API keys) are stored. They carry
+/// 256 bits of entropy, so a fast hash is enough; only a password needs a slow one.
+pub fn sha256_hex(value: &[u8]) -> String {
+    hex::encode(Sha256::digest(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> DataKeys {
+        DataKeys::from_hex(&"7".repeat(64)).unwrap()
+    }
+
+    #[test]
+    fn encryption_round_trips_with_a_fresh_nonce_each_time() {
+        let keys = keys();
+        let a = keys.encrypt("36010219900307123X");
+        let b = keys.encrypt("36010219900307123X");
+        assert_ne!(a, b, "random nonce");
+        assert!(!a.contains("3601"));
+        assert_eq!(keys.decrypt(&a).unwrap(), "36010219900307123X");
+    }
+
+    #[test]
+    fn tampering_or_another_key_is_detected() {
+        let sealed = keys().encrypt("王小明");
+        let mut bytes = STANDARD.decode(&sealed).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        assert!(keys().decrypt(&STANDARD.encode(bytes)).is_err());
+        let other = DataKeys::from_hex(&"8".repeat(64)).unwrap();
+        assert!(other.decrypt(&sealed).is_err());
+    }
+
+    #[test]
+    fn blind_indexes_are_deterministic_and_keyed() {
+        let other = DataKeys::from_hex(&"8".repeat(64)).unwrap();
+        assert_eq!(keys().blind_index("x"), keys().blind_index("x"));
+        assert_ne!(keys().blind_index("x"), other.blind_index("x"));
+        assert_ne!(keys().otp_hash("13800000000", "login", "123456"), keys().otp_hash("13800000000", "register", "123456"));
+    }
+
+    #[test]
+    fn bad_master_keys_are_refused() {
+        assert!(DataKeys::from_hex("abc").is_err());
+        assert!(DataKeys::from_hex(&"z".repeat(64)).is_err());
+    }
+}

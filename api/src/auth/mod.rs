@@ -1,0 +1,19 @@
+//! Identity and sessions: phone accounts, one-time codes, tokens, sessions, roles, WeChat login,
+//! the signed mini-program client and rate limits.
+
+pub mod client;
+pub mod dto;
+mod error;
+pub mod extract;
+pub mod keys;
+pub mod otp;
+pub mod password;
+pub mod rate_limit;
+pub mod service;
+pub mod session_cache;
+pub mod sms;
+pub mod tokens;
+pub mod wechat;
+
+pub use error::AuthError;
+pub use extract::{Authenticated, LegalOfficer, UnionAdmin};

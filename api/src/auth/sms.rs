@@ -1,0 +1,82 @@
+//! Sending one-time codes. One interface, three providers: the log (development), an outbox file
+//! (local testing: one JSON line per message, written before the request is answered) and an
+//! HTTP gateway.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use gangonghui_domain::Phone;
+use gangonghui_domain::otp::OtpPurpose;
+use tokio::io::AsyncWriteExt;
+
+use crate::settings::{Secret, SmsSetting};
+
+const GATEWAY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Clone)]
+pub enum SmsSender {
+    Log,
+    Outbox { path: PathBuf, lock: Arc<tokio::sync::Mutex<()>> },
+    Http { url: String, key: Secret, client: reqwest::Client },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SmsError {
+    #[error("cannot append to the SMS outbox")]
+    Outbox(#[from] std::io::Error),
+    #[error("SMS gateway request failed")]
+    Gateway(#[from] reqwest::Error),
+    #[error("SMS gateway answered {0}")]
+    Refused(u16),
+}
+
+impl SmsSender {
+    pub fn from_setting(setting: &SmsSetting, client: reqwest::Client) -> SmsSender {
+        match setting {
+            SmsSetting::Log => SmsSender::Log,
+            SmsSetting::Outbox(path) => SmsSender::Outbox { path: path.clone(), lock: Default::default() },
+            SmsSetting::Http { url, key } => SmsSender::Http { url: url.clone(), key: key.clone(), client },
+        }
+    }
+
+    pub async fn send(&self, phone: &Phone, code: &str, purpose: OtpPurpose) -> Result<(), SmsError> {
+        match self {
+            SmsSender::Log => {
+                // Development only (production refuses this provider): the code is the point.
+                tracing::info!(phone = %phone.masked(), purpose = purpose.as_str(), code, "SMS (log provider)");
+                Ok(())
+            }
+            SmsSender::Outbox { path, lock } => {
+                let line = serde_json::json!({
+                    "phone": phone.as_str(),
+                    "code": code,
+                    "purpose": purpose.as_str(),
+                    "sent_at": Utc::now().to_rfc3339(),
+                })
+                .to_string()
+                    + "\n";
+                let _guard = lock.lock().await;
+                let mut file = tokio::fs::OpenOptions::new().create(true).append(true).open(path).await?;
+                file.write_all(line.as_bytes()).await?;
+                file.flush().await?;
+                Ok(())
+            }
+            SmsSender::Http { url, key, client } => {
+                let response = client
+                    .post(url)
+                    .bearer_auth(key.expose())
+                    .timeout(GATEWAY_TIMEOUT)
+                    .json(&serde_json::json!({ "phone": phone.as_str(), "code": code, "purpose": purpose.as_str() }))
+                    .send()
+                    .await?;
+                if response.status().is_success() {
+                    Ok(())
+                } else {
+                    Err(SmsError::Refused(response.status().as_u16()))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! `/api/v1/me*`: the caller's own profile, real name, password and sessions.
+
+use actix_web::web::{Data, Json, Path};
+use actix_web::{HttpResponse, delete, get, put};
+use chrono::Utc;
+use gangonghui_domain::time::shanghai_date;
+
+use crate::audit::RequestContext;
+use crate::auth::dto::*;
+use crate::auth::service;
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+use crate::extract::ValidJson;
+use crate::state::AppState;
+
+/// The caller's profile, with roles resolved from the current session.
+#[utoipa::path(tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = ProfileDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[get("/me")]
+pub async fn get_me(state: Data<AppState>, auth: Authenticated) -> Result<Json<ProfileDto>, ApiError> {
+    let (account, grants) = service::profile(&state, &auth).await?;
+    Ok(Json(ProfileDto::new(account, &grants)))
+}
+
+/// Verify the legal name and resident ID (GB 11643-1999 check character and birth date).
+///
+/// The ID number is stored encrypted and shown masked. Once verified it cannot be changed here;
+/// an ID number verified on another account is refused with `member.id_number_taken`.
+#[utoipa::path(tag = "me", security(("bearer" = [])), request_body = RealNameBody,
+    responses((status = 200, body = ProfileDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[put("/me/real-name")]
+pub async fn verify_real_name(state: Data<AppState>, auth: Authenticated, ctx: RequestContext, body: ValidJson<RealNameBody>) -> Result<Json<ProfileDto>, ApiError> {
+    let (name, id) = body.into_inner().into_domain(shanghai_date(Utc::now()))?;
+    let account = service::verify_real_name(&state, &auth, name, id, ctx).await?;
+    Ok(Json(ProfileDto::new(account, &auth.grants)))
+}
+
+/// Change the password; every other session of the account ends.
+#[utoipa::path(tag = "me", security(("bearer" = [])), request_body = ChangePasswordBody,
+    responses((status = 204), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[put("/me/password")]
+pub async fn change_password(state: Data<AppState>, auth: Authenticated, ctx: RequestContext, body: ValidJson<ChangePasswordBody>) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let mut issues = Issues::default();
+    let new = new_password(&mut issues, "new_password", &body.new_password);
+    let new = issues.finish(|| new)?;
+    service::change_password(&state, &auth, body.current_password, new, ctx).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The account's live sessions, newest first.
+#[utoipa::path(tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = SessionListDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[get("/me/sessions")]
+pub async fn list_sessions(state: Data<AppState>, auth: Authenticated) -> Result<Json<SessionListDto>, ApiError> {
+    let rows = service::list_sessions(&state, &auth).await?;
+    let items = rows.into_iter().map(|r| SessionDto::new(r, &auth.session_id)).collect();
+    Ok(Json(SessionListDto { items, next_cursor: None }))
+}
+
+/// End one of the account's sessions (404 when it is not one of them).
+#[utoipa::path(tag = "me", security(("bearer" = [])), params(("id" = String, Path, description = "Session id")),
+    responses((status = 204), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[delete("/me/sessions/{id}")]
+pub async fn delete_session(state: Data<AppState>, auth: Authenticated, ctx: RequestContext, id: Path<String>) -> Result<HttpResponse, ApiError> {
+    service::end_session(&state, &auth, id.into_inner(), ctx).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,133 @@
+//! 居民身份证号码: the 18-character resident ID of GB 11643-1999, used for real-name verification.
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+
+/// A resident ID whose check character and birth date are valid. Never displayed whole:
+/// `Debug` masks it like [`ResidentId::masked`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct ResidentId(String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ResidentIdError {
+    #[error("must be 17 digits followed by a digit or X")]
+    Format,
+    #[error("the birth date in the number is not a real date in the past")]
+    BirthDate,
+    #[error("the check character does not match (GB 11643-1999)")]
+    CheckCharacter,
+}
+
+/// Weights of the 17 leading digits in the ISO 7064 MOD 11-2 checksum.
+const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+/// Check character for each remainder 0..=10.
+const CHECK: [u8; 11] = *b"10X98765432";
+
+impl ResidentId {
+    /// Parses against `today` (the birth date must not be in the future). A lowercase `x` is
+    /// accepted and stored uppercase.
+    pub fn parse(raw: &str, today: NaiveDate) -> Result<ResidentId, ResidentIdError> {
+        let id = raw.trim().to_ascii_uppercase();
+        let bytes = id.as_bytes();
+        if bytes.len() != 18
+            || !bytes[..17].iter().all(u8::is_ascii_digit)
+            || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
+        {
+            return Err(ResidentIdError::Format);
+        }
+        let birth = NaiveDate::parse_from_str(&id[6..14], "%Y%m%d").map_err(|_| ResidentIdError::BirthDate)?;
+        if birth > today || birth.year() < 1900 {
+            return Err(ResidentIdError::BirthDate);
+        }
+        if bytes[17] != check_character(&bytes[..17]) {
+            return Err(ResidentIdError::CheckCharacter);
+        }
+        Ok(ResidentId(id))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `3601**********123X`: the first four and last four characters.
+    pub fn masked(&self) -> String {
+        format!("{}**********{}", &self.0[..4], &self.0[14..])
+    }
+}
+
+fn check_character(digits: &[u8]) -> u8 {
+    let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    CHECK[(sum % 11) as usize]
+}
+
+impl fmt::Debug for ResidentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ResidentId({})", self.masked())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+    }
+
+    /// Builds a valid number from 17 leading digits.
+    pub fn with_check(first17: &str) -> String {
+        format!("{first17}{}", check_character(first17.as_bytes()) as char)
+    }
+
+    #[test]
+    fn the_standards_example_is_valid() {
+        // The worked example of GB 11643-1999.
+        assert!(ResidentId::parse("11010519491231002X", today()).is_ok());
+        assert!(ResidentId::parse("11010519491231002x", today()).is_ok(), "lowercase x");
+    }
+
+    #[test]
+    fn rejects_each_kind_of_mistake() {
+        let valid = with_check("36010219900307123");
+        assert!(ResidentId::parse(&valid, today()).is_ok());
+        let mut wrong_check = valid.clone();
+        wrong_check.replace_range(17.., if valid.ends_with('0') { "1" } else { "0" });
+        for (raw, err) in [
+            (wrong_check.as_str(), ResidentIdError::CheckCharacter),
+            ("3601021990030712", ResidentIdError::Format),
+            ("36010219900307123XX", ResidentIdError::Format),
+            ("3601021990030712Y3", ResidentIdError::Format),
+            (&with_check("36010219900230123"), ResidentIdError::BirthDate),
+            (&with_check("36010220300101123"), ResidentIdError::BirthDate),
+            (&with_check("36010218000101123"), ResidentIdError::BirthDate),
+        ] {
+            assert_eq!(ResidentId::parse(raw, today()).err(), Some(err), "{raw}");
+        }
+    }
+
+    #[test]
+    fn every_single_digit_typo_is_caught() {
+        let valid = with_check("36070219851111456");
+        for pos in 0..17 {
+            for d in b'0'..=b'9' {
+                let mut typo = valid.clone().into_bytes();
+                if typo[pos] == d {
+                    continue;
+                }
+                typo[pos] = d;
+                let typo = String::from_utf8(typo).unwrap();
+                assert!(ResidentId::parse(&typo, today()).is_err(), "{typo} passed");
+            }
+        }
+    }
+
+    #[test]
+    fn masks_all_but_the_ends() {
+        let id = ResidentId::parse(&with_check("36010219900307123"), today()).unwrap();
+        let masked = id.masked();
+        assert_eq!(masked.len(), 18);
+        assert!(masked.starts_with("3601**********") && masked.ends_with(&id.as_str()[14..]));
+        assert!(!format!("{id:?}").contains(id.as_str()));
+    }
+}

@@ -1,0 +1,135 @@
+//! Accounts and the roles granted to them.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::conn::DbConn;
+use crate::schema::{account_roles, accounts};
+
+#[derive(Debug, Clone, Queryable)]
+pub struct AccountRow {
+    pub id: String,
+    pub phone: String,
+    pub password_hash: Option<String>,
+    pub display_name: String,
+    pub legal_name_enc: Option<String>,
+    pub id_number_enc: Option<String>,
+    pub id_number_index: Option<String>,
+    pub id_number_masked: Option<String>,
+    pub real_name_verified_at: Option<NaiveDateTime>,
+    pub labor_model_level: String,
+    pub hardship: bool,
+    pub password_changed_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = accounts)]
+pub struct NewAccount<'a> {
+    pub id: &'a str,
+    pub phone: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub display_name: &'a str,
+    pub labor_model_level: &'a str,
+    pub hardship: bool,
+    pub password_changed_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Encrypted real-name data; the plaintext never reaches this layer.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = accounts)]
+pub struct RealNameUpdate<'a> {
+    pub legal_name_enc: Option<&'a str>,
+    pub id_number_enc: Option<&'a str>,
+    pub id_number_index: Option<&'a str>,
+    pub id_number_masked: Option<&'a str>,
+    pub real_name_verified_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct RoleRow {
+    pub id: String,
+    pub account_id: String,
+    pub role: String,
+    pub org_id: Option<String>,
+    pub merchant_id: Option<String>,
+    pub owner: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = account_roles)]
+pub struct NewRole<'a> {
+    pub id: &'a str,
+    pub account_id: &'a str,
+    pub role: &'a str,
+    pub org_id: Option<&'a str>,
+    pub merchant_id: Option<&'a str>,
+    pub owner: bool,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, account: &NewAccount<'_>) -> QueryResult<()> {
+    diesel::insert_into(accounts::table).values(account).execute(conn).map(drop)
+}
+
+pub fn find_by_id(conn: &mut DbConn, id: &str) -> QueryResult<Option<AccountRow>> {
+    accounts::table.find(id).select(accounts::all_columns).first(conn).optional()
+}
+
+pub fn find_by_phone(conn: &mut DbConn, phone: &str) -> QueryResult<Option<AccountRow>> {
+    accounts::table.filter(accounts::phone.eq(phone)).select(accounts::all_columns).first(conn).optional()
+}
+
+/// The account that already holds this blind index, if any.
+pub fn find_by_id_number_index(conn: &mut DbConn, index: &str) -> QueryResult<Option<String>> {
+    accounts::table
+        .filter(accounts::id_number_index.eq(index))
+        .select(accounts::id)
+        .first(conn)
+        .optional()
+}
+
+pub fn set_password(conn: &mut DbConn, id: &str, hash: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(accounts::table.find(id))
+        .set((accounts::password_hash.eq(hash), accounts::password_changed_at.eq(at), accounts::updated_at.eq(at)))
+        .execute(conn)
+}
+
+pub fn set_real_name(conn: &mut DbConn, id: &str, update: &RealNameUpdate<'_>) -> QueryResult<usize> {
+    diesel::update(accounts::table.find(id)).set(update).execute(conn)
+}
+
+pub fn roles(conn: &mut DbConn, account_id: &str) -> QueryResult<Vec<RoleRow>> {
+    account_roles::table
+        .filter(account_roles::account_id.eq(account_id))
+        .order(account_roles::created_at.asc())
+        .select(account_roles::all_columns)
+        .load(conn)
+}
+
+/// Grants a role unless the account already holds exactly this grant; true when granted now.
+pub fn grant_role(conn: &mut DbConn, grant: &NewRole<'_>) -> QueryResult<bool> {
+    let mut query = account_roles::table
+        .filter(account_roles::account_id.eq(grant.account_id))
+        .filter(account_roles::role.eq(grant.role))
+        .into_boxed();
+    query = match grant.org_id {
+        Some(org) => query.filter(account_roles::org_id.eq(org)),
+        None => query.filter(account_roles::org_id.is_null()),
+    };
+    query = match grant.merchant_id {
+        Some(merchant) => query.filter(account_roles::merchant_id.eq(merchant)),
+        None => query.filter(account_roles::merchant_id.is_null()),
+    };
+    let existing: i64 = query.count().get_result(conn)?;
+    if existing > 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(account_roles::table).values(grant).execute(conn)?;
+    Ok(true)
+}

@@ -1,0 +1,35 @@
+//! Bindings of WeChat mini-program identities (app id + openid) to accounts.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::conn::DbConn;
+use crate::schema::wechat_bindings;
+
+pub fn account_for(conn: &mut DbConn, app_id: &str, openid: &str) -> QueryResult<Option<String>> {
+    wechat_bindings::table
+        .find((app_id, openid))
+        .select(wechat_bindings::account_id)
+        .first(conn)
+        .optional()
+}
+
+pub fn bind(
+    conn: &mut DbConn,
+    app_id: &str,
+    openid: &str,
+    unionid: Option<&str>,
+    account_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(wechat_bindings::table)
+        .values((
+            wechat_bindings::app_id.eq(app_id),
+            wechat_bindings::openid.eq(openid),
+            wechat_bindings::unionid.eq(unionid),
+            wechat_bindings::account_id.eq(account_id),
+            wechat_bindings::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
