@@ -1,7 +1,12 @@
-//! The `gangonghui` server binary: read configuration, then serve, migrate or print the spec.
+//! The `gangonghui` server binary: read configuration, then serve, migrate, manage operators or
+//! print the spec.
 
-use clap::{Parser, Subcommand};
-use gangonghui_api::{Application, Settings, doc, startup, telemetry};
+use clap::{Parser, Subcommand, ValueEnum};
+use gangonghui_api::auth::operators::{self, OrgRef};
+use gangonghui_api::cache::Cache;
+use gangonghui_api::{AppState, Application, Settings, doc, startup, telemetry};
+use gangonghui_domain::account::{DisplayName, NewPassword};
+use gangonghui_domain::{Phone, Role};
 
 #[derive(Parser)]
 #[command(
@@ -23,6 +28,40 @@ enum Command {
     /// Print the OpenAPI document (regenerate the committed one with
     /// `cargo run -q -- openapi > openapi/openapi.json`).
     Openapi,
+    /// Operator accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an operator account, or grant the role to an existing account of that phone.
+    Create {
+        #[arg(long)]
+        phone: String,
+        /// Required for a new account; sets the password of an existing one.
+        #[arg(long, env = "GGH_ADMIN_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        #[arg(long, value_enum)]
+        role: OperatorRole,
+        /// Division code of the org unit, e.g. 360000 (province) or 360100 (Nanchang).
+        #[arg(long, conflicts_with = "org_id", required_unless_present = "org_id")]
+        org_division: Option<String>,
+        #[arg(long)]
+        org_id: Option<String>,
+        /// Display name of a new account.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+#[value(rename_all = "snake_case")]
+enum OperatorRole {
+    UnionAdmin,
+    LegalAidOfficer,
 }
 
 #[actix_web::main]
@@ -41,6 +80,7 @@ async fn main() -> anyhow::Result<()> {
             startup::open_database(&settings.database_url, Some(1)).await?;
             tracing::info!("database is up to date");
         }
+        Some(Command::Admin { command }) => admin(settings, command).await?,
         Some(Command::Serve) | None => {
             Application::build(settings)
                 .await?
@@ -49,5 +89,52 @@ async fn main() -> anyhow::Result<()> {
         }
         Some(Command::Openapi) => unreachable!("handled above"),
     }
+    Ok(())
+}
+
+async fn admin(settings: Settings, command: AdminCommand) -> anyhow::Result<()> {
+    let AdminCommand::Create {
+        phone,
+        password,
+        role,
+        org_division,
+        org_id,
+        name,
+    } = command;
+    let phone = Phone::parse(&phone).map_err(|e| anyhow::anyhow!("--phone: {e}"))?;
+    let password = password
+        .map(|p| NewPassword::parse(&p))
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--password: {e}"))?;
+    let name = name
+        .map(|n| DisplayName::parse(&n))
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+    let org = match (org_division, org_id) {
+        (Some(code), _) => OrgRef::Division(code),
+        (None, Some(id)) => OrgRef::Id(id),
+        (None, None) => anyhow::bail!("give --org-division or --org-id"),
+    };
+    let role = match role {
+        OperatorRole::UnionAdmin => Role::UnionAdmin,
+        OperatorRole::LegalAidOfficer => Role::LegalAidOfficer,
+    };
+    let db = startup::open_database(&settings.database_url, Some(1)).await?;
+    let cache = Cache::from_settings(settings.redis_url.as_deref(), &settings.cache_prefix)?;
+    let state = AppState::new(settings, db, cache)?;
+    let op = operators::create_or_promote(&state, phone.clone(), password, role, org, name).await?;
+    println!(
+        "{} {} ({}) as {} of {}{}",
+        if op.created { "created" } else { "updated" },
+        phone.masked(),
+        op.account_id,
+        role.as_str(),
+        op.org_name,
+        if op.granted {
+            ""
+        } else {
+            " (role was already held)"
+        }
+    );
     Ok(())
 }

@@ -278,7 +278,9 @@ impl ApiError {
             errors,
             retry_after: self.retry_after(),
             bind_token: match self {
-                ApiError::Auth(crate::auth::AuthError::WechatUnbound { bind_token }) => Some(bind_token.clone()),
+                ApiError::Auth(crate::auth::AuthError::WechatUnbound { bind_token }) => {
+                    Some(bind_token.clone())
+                }
                 _ => None,
             },
             request_id,
@@ -297,8 +299,15 @@ impl ApiError {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
         if status == StatusCode::UNAUTHORIZED {
-            let error = if matches!(self, ApiError::Auth(crate::auth::AuthError::MissingToken)) { "" } else { ", error=\"invalid_token\"" };
-            response.insert_header((header::WWW_AUTHENTICATE, format!("Bearer realm=\"gangonghui\"{error}")));
+            let error = if matches!(self, ApiError::Auth(crate::auth::AuthError::MissingToken)) {
+                ""
+            } else {
+                ", error=\"invalid_token\""
+            };
+            response.insert_header((
+                header::WWW_AUTHENTICATE,
+                format!("Bearer realm=\"gangonghui\"{error}"),
+            ));
         }
         response.json(self.problem(lang, request_id))
     }

@@ -81,6 +81,8 @@ pub enum SmsSetting {
 #[derive(Debug, Clone)]
 pub struct WechatSettings {
     pub api_base: String,
+    /// How long a code2session call may take before the login fails with 502.
+    pub timeout: std::time::Duration,
     pub app_id: Option<String>,
     pub app_secret: Option<Secret>,
 }
@@ -183,28 +185,50 @@ impl Settings {
 
         let sms = match var("GGH_SMS_PROVIDER").as_deref() {
             None | Some("log") => SmsSetting::Log,
-            Some(other) if other.starts_with("outbox:") => SmsSetting::Outbox(PathBuf::from(&other["outbox:".len()..])),
+            Some(other) if other.starts_with("outbox:") => {
+                SmsSetting::Outbox(PathBuf::from(&other["outbox:".len()..]))
+            }
             Some("http") => match (var("GGH_SMS_HTTP_URL"), var("GGH_SMS_HTTP_KEY")) {
-                (Some(url), Some(key)) => SmsSetting::Http { url, key: Secret::new(key) },
+                (Some(url), Some(key)) => SmsSetting::Http {
+                    url,
+                    key: Secret::new(key),
+                },
                 _ => {
-                    problems.push("GGH_SMS_PROVIDER=http needs GGH_SMS_HTTP_URL and GGH_SMS_HTTP_KEY".into());
+                    problems.push(
+                        "GGH_SMS_PROVIDER=http needs GGH_SMS_HTTP_URL and GGH_SMS_HTTP_KEY".into(),
+                    );
                     SmsSetting::Log
                 }
             },
             Some(other) => {
-                problems.push(format!("GGH_SMS_PROVIDER is `{other}`; use log, outbox:PATH or http"));
+                problems.push(format!(
+                    "GGH_SMS_PROVIDER is `{other}`; use log, outbox:PATH or http"
+                ));
                 SmsSetting::Log
             }
         };
         if production && sms == SmsSetting::Log {
-            problems.push("GGH_SMS_PROVIDER must be `http` in production: `log` writes codes to the log".into());
+            problems.push(
+                "GGH_SMS_PROVIDER must be `http` in production: `log` writes codes to the log"
+                    .into(),
+            );
         }
         let wechat = WechatSettings {
-            api_base: var("GGH_WECHAT_API_BASE").unwrap_or_else(|| "https://api.weixin.qq.com".into()),
+            api_base: var("GGH_WECHAT_API_BASE")
+                .unwrap_or_else(|| "https://api.weixin.qq.com".into()),
+            timeout: std::time::Duration::from_millis(
+                parse(&var, "GGH_WECHAT_TIMEOUT_MS", &mut problems, |n: &u64| {
+                    (100..=60_000).contains(n)
+                })
+                .unwrap_or(5000),
+            ),
             app_id: var("GGH_WECHAT_APP_ID"),
             app_secret: var("GGH_WECHAT_APP_SECRET").map(Secret::new),
         };
-        let miniprogram_client = match (var("GGH_MINIPROGRAM_CLIENT_ID"), var("GGH_MINIPROGRAM_CLIENT_SECRET")) {
+        let miniprogram_client = match (
+            var("GGH_MINIPROGRAM_CLIENT_ID"),
+            var("GGH_MINIPROGRAM_CLIENT_SECRET"),
+        ) {
             (Some(id), Some(secret)) if secret.len() >= 32 => Some((id, Secret::new(secret))),
             (None, None) => None,
             _ => {
@@ -216,14 +240,30 @@ impl Settings {
             }
         };
         let mut trusted_proxies = Vec::new();
-        for item in var("GGH_TRUSTED_PROXIES").unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            match item.parse::<ipnet::IpNet>().or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from)) {
+        for item in var("GGH_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            match item
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+            {
                 Ok(net) => trusted_proxies.push(net),
-                Err(_) => problems.push(format!("GGH_TRUSTED_PROXIES: `{item}` is not an IP address or CIDR range")),
+                Err(_) => problems.push(format!(
+                    "GGH_TRUSTED_PROXIES: `{item}` is not an IP address or CIDR range"
+                )),
             }
         }
-        let jwt_previous_secrets =
-            var("GGH_JWT_PREVIOUS_SECRETS").map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()).unwrap_or_default();
+        let jwt_previous_secrets = var("GGH_JWT_PREVIOUS_SECRETS")
+            .map(|v| {
+                v.split(',')
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
 
         if !problems.is_empty() {
             return Err(ConfigError { problems });
@@ -393,7 +433,12 @@ mod tests {
             .err()
             .map(|e| e.problems.join("\n"))
             .unwrap_or_default();
-        for key in ["DATABASE_URL", "GGH_JWT_SECRET", "GGH_DATA_KEY", "GGH_SMS_PROVIDER"] {
+        for key in [
+            "DATABASE_URL",
+            "GGH_JWT_SECRET",
+            "GGH_DATA_KEY",
+            "GGH_SMS_PROVIDER",
+        ] {
             assert!(err.contains(key), "missing {key} in: {err}");
         }
     }

@@ -36,6 +36,14 @@ impl Application {
     /// Opens the pool, migrates, binds the listener. Fails with a readable message when the
     /// database cannot be reached; never waits on the cache.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        Self::build_with_routes(settings, routes::configure).await
+    }
+
+    /// As [`Application::build`], serving the routes `configure` registers (tests add probes).
+    pub async fn build_with_routes(
+        settings: Settings,
+        configure: fn(&mut ServiceConfig<'_>),
+    ) -> anyhow::Result<Application> {
         let db = open_database(&settings.database_url, settings.db_pool_size).await?;
         let cache = Cache::from_settings(settings.redis_url.as_deref(), &settings.cache_prefix)
             .context("REDIS_URL is not a usable Redis URL")?;
@@ -51,7 +59,7 @@ impl Application {
         );
 
         let state_data = Data::new(state.clone());
-        let mut server = HttpServer::new(move || app(state_data.clone(), routes::configure))
+        let mut server = HttpServer::new(move || app(state_data.clone(), configure))
             .listen(listener)?
             // In-flight requests finish after SIGTERM/SIGINT, up to this long.
             .shutdown_timeout(state.settings.shutdown_timeout_secs);

@@ -92,7 +92,8 @@ impl Harness {
             _ => None,
         })
         .expect("settings");
-        let state = AppState::new(settings, pool, Cache::Memory(Default::default())).expect("state");
+        let state =
+            AppState::new(settings, pool, Cache::Memory(Default::default())).expect("state");
         Harness { _db: db, state }
     }
 
@@ -341,9 +342,22 @@ async fn a_wrong_method_names_the_allowed_ones() {
 async fn a_server_fault_answers_internal_error_and_nothing_more() {
     let h = Harness::new();
     let (status, content_type, _, body) = send(&h, test::TestRequest::get().uri("/broken")).await;
-    assert_problem(status, &content_type, &body, StatusCode::INTERNAL_SERVER_ERROR, "internal_error");
+    assert_problem(
+        status,
+        &content_type,
+        &body,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal_error",
+    );
     let text = body.to_string();
-    for leak in ["secret_column", "members_secret_table", "SELECT", "sqlite", "diesel", ".rs"] {
+    for leak in [
+        "secret_column",
+        "members_secret_table",
+        "SELECT",
+        "sqlite",
+        "diesel",
+        ".rs",
+    ] {
         assert!(!text.contains(leak), "the answer leaks {leak:?}: {text}");
     }
 }

@@ -87,21 +87,45 @@ mod tests {
 
     #[test]
     fn display_names() {
-        assert_eq!(DisplayName::parse("  王师傅 ").map(DisplayName::into_inner), Ok("王师傅".to_owned()));
+        assert_eq!(
+            DisplayName::parse("  王师傅 ").map(DisplayName::into_inner),
+            Ok("王师傅".to_owned())
+        );
         assert_eq!(DisplayName::parse("   "), Err(DisplayNameError::Empty));
-        assert_eq!(DisplayName::parse(&"工".repeat(33)), Err(DisplayNameError::TooLong));
+        assert_eq!(
+            DisplayName::parse(&"工".repeat(33)),
+            Err(DisplayNameError::TooLong)
+        );
         assert!(DisplayName::parse(&"工".repeat(32)).is_ok());
-        assert_eq!(DisplayName::parse("a\u{0}b"), Err(DisplayNameError::ControlCharacter));
+        assert_eq!(
+            DisplayName::parse("a\u{0}b"),
+            Err(DisplayNameError::ControlCharacter)
+        );
     }
 
     #[test]
     fn passwords() {
         assert!(NewPassword::parse("gongren2026").is_ok());
         assert!(NewPassword::parse("工会会员密码123").is_ok());
-        assert_eq!(NewPassword::parse("abc123").err(), Some(PasswordError::TooShort));
-        assert_eq!(NewPassword::parse("abcdefghij").err(), Some(PasswordError::TooSimple));
-        assert_eq!(NewPassword::parse("1234567890").err(), Some(PasswordError::TooSimple));
-        assert_eq!(NewPassword::parse(&"a1".repeat(65)).err(), Some(PasswordError::TooLong));
-        assert_eq!(format!("{:?}", NewPassword::parse("gongren2026")), "Ok(NewPassword(***))");
+        assert_eq!(
+            NewPassword::parse("abc123").err(),
+            Some(PasswordError::TooShort)
+        );
+        assert_eq!(
+            NewPassword::parse("abcdefghij").err(),
+            Some(PasswordError::TooSimple)
+        );
+        assert_eq!(
+            NewPassword::parse("1234567890").err(),
+            Some(PasswordError::TooSimple)
+        );
+        assert_eq!(
+            NewPassword::parse(&"a1".repeat(65)).err(),
+            Some(PasswordError::TooLong)
+        );
+        assert_eq!(
+            format!("{:?}", NewPassword::parse("gongren2026")),
+            "Ok(NewPassword(***))"
+        );
     }
 }

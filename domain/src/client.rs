@@ -25,7 +25,9 @@ impl ClientKind {
     }
 
     pub fn from_audience(aud: &str) -> Option<ClientKind> {
-        [ClientKind::App, ClientKind::MiniProgram, ClientKind::Pos].into_iter().find(|k| k.audience() == aud)
+        [ClientKind::App, ClientKind::MiniProgram, ClientKind::Pos]
+            .into_iter()
+            .find(|k| k.audience() == aud)
     }
 
     pub const fn as_str(self) -> &'static str {

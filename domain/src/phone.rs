@@ -23,7 +23,11 @@ impl Phone {
             && bytes[0] == b'1'
             && (b'3'..=b'9').contains(&bytes[1])
             && bytes.iter().all(u8::is_ascii_digit);
-        if valid { Ok(Phone(digits.to_owned())) } else { Err(PhoneError) }
+        if valid {
+            Ok(Phone(digits.to_owned()))
+        } else {
+            Err(PhoneError)
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -63,7 +67,14 @@ mod tests {
             ("", None),
             ("１３８００００００００", None),
         ] {
-            assert_eq!(Phone::parse(raw).ok().map(|p| p.as_str().to_owned()).as_deref(), ok, "{raw:?}");
+            assert_eq!(
+                Phone::parse(raw)
+                    .ok()
+                    .map(|p| p.as_str().to_owned())
+                    .as_deref(),
+                ok,
+                "{raw:?}"
+            );
         }
     }
 

@@ -36,7 +36,8 @@ impl ResidentId {
         {
             return Err(ResidentIdError::Format);
         }
-        let birth = NaiveDate::parse_from_str(&id[6..14], "%Y%m%d").map_err(|_| ResidentIdError::BirthDate)?;
+        let birth = NaiveDate::parse_from_str(&id[6..14], "%Y%m%d")
+            .map_err(|_| ResidentIdError::BirthDate)?;
         if birth > today || birth.year() < 1900 {
             return Err(ResidentIdError::BirthDate);
         }
@@ -57,7 +58,11 @@ impl ResidentId {
 }
 
 fn check_character(digits: &[u8]) -> u8 {
-    let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    let sum: u32 = digits
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
     CHECK[(sum % 11) as usize]
 }
 
@@ -84,7 +89,10 @@ mod tests {
     fn the_standards_example_is_valid() {
         // The worked example of GB 11643-1999.
         assert!(ResidentId::parse("11010519491231002X", today()).is_ok());
-        assert!(ResidentId::parse("11010519491231002x", today()).is_ok(), "lowercase x");
+        assert!(
+            ResidentId::parse("11010519491231002x", today()).is_ok(),
+            "lowercase x"
+        );
     }
 
     #[test]

@@ -48,8 +48,21 @@ mod tests {
 
     #[test]
     fn day_bounds_in_utc() {
-        let at = Utc.with_ymd_and_hms(2026, 11, 28, 17, 30, 0).single().unwrap_or_default();
-        assert_eq!(shanghai_day_start(at), Utc.with_ymd_and_hms(2026, 11, 28, 16, 0, 0).single().unwrap_or_default());
-        assert_eq!(next_shanghai_day_start(at), Utc.with_ymd_and_hms(2026, 11, 29, 16, 0, 0).single().unwrap_or_default());
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 28, 17, 30, 0)
+            .single()
+            .unwrap_or_default();
+        assert_eq!(
+            shanghai_day_start(at),
+            Utc.with_ymd_and_hms(2026, 11, 28, 16, 0, 0)
+                .single()
+                .unwrap_or_default()
+        );
+        assert_eq!(
+            next_shanghai_day_start(at),
+            Utc.with_ymd_and_hms(2026, 11, 29, 16, 0, 0)
+                .single()
+                .unwrap_or_default()
+        );
     }
 }

@@ -74,15 +74,26 @@ pub struct NewRole<'a> {
 }
 
 pub fn insert(conn: &mut DbConn, account: &NewAccount<'_>) -> QueryResult<()> {
-    diesel::insert_into(accounts::table).values(account).execute(conn).map(drop)
+    diesel::insert_into(accounts::table)
+        .values(account)
+        .execute(conn)
+        .map(drop)
 }
 
 pub fn find_by_id(conn: &mut DbConn, id: &str) -> QueryResult<Option<AccountRow>> {
-    accounts::table.find(id).select(accounts::all_columns).first(conn).optional()
+    accounts::table
+        .find(id)
+        .select(accounts::all_columns)
+        .first(conn)
+        .optional()
 }
 
 pub fn find_by_phone(conn: &mut DbConn, phone: &str) -> QueryResult<Option<AccountRow>> {
-    accounts::table.filter(accounts::phone.eq(phone)).select(accounts::all_columns).first(conn).optional()
+    accounts::table
+        .filter(accounts::phone.eq(phone))
+        .select(accounts::all_columns)
+        .first(conn)
+        .optional()
 }
 
 /// The account that already holds this blind index, if any.
@@ -94,14 +105,29 @@ pub fn find_by_id_number_index(conn: &mut DbConn, index: &str) -> QueryResult<Op
         .optional()
 }
 
-pub fn set_password(conn: &mut DbConn, id: &str, hash: &str, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_password(
+    conn: &mut DbConn,
+    id: &str,
+    hash: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(accounts::table.find(id))
-        .set((accounts::password_hash.eq(hash), accounts::password_changed_at.eq(at), accounts::updated_at.eq(at)))
+        .set((
+            accounts::password_hash.eq(hash),
+            accounts::password_changed_at.eq(at),
+            accounts::updated_at.eq(at),
+        ))
         .execute(conn)
 }
 
-pub fn set_real_name(conn: &mut DbConn, id: &str, update: &RealNameUpdate<'_>) -> QueryResult<usize> {
-    diesel::update(accounts::table.find(id)).set(update).execute(conn)
+pub fn set_real_name(
+    conn: &mut DbConn,
+    id: &str,
+    update: &RealNameUpdate<'_>,
+) -> QueryResult<usize> {
+    diesel::update(accounts::table.find(id))
+        .set(update)
+        .execute(conn)
 }
 
 pub fn roles(conn: &mut DbConn, account_id: &str) -> QueryResult<Vec<RoleRow>> {
@@ -130,6 +156,8 @@ pub fn grant_role(conn: &mut DbConn, grant: &NewRole<'_>) -> QueryResult<bool> {
     if existing > 0 {
         return Ok(false);
     }
-    diesel::insert_into(account_roles::table).values(grant).execute(conn)?;
+    diesel::insert_into(account_roles::table)
+        .values(grant)
+        .execute(conn)?;
     Ok(true)
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod ids;
 pub mod migrate;
 pub mod nonces;
+pub mod orgs;
 pub mod otp;
 pub mod pool;
 pub mod schema;

@@ -8,7 +8,12 @@ use crate::schema::client_nonces;
 
 /// Records the nonce; false when the client already used it (a replay). Runs outside any
 /// transaction: on PostgreSQL a failed insert would abort the surrounding one.
-pub fn remember(conn: &mut DbConn, client_id: &str, nonce: &str, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn remember(
+    conn: &mut DbConn,
+    client_id: &str,
+    nonce: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     let inserted = diesel::insert_into(client_nonces::table)
         .values((
             client_nonces::client_id.eq(client_id),
@@ -18,7 +23,10 @@ pub fn remember(conn: &mut DbConn, client_id: &str, nonce: &str, now: NaiveDateT
         .execute(conn);
     match inserted {
         Ok(_) => Ok(true),
-        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
         Err(e) => Err(e),
     }
 }

@@ -33,11 +33,18 @@ pub struct NewOtp<'a> {
 }
 
 pub fn insert(conn: &mut DbConn, otp: &NewOtp<'_>) -> QueryResult<()> {
-    diesel::insert_into(otp_codes::table).values(otp).execute(conn).map(drop)
+    diesel::insert_into(otp_codes::table)
+        .values(otp)
+        .execute(conn)
+        .map(drop)
 }
 
 /// When a code for this phone and purpose was last sent.
-pub fn last_sent_at(conn: &mut DbConn, phone: &str, purpose: &str) -> QueryResult<Option<NaiveDateTime>> {
+pub fn last_sent_at(
+    conn: &mut DbConn,
+    phone: &str,
+    purpose: &str,
+) -> QueryResult<Option<NaiveDateTime>> {
     otp_codes::table
         .filter(otp_codes::phone.eq(phone))
         .filter(otp_codes::purpose.eq(purpose))
@@ -68,14 +75,23 @@ pub fn latest_open(conn: &mut DbConn, phone: &str, purpose: &str) -> QueryResult
 
 /// Counts one wrong guess unless the code is already at `max_attempts`; true when counted.
 pub fn add_attempt(conn: &mut DbConn, id: &str, max_attempts: i32) -> QueryResult<bool> {
-    let updated = diesel::update(otp_codes::table.find(id).filter(otp_codes::attempts.lt(max_attempts)))
-        .set(otp_codes::attempts.eq(otp_codes::attempts + 1))
-        .execute(conn)?;
+    let updated = diesel::update(
+        otp_codes::table
+            .find(id)
+            .filter(otp_codes::attempts.lt(max_attempts)),
+    )
+    .set(otp_codes::attempts.eq(otp_codes::attempts + 1))
+    .execute(conn)?;
     Ok(updated == 1)
 }
 
 /// Consumes the code if it is still open and not locked; true when this call consumed it.
-pub fn consume(conn: &mut DbConn, id: &str, now: NaiveDateTime, max_attempts: i32) -> QueryResult<bool> {
+pub fn consume(
+    conn: &mut DbConn,
+    id: &str,
+    now: NaiveDateTime,
+    max_attempts: i32,
+) -> QueryResult<bool> {
     let updated = diesel::update(
         otp_codes::table
             .find(id)

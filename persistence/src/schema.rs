@@ -105,6 +105,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    org_units (id) {
+        id -> Text,
+        name -> Text,
+        level -> Text,
+        division_code -> Nullable<Text>,
+        parent_id -> Nullable<Text>,
+        path -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(account_roles -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -119,4 +131,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     otp_codes,
     wechat_bindings,
     client_nonces,
+    org_units,
 );

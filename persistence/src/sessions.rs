@@ -45,11 +45,18 @@ pub struct RefreshTokenRow {
 }
 
 pub fn insert(conn: &mut DbConn, session: &NewSession<'_>) -> QueryResult<()> {
-    diesel::insert_into(sessions::table).values(session).execute(conn).map(drop)
+    diesel::insert_into(sessions::table)
+        .values(session)
+        .execute(conn)
+        .map(drop)
 }
 
 /// The session if it is neither revoked nor expired at `now`.
-pub fn find_live(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult<Option<SessionRow>> {
+pub fn find_live(
+    conn: &mut DbConn,
+    id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<SessionRow>> {
     sessions::table
         .find(id)
         .filter(sessions::revoked_at.is_null())
@@ -60,7 +67,11 @@ pub fn find_live(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> QueryResult
 }
 
 /// The account's live sessions, newest first.
-pub fn list_live(conn: &mut DbConn, account_id: &str, now: NaiveDateTime) -> QueryResult<Vec<SessionRow>> {
+pub fn list_live(
+    conn: &mut DbConn,
+    account_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<SessionRow>> {
     sessions::table
         .filter(sessions::account_id.eq(account_id))
         .filter(sessions::revoked_at.is_null())
@@ -71,14 +82,23 @@ pub fn list_live(conn: &mut DbConn, account_id: &str, now: NaiveDateTime) -> Que
 }
 
 /// Revokes one of the account's sessions; false when it was not live (or not the account's).
-pub fn revoke(conn: &mut DbConn, id: &str, account_id: &str, reason: &str, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn revoke(
+    conn: &mut DbConn,
+    id: &str,
+    account_id: &str,
+    reason: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     let updated = diesel::update(
         sessions::table
             .find(id)
             .filter(sessions::account_id.eq(account_id))
             .filter(sessions::revoked_at.is_null()),
     )
-    .set((sessions::revoked_at.eq(now), sessions::revoked_reason.eq(reason)))
+    .set((
+        sessions::revoked_at.eq(now),
+        sessions::revoked_reason.eq(reason),
+    ))
     .execute(conn)?;
     Ok(updated == 1)
 }
@@ -99,18 +119,31 @@ pub fn revoke_all(
         query = query.filter(sessions::id.ne(keep));
     }
     query
-        .set((sessions::revoked_at.eq(now), sessions::revoked_reason.eq(reason)))
+        .set((
+            sessions::revoked_at.eq(now),
+            sessions::revoked_reason.eq(reason),
+        ))
         .returning(sessions::id)
         .get_results(conn)
 }
 
 /// Records activity and slides the session's expiry forward.
-pub fn touch(conn: &mut DbConn, id: &str, now: NaiveDateTime, expires_at: Option<NaiveDateTime>) -> QueryResult<()> {
+pub fn touch(
+    conn: &mut DbConn,
+    id: &str,
+    now: NaiveDateTime,
+    expires_at: Option<NaiveDateTime>,
+) -> QueryResult<()> {
     match expires_at {
         Some(expires) => diesel::update(sessions::table.find(id))
-            .set((sessions::last_seen_at.eq(now), sessions::expires_at.eq(expires)))
+            .set((
+                sessions::last_seen_at.eq(now),
+                sessions::expires_at.eq(expires),
+            ))
             .execute(conn),
-        None => diesel::update(sessions::table.find(id)).set(sessions::last_seen_at.eq(now)).execute(conn),
+        None => diesel::update(sessions::table.find(id))
+            .set(sessions::last_seen_at.eq(now))
+            .execute(conn),
     }
     .map(drop)
 }
@@ -134,7 +167,11 @@ pub fn insert_refresh(
 }
 
 /// Spends an unspent, unexpired refresh token in one conditional statement; returns its session.
-pub fn spend_refresh(conn: &mut DbConn, token_hash: &str, now: NaiveDateTime) -> QueryResult<Option<String>> {
+pub fn spend_refresh(
+    conn: &mut DbConn,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<String>> {
     diesel::update(
         refresh_tokens::table
             .find(token_hash)
@@ -148,5 +185,9 @@ pub fn spend_refresh(conn: &mut DbConn, token_hash: &str, now: NaiveDateTime) ->
 }
 
 pub fn find_refresh(conn: &mut DbConn, token_hash: &str) -> QueryResult<Option<RefreshTokenRow>> {
-    refresh_tokens::table.find(token_hash).select(refresh_tokens::all_columns).first(conn).optional()
+    refresh_tokens::table
+        .find(token_hash)
+        .select(refresh_tokens::all_columns)
+        .first(conn)
+        .optional()
 }

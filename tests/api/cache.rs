@@ -239,3 +239,62 @@ async fn redis_stopping_mid_test_costs_speed_not_availability() {
     assert_eq!(app.get("/readyz").await.status().as_u16(), 200);
     cache.delete("survivor").await.unwrap();
 }
+
+#[tokio::test]
+async fn sessions_keep_working_and_revocations_hold_through_a_redis_outage() {
+    let Some(url) = redis_url() else {
+        eprintln!("skipped here: needs GGH_TEST_REDIS_URL (run by .ci/run)");
+        return;
+    };
+    let rest = url.trim_start_matches("redis://");
+    let (authority, db) = rest.split_once('/').unwrap_or((rest, "0"));
+    let outage = Outage::start(authority.to_owned()).await;
+    let proxied = format!("redis://127.0.0.1:{}/{db}", outage.port);
+    let app = TestApp::spawn_with(|vars| {
+        vars.insert("REDIS_URL", proxied);
+    })
+    .await;
+    let keep = app.register("13200000001").await;
+    let doomed = app.login("13200000001", "lost phone").await;
+    // Both sessions are now cached as live in Redis.
+    assert_eq!(
+        (
+            app.me_status(&keep.access).await,
+            app.me_status(&doomed.access).await
+        ),
+        (200, 200)
+    );
+
+    outage.cut();
+    assert_eq!(
+        app.me_status(&keep.access).await,
+        200,
+        "the database answers for the cache"
+    );
+    let ended = app
+        .client
+        .delete(app.url(&format!("/api/v1/me/sessions/{}", doomed.session_id)))
+        .bearer_auth(&keep.access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status().as_u16(), 204);
+    assert_eq!(
+        app.me_status(&doomed.access).await,
+        401,
+        "revoked while Redis is down"
+    );
+
+    // Redis comes back still holding the session as live from before the outage: the
+    // background tombstone must win before that stale entry is believed.
+    outage.restore().await;
+    for _ in 0..20 {
+        assert_eq!(
+            app.me_status(&doomed.access).await,
+            401,
+            "a revoked session came back"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.me_status(&keep.access).await, 200);
+}

@@ -38,12 +38,22 @@ pub struct VerifiedClient {
     pub client_id: String,
 }
 
-pub async fn client_context(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+pub async fn client_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let Some(state) = req.app_data::<Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
-    if let Some(ip) = real_ip(req.peer_addr().map(|a| a.ip()), forwarded, &state.settings.trusted_proxies) {
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    if let Some(ip) = real_ip(
+        req.peer_addr().map(|a| a.ip()),
+        forwarded,
+        &state.settings.trusted_proxies,
+    ) {
         req.extensions_mut().insert(ClientIp(ip));
     }
     if !req.headers().contains_key("x-client-id") {
@@ -54,8 +64,13 @@ pub async fn client_context(req: ServiceRequest, next: Next<impl MessageBody + '
     while let Some(chunk) = payload.next().await {
         let chunk = chunk?;
         if body.len() + chunk.len() > SIGNED_BODY_LIMIT {
-            let err = ApiError::PayloadTooLarge { limit: SIGNED_BODY_LIMIT };
-            return Ok(ServiceResponse::new(http_req, HttpResponse::from_error(err)));
+            let err = ApiError::PayloadTooLarge {
+                limit: SIGNED_BODY_LIMIT,
+            };
+            return Ok(ServiceResponse::new(
+                http_req,
+                HttpResponse::from_error(err),
+            ));
         }
         body.extend_from_slice(&chunk);
     }
@@ -66,30 +81,61 @@ pub async fn client_context(req: ServiceRequest, next: Next<impl MessageBody + '
             let req = ServiceRequest::from_parts(http_req, actix_web::dev::Payload::from(body));
             Ok(next.call(req).await?.map_into_boxed_body())
         }
-        Err(err) => Ok(ServiceResponse::new(http_req, HttpResponse::from_error(err))),
+        Err(err) => Ok(ServiceResponse::new(
+            http_req,
+            HttpResponse::from_error(err),
+        )),
     }
 }
 
-async fn verify_signature(state: &AppState, req: &actix_web::HttpRequest, body: &[u8]) -> Result<VerifiedClient, ApiError> {
-    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+async fn verify_signature(
+    state: &AppState,
+    req: &actix_web::HttpRequest,
+    body: &[u8],
+) -> Result<VerifiedClient, ApiError> {
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     let invalid = || ApiError::from(AuthError::ClientSignatureInvalid);
-    let (Some(client_id), Some(timestamp), Some(nonce), Some(signature)) =
-        (header("x-client-id"), header("x-timestamp"), header("x-nonce"), header("x-signature"))
-    else {
+    let (Some(client_id), Some(timestamp), Some(nonce), Some(signature)) = (
+        header("x-client-id"),
+        header("x-timestamp"),
+        header("x-nonce"),
+        header("x-signature"),
+    ) else {
         return Err(invalid());
     };
     let Some((expected_id, secret)) = &state.settings.miniprogram_client else {
         return Err(invalid());
     };
-    let well_formed_nonce = (16..=64).contains(&nonce.len()) && nonce.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    let fresh = timestamp.parse::<i64>().is_ok_and(|t| (Utc::now().timestamp() - t).abs() <= MAX_CLOCK_SKEW_SECS);
+    let well_formed_nonce = (16..=64).contains(&nonce.len())
+        && nonce
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let fresh = timestamp
+        .parse::<i64>()
+        .is_ok_and(|t| (Utc::now().timestamp() - t).abs() <= MAX_CLOCK_SKEW_SECS);
     if client_id != *expected_id || !well_formed_nonce || !fresh {
         return Err(invalid());
     }
-    let path = req.uri().path_and_query().map_or(req.path(), |pq| pq.as_str());
+    let path = req
+        .uri()
+        .path_and_query()
+        .map_or(req.path(), |pq| pq.as_str());
     let body_hash = sha256_hex(body);
     let parts: [&[u8]; 9] = [
-        req.method().as_str().as_bytes(), b"\n", path.as_bytes(), b"\n", timestamp.as_bytes(), b"\n", nonce.as_bytes(), b"\n", body_hash.as_bytes(),
+        req.method().as_str().as_bytes(),
+        b"\n",
+        path.as_bytes(),
+        b"\n",
+        timestamp.as_bytes(),
+        b"\n",
+        nonce.as_bytes(),
+        b"\n",
+        body_hash.as_bytes(),
     ];
     if !hmac_verify_hex(secret.expose().as_bytes(), &parts, &signature) {
         return Err(invalid());
@@ -99,8 +145,11 @@ async fn verify_signature(state: &AppState, req: &actix_web::HttpRequest, body: 
     let first_use = state
         .db(move |conn| {
             let now = Utc::now().naive_utc();
-            if rand::random::<u16>() % 1024 == 0 {
-                nonces::forget_before(conn, now - chrono::Duration::seconds(2 * MAX_CLOCK_SKEW_SECS))?;
+            if rand::random::<u16>().is_multiple_of(1024) {
+                nonces::forget_before(
+                    conn,
+                    now - chrono::Duration::seconds(2 * MAX_CLOCK_SKEW_SECS),
+                )?;
             }
             Ok(nonces::remember(conn, &id, &n, now)?)
         })
@@ -113,7 +162,11 @@ async fn verify_signature(state: &AppState, req: &actix_web::HttpRequest, body: 
 
 /// The right-most address in `X-Forwarded-For` that is not a trusted proxy, when the peer itself
 /// is trusted; otherwise the peer. Entries a client wrote itself sit to the left and are ignored.
-pub fn real_ip(peer: Option<IpAddr>, forwarded_for: Option<&str>, trusted: &[IpNet]) -> Option<IpAddr> {
+pub fn real_ip(
+    peer: Option<IpAddr>,
+    forwarded_for: Option<&str>,
+    trusted: &[IpNet],
+) -> Option<IpAddr> {
     let peer = peer?;
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
     if !is_trusted(&peer) {
@@ -124,7 +177,13 @@ pub fn real_ip(peer: Option<IpAddr>, forwarded_for: Option<&str>, trusted: &[IpN
         .split(',')
         .filter_map(|hop| hop.trim().parse::<IpAddr>().ok())
         .collect();
-    Some(hops.iter().rev().find(|ip| !is_trusted(ip)).copied().unwrap_or(peer))
+    Some(
+        hops.iter()
+            .rev()
+            .find(|ip| !is_trusted(ip))
+            .copied()
+            .unwrap_or(peer),
+    )
 }
 
 #[cfg(test)]
@@ -136,11 +195,23 @@ mod tests {
         let trusted = ["10.0.0.0/8".parse().unwrap()];
         let ip = |s: &str| Some(s.parse().unwrap());
         // Straight from the internet: the header is the caller's own claim.
-        assert_eq!(real_ip(ip("203.0.113.9"), Some("1.2.3.4"), &trusted), ip("203.0.113.9"));
+        assert_eq!(
+            real_ip(ip("203.0.113.9"), Some("1.2.3.4"), &trusted),
+            ip("203.0.113.9")
+        );
         // Through the load balancer: the right-most untrusted hop.
-        assert_eq!(real_ip(ip("10.0.0.2"), Some("1.2.3.4, 198.51.100.7"), &trusted), ip("198.51.100.7"));
-        assert_eq!(real_ip(ip("10.0.0.2"), Some("198.51.100.7, 10.0.0.9"), &trusted), ip("198.51.100.7"));
+        assert_eq!(
+            real_ip(ip("10.0.0.2"), Some("1.2.3.4, 198.51.100.7"), &trusted),
+            ip("198.51.100.7")
+        );
+        assert_eq!(
+            real_ip(ip("10.0.0.2"), Some("198.51.100.7, 10.0.0.9"), &trusted),
+            ip("198.51.100.7")
+        );
         assert_eq!(real_ip(ip("10.0.0.2"), None, &trusted), ip("10.0.0.2"));
-        assert_eq!(real_ip(ip("10.0.0.2"), Some("garbage"), &trusted), ip("10.0.0.2"));
+        assert_eq!(
+            real_ip(ip("10.0.0.2"), Some("garbage"), &trusted),
+            ip("10.0.0.2")
+        );
     }
 }

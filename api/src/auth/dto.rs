@@ -18,11 +18,17 @@ use crate::error::{ApiError, FieldIssue, FieldIssueKind};
 pub struct Issues(Vec<FieldIssue>);
 
 impl Issues {
-    pub fn check<T, E>(&mut self, field: &str, parsed: Result<T, E>, reason: &'static str) -> Option<T> {
+    pub fn check<T, E>(
+        &mut self,
+        field: &str,
+        parsed: Result<T, E>,
+        reason: &'static str,
+    ) -> Option<T> {
         match parsed {
             Ok(v) => Some(v),
             Err(_) => {
-                self.0.push(FieldIssue::new(field, FieldIssueKind::Invalid { reason }));
+                self.0
+                    .push(FieldIssue::new(field, FieldIssueKind::Invalid { reason }));
                 None
             }
         }
@@ -61,7 +67,15 @@ pub fn new_password(issues: &mut Issues, field: &str, raw: &str) -> Option<NewPa
 }
 
 pub fn otp_code(issues: &mut Issues, field: &str, raw: &str) -> Option<String> {
-    issues.check(field, gangonghui_domain::otp::is_well_formed_code(raw).then_some(()).ok_or(()), "otp_format").map(|_| raw.to_owned())
+    issues
+        .check(
+            field,
+            gangonghui_domain::otp::is_well_formed_code(raw)
+                .then_some(())
+                .ok_or(()),
+            "otp_format",
+        )
+        .map(|_| raw.to_owned())
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
@@ -138,7 +152,7 @@ pub struct LoginBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshBody {
-    #[schema(max_length = 128)]
+    #[schema(max_length = 4096)]
     pub refresh_token: String,
 }
 
@@ -177,17 +191,27 @@ impl RealNameBody {
     pub fn into_domain(self, today: chrono::NaiveDate) -> Result<(String, ResidentId), ApiError> {
         let mut issues = Issues::default();
         let name = self.legal_name.trim().to_owned();
-        let name_ok = !name.is_empty() && name.chars().count() <= 64 && !name.chars().any(char::is_control);
+        let name_ok =
+            !name.is_empty() && name.chars().count() <= 64 && !name.chars().any(char::is_control);
         if !name_ok {
-            issues.push("legal_name", FieldIssueKind::Invalid { reason: "legal_name" });
+            issues.push(
+                "legal_name",
+                FieldIssueKind::Invalid {
+                    reason: "legal_name",
+                },
+            );
         }
         let id = match ResidentId::parse(&self.id_number, today) {
             Ok(id) => Some(id),
             Err(e) => {
                 let reason = match e {
                     gangonghui_domain::resident_id::ResidentIdError::Format => "id_number_format",
-                    gangonghui_domain::resident_id::ResidentIdError::BirthDate => "id_number_birth_date",
-                    gangonghui_domain::resident_id::ResidentIdError::CheckCharacter => "id_number_check",
+                    gangonghui_domain::resident_id::ResidentIdError::BirthDate => {
+                        "id_number_birth_date"
+                    }
+                    gangonghui_domain::resident_id::ResidentIdError::CheckCharacter => {
+                        "id_number_check"
+                    }
                 };
                 issues.push("id_number", FieldIssueKind::Invalid { reason });
                 None
@@ -232,7 +256,13 @@ pub struct TokensDto {
 
 impl From<Tokens> for TokensDto {
     fn from(t: Tokens) -> Self {
-        TokensDto { access_token: t.access_token, refresh_token: t.refresh_token, token_type: "Bearer", expires_in: t.expires_in, session_id: t.session_id }
+        TokensDto {
+            access_token: t.access_token,
+            refresh_token: t.refresh_token,
+            token_type: "Bearer",
+            expires_in: t.expires_in,
+            session_id: t.session_id,
+        }
     }
 }
 
@@ -278,14 +308,21 @@ pub struct ProfileDto {
 
 impl ProfileDto {
     pub fn new(account: AccountRow, grants: &[Grant]) -> Self {
-        let mut roles = vec![RoleDto { role: "member", org_id: None, merchant_id: None, owner: None }];
+        let mut roles = vec![RoleDto {
+            role: "member",
+            org_id: None,
+            merchant_id: None,
+            owner: None,
+        }];
         roles.extend(grants.iter().map(|g| RoleDto {
             role: g.role.as_str(),
             org_id: g.org_id.clone(),
             merchant_id: g.merchant_id.clone(),
             owner: g.merchant_id.as_ref().map(|_| g.owner),
         }));
-        let phone = Phone::parse(&account.phone).map(|p| p.masked()).unwrap_or_default();
+        let phone = Phone::parse(&account.phone)
+            .map(|p| p.masked())
+            .unwrap_or_default();
         ProfileDto {
             id: account.id,
             phone,
@@ -293,7 +330,10 @@ impl ProfileDto {
             roles,
             real_name_verified: account.real_name_verified_at.is_some(),
             id_number: account.id_number_masked,
-            membership: MembershipDto { status: "none", org_id: None },
+            membership: MembershipDto {
+                status: "none",
+                org_id: None,
+            },
             labor_model_level: account.labor_model_level,
             hardship: account.hardship,
         }

@@ -104,30 +104,78 @@ impl AuthError {
     pub fn title(&self, lang: Lang) -> &'static str {
         match self {
             AuthError::MissingToken => lang.pick("需要登录", "Authentication required"),
-            AuthError::InvalidToken => lang.pick("登录凭证无效或已过期", "Token invalid or expired"),
-            AuthError::SessionEnded => lang.pick("登录已失效, 请重新登录", "Session ended; log in again"),
+            AuthError::InvalidToken => {
+                lang.pick("登录凭证无效或已过期", "Token invalid or expired")
+            }
+            AuthError::SessionEnded => {
+                lang.pick("登录已失效, 请重新登录", "Session ended; log in again")
+            }
             AuthError::Forbidden => lang.pick("无权执行此操作", "Not allowed for your role"),
-            AuthError::InvalidCredentials => lang.pick("手机号、密码或验证码错误", "Wrong phone, password or code"),
+            AuthError::InvalidCredentials => {
+                lang.pick("手机号、密码或验证码错误", "Wrong phone, password or code")
+            }
             AuthError::OtpInvalid => lang.pick("验证码错误或已过期", "Code wrong or expired"),
-            AuthError::OtpLocked => lang.pick("验证码错误次数过多, 请重新获取", "Too many wrong tries; request a new code"),
-            AuthError::OtpCooldown { .. } => lang.pick("验证码发送过于频繁", "A code was just sent"),
-            AuthError::OtpDailyLimit { .. } => lang.pick("今日验证码发送次数已达上限", "Daily code limit reached"),
-            AuthError::RateLimited { .. } => lang.pick("请求过于频繁, 请稍后再试", "Too many requests; retry later"),
+            AuthError::OtpLocked => lang.pick(
+                "验证码错误次数过多, 请重新获取",
+                "Too many wrong tries; request a new code",
+            ),
+            AuthError::OtpCooldown { .. } => {
+                lang.pick("验证码发送过于频繁", "A code was just sent")
+            }
+            AuthError::OtpDailyLimit { .. } => {
+                lang.pick("今日验证码发送次数已达上限", "Daily code limit reached")
+            }
+            AuthError::RateLimited { .. } => {
+                lang.pick("请求过于频繁, 请稍后再试", "Too many requests; retry later")
+            }
             AuthError::PhoneTaken => lang.pick("该手机号已注册", "Phone already registered"),
-            AuthError::RefreshInvalid => lang.pick("刷新凭证无效或已过期", "Refresh token invalid or expired"),
-            AuthError::RefreshReused => lang.pick("刷新凭证被重复使用, 会话已结束", "Refresh token reused; session ended"),
-            AuthError::WechatUnbound { .. } => lang.pick("微信账号尚未绑定手机号", "WeChat account not bound yet"),
-            AuthError::WechatBindInvalid => lang.pick("绑定凭证无效或已过期", "Bind token invalid or expired"),
-            AuthError::WechatAlreadyBound => lang.pick("该微信账号已绑定其他账户", "WeChat account bound to another account"),
-            AuthError::WechatCodeInvalid => lang.pick("微信登录凭证无效", "WeChat login code invalid"),
-            AuthError::WechatRateLimited => lang.pick("微信接口调用过于频繁", "WeChat rate limit reached"),
-            AuthError::WechatUnavailable(_) => lang.pick("微信服务暂不可用", "WeChat service unavailable"),
-            AuthError::WechatNotConfigured => lang.pick("未配置微信登录", "WeChat login not configured"),
-            AuthError::ClientSignatureInvalid => lang.pick("客户端签名无效", "Client signature invalid"),
-            AuthError::ClientRequired => lang.pick("需要经签名的小程序客户端", "Signed mini-program client required"),
-            AuthError::SmsUnavailable => lang.pick("短信发送失败, 请稍后再试", "SMS could not be sent; retry later"),
-            AuthError::IdNumberTaken => lang.pick("该身份证号已在其他账户实名", "ID number verified on another account"),
-            AuthError::RealNameLocked => lang.pick("已完成实名认证, 不能修改", "Real name already verified"),
+            AuthError::RefreshInvalid => {
+                lang.pick("刷新凭证无效或已过期", "Refresh token invalid or expired")
+            }
+            AuthError::RefreshReused => lang.pick(
+                "刷新凭证被重复使用, 会话已结束",
+                "Refresh token reused; session ended",
+            ),
+            AuthError::WechatUnbound { .. } => {
+                lang.pick("微信账号尚未绑定手机号", "WeChat account not bound yet")
+            }
+            AuthError::WechatBindInvalid => {
+                lang.pick("绑定凭证无效或已过期", "Bind token invalid or expired")
+            }
+            AuthError::WechatAlreadyBound => lang.pick(
+                "该微信账号已绑定其他账户",
+                "WeChat account bound to another account",
+            ),
+            AuthError::WechatCodeInvalid => {
+                lang.pick("微信登录凭证无效", "WeChat login code invalid")
+            }
+            AuthError::WechatRateLimited => {
+                lang.pick("微信接口调用过于频繁", "WeChat rate limit reached")
+            }
+            AuthError::WechatUnavailable(_) => {
+                lang.pick("微信服务暂不可用", "WeChat service unavailable")
+            }
+            AuthError::WechatNotConfigured => {
+                lang.pick("未配置微信登录", "WeChat login not configured")
+            }
+            AuthError::ClientSignatureInvalid => {
+                lang.pick("客户端签名无效", "Client signature invalid")
+            }
+            AuthError::ClientRequired => lang.pick(
+                "需要经签名的小程序客户端",
+                "Signed mini-program client required",
+            ),
+            AuthError::SmsUnavailable => lang.pick(
+                "短信发送失败, 请稍后再试",
+                "SMS could not be sent; retry later",
+            ),
+            AuthError::IdNumberTaken => lang.pick(
+                "该身份证号已在其他账户实名",
+                "ID number verified on another account",
+            ),
+            AuthError::RealNameLocked => {
+                lang.pick("已完成实名认证, 不能修改", "Real name already verified")
+            }
         }
     }
 }

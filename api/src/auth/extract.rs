@@ -8,9 +8,9 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use gangonghui_domain::{ClientKind, Role};
 
+use super::AuthError;
 use super::client::VerifiedClient;
 use super::session_cache::{self, Grant};
-use super::AuthError;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -32,7 +32,10 @@ impl Authenticated {
 fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned()).filter(|t| !t.is_empty())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
 }
 
 impl FromRequest for Authenticated {
@@ -44,26 +47,40 @@ impl FromRequest for Authenticated {
         let token = bearer(req);
         let via_signed_client = req.extensions().get::<VerifiedClient>().is_some();
         Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState is not registered")))?;
+            let state = state
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState is not registered")))?;
             let token = token.ok_or(AuthError::MissingToken)?;
-            let (claims, client) = state.tokens.verify_access(&token).map_err(|_| AuthError::InvalidToken)?;
+            let (claims, client) = state
+                .tokens
+                .verify_access(&token)
+                .map_err(|_| AuthError::InvalidToken)?;
             // A mini-program token is only honoured through the signed proxy it was issued to.
             if client == ClientKind::MiniProgram && !via_signed_client {
                 return Err(AuthError::ClientRequired.into());
             }
-            let live = session_cache::load(&state, &claims.sid).await?.ok_or(AuthError::SessionEnded)?;
+            let live = session_cache::load(&state, &claims.sid)
+                .await?
+                .ok_or(AuthError::SessionEnded)?;
             if live.account_id != claims.sub || live.client != client {
                 return Err(AuthError::InvalidToken.into());
             }
             session_cache::seen(&state, &claims.sid);
-            Ok(Authenticated { account_id: live.account_id, session_id: claims.sid, client, grants: live.grants })
+            Ok(Authenticated {
+                account_id: live.account_id,
+                session_id: claims.sid,
+                client,
+                grants: live.grants,
+            })
         })
     }
 }
 
 /// An account holding `role`, with the org unit its grant is scoped to.
 fn scoped(auth: Authenticated, role: Role) -> Result<(Authenticated, String), ApiError> {
-    let org = auth.grant(role).and_then(|g| g.org_id.clone()).ok_or(AuthError::Forbidden)?;
+    let org = auth
+        .grant(role)
+        .and_then(|g| g.org_id.clone())
+        .ok_or(AuthError::Forbidden)?;
     Ok((auth, org))
 }
 
@@ -92,5 +109,13 @@ macro_rules! operator_extractor {
     };
 }
 
-operator_extractor!(UnionAdmin, Role::UnionAdmin, "A union admin, scoped to an org unit.");
-operator_extractor!(LegalOfficer, Role::LegalAidOfficer, "A legal-aid officer, scoped to an org unit.");
+operator_extractor!(
+    UnionAdmin,
+    Role::UnionAdmin,
+    "A union admin, scoped to an org unit."
+);
+operator_extractor!(
+    LegalOfficer,
+    Role::LegalAidOfficer,
+    "A legal-aid officer, scoped to an org unit."
+);

@@ -47,7 +47,10 @@ impl DataKeys {
     pub fn encrypt(&self, plaintext: &str) -> String {
         let nonce = Nonce::generate();
         // Encryption of an in-memory buffer with a valid key cannot fail.
-        let ciphertext = self.cipher.encrypt(&nonce, plaintext.as_bytes()).unwrap_or_default();
+        let ciphertext = self
+            .cipher
+            .encrypt(&nonce, plaintext.as_bytes())
+            .unwrap_or_default();
         let mut out = Vec::with_capacity(NONCE_LEN + ciphertext.len());
         out.extend_from_slice(nonce.as_slice());
         out.extend_from_slice(&ciphertext);
@@ -55,13 +58,18 @@ impl DataKeys {
     }
 
     pub fn decrypt(&self, stored: &str) -> Result<String, KeyError> {
-        let bytes = STANDARD.decode(stored).map_err(|_| KeyError::Undecryptable)?;
+        let bytes = STANDARD
+            .decode(stored)
+            .map_err(|_| KeyError::Undecryptable)?;
         if bytes.len() < NONCE_LEN {
             return Err(KeyError::Undecryptable);
         }
         let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
         let nonce = Nonce::try_from(nonce).map_err(|_| KeyError::Undecryptable)?;
-        let plain = self.cipher.decrypt(&nonce, ciphertext).map_err(|_| KeyError::Undecryptable)?;
+        let plain = self
+            .cipher
+            .decrypt(&nonce, ciphertext)
+            .map_err(|_| KeyError::Undecryptable)?;
         String::from_utf8(plain).map_err(|_| KeyError::Undecryptable)
     }
 
@@ -73,18 +81,29 @@ impl DataKeys {
 
     /// The stored form of a one-time code, bound to its phone and purpose.
     pub fn otp_hash(&self, phone: &str, purpose: &str, code: &str) -> String {
-        hmac_hex(&self.otp_key, &[phone.as_bytes(), b"\0", purpose.as_bytes(), b"\0", code.as_bytes()])
+        hmac_hex(
+            &self.otp_key,
+            &[
+                phone.as_bytes(),
+                b"\0",
+                purpose.as_bytes(),
+                b"\0",
+                code.as_bytes(),
+            ],
+        )
     }
 }
 
 fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
-    let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(master).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(master)
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
     mac.update(label);
     mac.finalize().into_bytes().into()
 }
 
 pub fn hmac_hex(key: &[u8], parts: &[&[u8]]) -> String {
-    let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
     for part in parts {
         mac.update(part);
     }
@@ -93,8 +112,11 @@ pub fn hmac_hex(key: &[u8], parts: &[&[u8]]) -> String {
 
 /// Constant-time check of an HMAC given in hex.
 pub fn hmac_verify_hex(key: &[u8], parts: &[&[u8]], expected_hex: &str) -> bool {
-    let Ok(expected) = hex::decode(expected_hex) else { return false };
-    let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    let Ok(expected) = hex::decode(expected_hex) else {
+        return false;
+    };
+    let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
     for part in parts {
         mac.update(part);
     }
@@ -141,7 +163,10 @@ mod tests {
         let other = DataKeys::from_hex(&"8".repeat(64)).unwrap();
         assert_eq!(keys().blind_index("x"), keys().blind_index("x"));
         assert_ne!(keys().blind_index("x"), other.blind_index("x"));
-        assert_ne!(keys().otp_hash("13800000000", "login", "123456"), keys().otp_hash("13800000000", "register", "123456"));
+        assert_ne!(
+            keys().otp_hash("13800000000", "login", "123456"),
+            keys().otp_hash("13800000000", "register", "123456")
+        );
     }
 
     #[test]

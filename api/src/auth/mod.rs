@@ -6,6 +6,7 @@ pub mod dto;
 mod error;
 pub mod extract;
 pub mod keys;
+pub mod operators;
 pub mod otp;
 pub mod password;
 pub mod rate_limit;

@@ -5,7 +5,10 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 use gangonghui_domain::Phone;
-use gangonghui_domain::otp::{OTP_MAX_ATTEMPTS, OTP_MAX_SENDS_PER_DAY, OTP_RESEND_AFTER, OTP_TTL, OtpPurpose, is_well_formed_code};
+use gangonghui_domain::otp::{
+    OTP_MAX_ATTEMPTS, OTP_MAX_SENDS_PER_DAY, OTP_RESEND_AFTER, OTP_TTL, OtpPurpose,
+    is_well_formed_code,
+};
 use gangonghui_domain::time::{next_shanghai_day_start, shanghai_day_start};
 use gangonghui_persistence::{DbConn, ids, otp, write_tx};
 
@@ -21,12 +24,19 @@ pub struct OtpSent {
 }
 
 /// Sends a code. Answers the same whether or not an account uses the phone.
-pub async fn send(state: &AppState, phone: Phone, purpose: OtpPurpose, ip: Option<IpAddr>) -> Result<OtpSent, ApiError> {
+pub async fn send(
+    state: &AppState,
+    phone: Phone,
+    purpose: OtpPurpose,
+    ip: Option<IpAddr>,
+) -> Result<OtpSent, ApiError> {
     if let Some(ip) = ip {
         OTP_SENDS_PER_IP.hit(&state.cache, &ip.to_string()).await?;
     }
     let code = format!("{:06}", rand::random_range(0..1_000_000u32));
-    let hash = state.data_keys.otp_hash(phone.as_str(), purpose.as_str(), &code);
+    let hash = state
+        .data_keys
+        .otp_hash(phone.as_str(), purpose.as_str(), &code);
     let (number, ip_text) = (phone.as_str().to_owned(), ip.map(|i| i.to_string()));
     let id = state
         .db(move |conn| {
@@ -35,11 +45,16 @@ pub async fn send(state: &AppState, phone: Phone, purpose: OtpPurpose, ip: Optio
                 if let Some(last) = otp::last_sent_at(c, &number, purpose.as_str())? {
                     let elapsed = (now.naive_utc() - last).num_seconds().max(0) as u64;
                     if elapsed < OTP_RESEND_AFTER.as_secs() {
-                        return Ok(Err(AuthError::OtpCooldown { retry_after: OTP_RESEND_AFTER.as_secs() - elapsed }));
+                        return Ok(Err(AuthError::OtpCooldown {
+                            retry_after: OTP_RESEND_AFTER.as_secs() - elapsed,
+                        }));
                     }
                 }
-                if otp::sent_since(c, &number, shanghai_day_start(now).naive_utc())? >= OTP_MAX_SENDS_PER_DAY {
-                    let retry_after = (next_shanghai_day_start(now) - now).num_seconds().max(1) as u64;
+                if otp::sent_since(c, &number, shanghai_day_start(now).naive_utc())?
+                    >= OTP_MAX_SENDS_PER_DAY
+                {
+                    let retry_after =
+                        (next_shanghai_day_start(now) - now).num_seconds().max(1) as u64;
                     return Ok(Err(AuthError::OtpDailyLimit { retry_after }));
                 }
                 let id = ids::new_id();
@@ -64,12 +79,21 @@ pub async fn send(state: &AppState, phone: Phone, purpose: OtpPurpose, ip: Optio
         state.db(move |conn| Ok(otp::delete(conn, &id)?)).await?;
         return Err(AuthError::SmsUnavailable.into());
     }
-    Ok(OtpSent { expires_in: OTP_TTL.as_secs(), resend_after: OTP_RESEND_AFTER.as_secs() })
+    Ok(OtpSent {
+        expires_in: OTP_TTL.as_secs(),
+        resend_after: OTP_RESEND_AFTER.as_secs(),
+    })
 }
 
 /// Counts a code check against the per-phone and per-IP limits (before the database is asked).
-pub async fn limit_checks(state: &AppState, phone: &Phone, ip: Option<IpAddr>) -> Result<(), AuthError> {
-    OTP_CHECKS_PER_PHONE.hit(&state.cache, phone.as_str()).await?;
+pub async fn limit_checks(
+    state: &AppState,
+    phone: &Phone,
+    ip: Option<IpAddr>,
+) -> Result<(), AuthError> {
+    OTP_CHECKS_PER_PHONE
+        .hit(&state.cache, phone.as_str())
+        .await?;
     if let Some(ip) = ip {
         OTP_CHECKS_PER_IP.hit(&state.cache, &ip.to_string()).await?;
     }
@@ -101,7 +125,13 @@ pub fn check(
     }
     let expected = keys.otp_hash(phone.as_str(), purpose.as_str(), code);
     if constant_time_eq(expected.as_bytes(), row.code_hash.as_bytes()) {
-        return Ok(if otp::consume(conn, &row.id, now.naive_utc(), OTP_MAX_ATTEMPTS)? { Ok(()) } else { Err(AuthError::OtpInvalid) });
+        return Ok(
+            if otp::consume(conn, &row.id, now.naive_utc(), OTP_MAX_ATTEMPTS)? {
+                Ok(())
+            } else {
+                Err(AuthError::OtpInvalid)
+            },
+        );
     }
     otp::add_attempt(conn, &row.id, OTP_MAX_ATTEMPTS)?;
     Ok(Err(AuthError::OtpInvalid))

@@ -29,7 +29,11 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
             None => (dummy_hash().to_owned(), false),
         };
         let ok = PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false);
         ok && real
     })

@@ -14,15 +14,35 @@ pub struct Limit {
 }
 
 /// Failed logins per phone.
-pub const LOGIN_FAILURES_PER_PHONE: Limit = Limit { name: "login-phone", max: 10, window: Duration::from_secs(15 * 60) };
+pub const LOGIN_FAILURES_PER_PHONE: Limit = Limit {
+    name: "login-phone",
+    max: 10,
+    window: Duration::from_secs(15 * 60),
+};
 /// Failed logins per client IP (many workers may share one NAT address).
-pub const LOGIN_FAILURES_PER_IP: Limit = Limit { name: "login-ip", max: 100, window: Duration::from_secs(15 * 60) };
+pub const LOGIN_FAILURES_PER_IP: Limit = Limit {
+    name: "login-ip",
+    max: 100,
+    window: Duration::from_secs(15 * 60),
+};
 /// Codes requested per client IP.
-pub const OTP_SENDS_PER_IP: Limit = Limit { name: "otp-send-ip", max: 30, window: Duration::from_secs(3600) };
+pub const OTP_SENDS_PER_IP: Limit = Limit {
+    name: "otp-send-ip",
+    max: 30,
+    window: Duration::from_secs(3600),
+};
 /// Code checks (right or wrong) per phone, across codes.
-pub const OTP_CHECKS_PER_PHONE: Limit = Limit { name: "otp-check-phone", max: 20, window: Duration::from_secs(3600) };
+pub const OTP_CHECKS_PER_PHONE: Limit = Limit {
+    name: "otp-check-phone",
+    max: 20,
+    window: Duration::from_secs(3600),
+};
 /// Code checks per client IP.
-pub const OTP_CHECKS_PER_IP: Limit = Limit { name: "otp-check-ip", max: 100, window: Duration::from_secs(3600) };
+pub const OTP_CHECKS_PER_IP: Limit = Limit {
+    name: "otp-check-ip",
+    max: 100,
+    window: Duration::from_secs(3600),
+};
 
 fn key(limit: &Limit, subject: &str) -> String {
     format!("rl:{}:{subject}", limit.name)
@@ -30,7 +50,9 @@ fn key(limit: &Limit, subject: &str) -> String {
 
 impl Limit {
     fn exceeded(&self) -> AuthError {
-        AuthError::RateLimited { retry_after: self.window.as_secs() }
+        AuthError::RateLimited {
+            retry_after: self.window.as_secs(),
+        }
     }
 
     /// Counts one event and refuses it once over the limit.
@@ -44,7 +66,9 @@ impl Limit {
     /// Refuses when the limit is already reached, without counting (for failure-only limits).
     pub async fn check(&self, cache: &Cache, subject: &str) -> Result<(), AuthError> {
         match cache.get(&key(self, subject)).await {
-            Ok(Some(count)) if count.parse::<i64>().unwrap_or(0) >= self.max => Err(self.exceeded()),
+            Ok(Some(count)) if count.parse::<i64>().unwrap_or(0) >= self.max => {
+                Err(self.exceeded())
+            }
             _ => Ok(()),
         }
     }

@@ -62,7 +62,12 @@ pub fn grants_from(rows: Vec<accounts::RoleRow>) -> Vec<Grant> {
                 "merchant_staff" => Role::MerchantStaff,
                 _ => return None,
             };
-            Some(Grant { role, org_id: r.org_id, merchant_id: r.merchant_id, owner: r.owner })
+            Some(Grant {
+                role,
+                org_id: r.org_id,
+                merchant_id: r.merchant_id,
+                owner: r.owner,
+            })
         })
         .collect()
 }
@@ -89,7 +94,11 @@ pub async fn load(state: &AppState, session_id: &str) -> Result<Option<LiveSessi
                 _ => ClientKind::App,
             };
             let grants = grants_from(accounts::roles(conn, &session.account_id)?);
-            Ok(Some(LiveSession { account_id: session.account_id, client, grants }))
+            Ok(Some(LiveSession {
+                account_id: session.account_id,
+                client,
+                grants,
+            }))
         })
         .await?;
     let (entry, ttl) = match &live {
@@ -97,17 +106,41 @@ pub async fn load(state: &AppState, session_id: &str) -> Result<Option<LiveSessi
         None => (Cached::Ended, TOMBSTONE_TTL),
     };
     if let Ok(json) = serde_json::to_string(&entry) {
-        let _ = state.cache.set_if_absent(&key(session_id), &json, ttl).await;
+        let _ = state
+            .cache
+            .set_if_absent(&key(session_id), &json, ttl)
+            .await;
     }
     Ok(live)
 }
 
 /// Call after the database has revoked these sessions: they fail on the next request everywhere.
+///
+/// If the cache cannot be reached, requests fall back to the database (which refuses the
+/// session), but an entry cached before the outage would say "live" again once the cache is
+/// back. So the tombstone is retried in the background until the cache takes it.
 pub async fn ended(state: &AppState, session_ids: &[String]) {
-    let Ok(tombstone) = serde_json::to_string(&Cached::Ended) else { return };
+    let Ok(tombstone) = serde_json::to_string(&Cached::Ended) else {
+        return;
+    };
     for sid in session_ids {
-        if let Err(e) = state.cache.set(&key(sid), &tombstone, TOMBSTONE_TTL).await {
-            tracing::warn!(error = %e, "could not mark a session ended in the cache; the database still refuses it once the entry expires");
+        if state
+            .cache
+            .set(&key(sid), &tombstone, TOMBSTONE_TTL)
+            .await
+            .is_err()
+        {
+            tracing::warn!(session = %sid, "cache unreachable while ending a session; retrying the tombstone in the background");
+            let (cache, key, tombstone) = (state.cache.clone(), key(sid), tombstone.clone());
+            actix_web::rt::spawn(async move {
+                let deadline = Instant::now() + TOMBSTONE_TTL;
+                while Instant::now() < deadline {
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                    if cache.set(&key, &tombstone, TOMBSTONE_TTL).await.is_ok() {
+                        return;
+                    }
+                }
+            });
         }
     }
 }
@@ -115,7 +148,9 @@ pub async fn ended(state: &AppState, session_ids: &[String]) {
 /// Call after an account's roles changed: its sessions reload them on the next request.
 pub async fn roles_changed(state: &AppState, account_id: &str) -> Result<(), ApiError> {
     let account = account_id.to_owned();
-    let live = state.db(move |conn| Ok(sessions::list_live(conn, &account, Utc::now().naive_utc())?)).await?;
+    let live = state
+        .db(move |conn| Ok(sessions::list_live(conn, &account, Utc::now().naive_utc())?))
+        .await?;
     for session in live {
         let _ = state.cache.delete(&key(&session.id)).await;
     }
@@ -127,8 +162,14 @@ pub fn seen(state: &AppState, session_id: &str) {
     static LAST: OnceLock<Mutex<HashMap<String, Instant>>> = OnceLock::new();
     let now = Instant::now();
     {
-        let mut last = LAST.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
-        if last.get(session_id).is_some_and(|t| now.duration_since(*t) < SEEN_EVERY) {
+        let mut last = LAST
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if last
+            .get(session_id)
+            .is_some_and(|t| now.duration_since(*t) < SEEN_EVERY)
+        {
             return;
         }
         if last.len() > 100_000 {

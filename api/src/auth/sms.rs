@@ -18,8 +18,15 @@ const GATEWAY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Clone)]
 pub enum SmsSender {
     Log,
-    Outbox { path: PathBuf, lock: Arc<tokio::sync::Mutex<()>> },
-    Http { url: String, key: Secret, client: reqwest::Client },
+    Outbox {
+        path: PathBuf,
+        lock: Arc<tokio::sync::Mutex<()>>,
+    },
+    Http {
+        url: String,
+        key: Secret,
+        client: reqwest::Client,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,12 +43,24 @@ impl SmsSender {
     pub fn from_setting(setting: &SmsSetting, client: reqwest::Client) -> SmsSender {
         match setting {
             SmsSetting::Log => SmsSender::Log,
-            SmsSetting::Outbox(path) => SmsSender::Outbox { path: path.clone(), lock: Default::default() },
-            SmsSetting::Http { url, key } => SmsSender::Http { url: url.clone(), key: key.clone(), client },
+            SmsSetting::Outbox(path) => SmsSender::Outbox {
+                path: path.clone(),
+                lock: Default::default(),
+            },
+            SmsSetting::Http { url, key } => SmsSender::Http {
+                url: url.clone(),
+                key: key.clone(),
+                client,
+            },
         }
     }
 
-    pub async fn send(&self, phone: &Phone, code: &str, purpose: OtpPurpose) -> Result<(), SmsError> {
+    pub async fn send(
+        &self,
+        phone: &Phone,
+        code: &str,
+        purpose: OtpPurpose,
+    ) -> Result<(), SmsError> {
         match self {
             SmsSender::Log => {
                 // Development only (production refuses this provider): the code is the point.
@@ -58,7 +77,11 @@ impl SmsSender {
                 .to_string()
                     + "\n";
                 let _guard = lock.lock().await;
-                let mut file = tokio::fs::OpenOptions::new().create(true).append(true).open(path).await?;
+                let mut file = tokio::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .await?;
                 file.write_all(line.as_bytes()).await?;
                 file.flush().await?;
                 Ok(())

@@ -65,12 +65,19 @@ pub struct TokenKeys {
 
 impl TokenKeys {
     /// `current` signs; `previous` secrets still verify tokens they signed (rotation).
-    pub fn new(current: &str, previous: &[String]) -> Result<TokenKeys, jsonwebtoken::errors::Error> {
+    pub fn new(
+        current: &str,
+        previous: &[String],
+    ) -> Result<TokenKeys, jsonwebtoken::errors::Error> {
         let mut decoding = HashMap::new();
         for secret in std::iter::once(current).chain(previous.iter().map(String::as_str)) {
             decoding.insert(kid_of(secret), DecodingKey::from_secret(secret.as_bytes())?);
         }
-        Ok(TokenKeys { kid: kid_of(current), encoding: EncodingKey::from_secret(current.as_bytes())?, decoding })
+        Ok(TokenKeys {
+            kid: kid_of(current),
+            encoding: EncodingKey::from_secret(current.as_bytes())?,
+            decoding,
+        })
     }
 
     fn header(&self) -> Header {
@@ -80,7 +87,13 @@ impl TokenKeys {
     }
 
     /// A signed access token for the session; returns the token and its lifetime in seconds.
-    pub fn issue_access(&self, account_id: &str, session_id: &str, client: ClientKind, now: DateTime<Utc>) -> (String, u64) {
+    pub fn issue_access(
+        &self,
+        account_id: &str,
+        session_id: &str,
+        client: ClientKind,
+        now: DateTime<Utc>,
+    ) -> (String, u64) {
         let iat = now.timestamp();
         let claims = AccessClaims {
             iss: ISSUER.into(),
@@ -93,15 +106,21 @@ impl TokenKeys {
             jti: uuid::Uuid::new_v4().to_string(),
         };
         // HS256 over serialisable claims cannot fail.
-        let token = jsonwebtoken::encode(&self.header(), &claims, &self.encoding).unwrap_or_default();
+        let token =
+            jsonwebtoken::encode(&self.header(), &claims, &self.encoding).unwrap_or_default();
         (token, ACCESS_TTL.as_secs())
     }
 
     /// Verifies signature, algorithm, key id and every claim; returns the claims and the client
     /// kind the token was minted for.
     pub fn verify_access(&self, token: &str) -> Result<(AccessClaims, ClientKind), TokenRejected> {
-        let audiences = [ClientKind::App, ClientKind::MiniProgram, ClientKind::Pos].map(ClientKind::audience);
-        let claims: AccessClaims = self.verify(token, &audiences, &["iss", "aud", "sub", "exp", "nbf", "iat"])?;
+        let audiences =
+            [ClientKind::App, ClientKind::MiniProgram, ClientKind::Pos].map(ClientKind::audience);
+        let claims: AccessClaims = self.verify(
+            token,
+            &audiences,
+            &["iss", "aud", "sub", "exp", "nbf", "iat"],
+        )?;
         let client = ClientKind::from_audience(&claims.aud).ok_or(TokenRejected)?;
         if claims.sid.is_empty() || claims.jti.is_empty() {
             return Err(TokenRejected);
@@ -109,7 +128,13 @@ impl TokenKeys {
         Ok((claims, client))
     }
 
-    pub fn issue_wechat_bind(&self, app_id: &str, openid: &str, unionid: Option<&str>, now: DateTime<Utc>) -> String {
+    pub fn issue_wechat_bind(
+        &self,
+        app_id: &str,
+        openid: &str,
+        unionid: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> String {
         let iat = now.timestamp();
         let claims = WechatBindClaims {
             iss: ISSUER.into(),
@@ -125,15 +150,28 @@ impl TokenKeys {
     }
 
     pub fn verify_wechat_bind(&self, token: &str) -> Result<WechatBindClaims, TokenRejected> {
-        self.verify(token, &[WECHAT_BIND_AUDIENCE], &["iss", "aud", "exp", "nbf"])
+        self.verify(
+            token,
+            &[WECHAT_BIND_AUDIENCE],
+            &["iss", "aud", "exp", "nbf"],
+        )
     }
 
-    fn verify<T: serde::de::DeserializeOwned>(&self, token: &str, audiences: &[&str], required: &[&str]) -> Result<T, TokenRejected> {
+    fn verify<T: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+        audiences: &[&str],
+        required: &[&str],
+    ) -> Result<T, TokenRejected> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenRejected)?;
         if header.alg != Algorithm::HS256 {
             return Err(TokenRejected);
         }
-        let key = header.kid.as_deref().and_then(|kid| self.decoding.get(kid)).ok_or(TokenRejected)?;
+        let key = header
+            .kid
+            .as_deref()
+            .and_then(|kid| self.decoding.get(kid))
+            .ok_or(TokenRejected)?;
         let mut validation = Validation::new(Algorithm::HS256);
         validation.algorithms = vec![Algorithm::HS256];
         validation.leeway = LEEWAY_SECS;
@@ -141,7 +179,9 @@ impl TokenKeys {
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(audiences);
         validation.set_required_spec_claims(required);
-        jsonwebtoken::decode::<T>(token, key, &validation).map(|data| data.claims).map_err(|_| TokenRejected)
+        jsonwebtoken::decode::<T>(token, key, &validation)
+            .map(|data| data.claims)
+            .map_err(|_| TokenRejected)
     }
 }
 
@@ -174,7 +214,10 @@ mod tests {
         assert_eq!(ttl, 900);
         let rotated = TokenKeys::new(&"b".repeat(32), &["a".repeat(32)]).unwrap();
         let (claims, client) = rotated.verify_access(&token).unwrap();
-        assert_eq!((claims.sub.as_str(), claims.sid.as_str(), client), ("acc", "sid", ClientKind::App));
+        assert_eq!(
+            (claims.sub.as_str(), claims.sid.as_str(), client),
+            ("acc", "sid", ClientKind::App)
+        );
         let retired = TokenKeys::new(&"b".repeat(32), &[]).unwrap();
         assert_eq!(retired.verify_access(&token), Err(TokenRejected));
     }

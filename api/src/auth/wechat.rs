@@ -8,12 +8,11 @@ use serde::Deserialize;
 use super::AuthError;
 use crate::settings::WechatSettings;
 
-const TIMEOUT: Duration = Duration::from_secs(5);
-
 #[derive(Clone)]
 pub struct WechatClient {
     api_base: String,
     credentials: Option<(String, String)>,
+    timeout: Duration,
     http: reqwest::Client,
 }
 
@@ -38,29 +37,56 @@ impl WechatClient {
             (Some(id), Some(secret)) => Some((id.clone(), secret.expose().to_owned())),
             _ => None,
         };
-        WechatClient { api_base: settings.api_base.trim_end_matches('/').to_owned(), credentials, http }
+        WechatClient {
+            api_base: settings.api_base.trim_end_matches('/').to_owned(),
+            credentials,
+            timeout: settings.timeout,
+            http,
+        }
     }
 
     pub async fn code2session(&self, code: &str) -> Result<WechatIdentity, AuthError> {
-        let (app_id, secret) = self.credentials.as_ref().ok_or(AuthError::WechatNotConfigured)?;
+        let (app_id, secret) = self
+            .credentials
+            .as_ref()
+            .ok_or(AuthError::WechatNotConfigured)?;
         let response = self
             .http
             .get(format!("{}/sns/jscode2session", self.api_base))
-            .query(&[("appid", app_id.as_str()), ("secret", secret), ("js_code", code), ("grant_type", "authorization_code")])
-            .timeout(TIMEOUT)
+            .query(&[
+                ("appid", app_id.as_str()),
+                ("secret", secret),
+                ("js_code", code),
+                ("grant_type", "authorization_code"),
+            ])
+            .timeout(self.timeout)
             .send()
             .await
-            .map_err(|e| AuthError::WechatUnavailable(if e.is_timeout() { "timeout".into() } else { "unreachable".into() }))?;
+            .map_err(|e| {
+                AuthError::WechatUnavailable(if e.is_timeout() {
+                    "timeout".into()
+                } else {
+                    "unreachable".into()
+                })
+            })?;
         if !response.status().is_success() {
-            return Err(AuthError::WechatUnavailable(format!("HTTP {}", response.status().as_u16())));
+            return Err(AuthError::WechatUnavailable(format!(
+                "HTTP {}",
+                response.status().as_u16()
+            )));
         }
-        let body = response.bytes().await.map_err(|_| AuthError::WechatUnavailable("reply cut short".into()))?;
-        let reply: Code2SessionReply =
-            serde_json::from_slice(&body).map_err(|_| AuthError::WechatUnavailable("malformed reply".into()))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|_| AuthError::WechatUnavailable("reply cut short".into()))?;
+        let reply: Code2SessionReply = serde_json::from_slice(&body)
+            .map_err(|_| AuthError::WechatUnavailable("malformed reply".into()))?;
         match (reply.errcode.unwrap_or(0), reply.openid) {
-            (0, Some(openid)) if !openid.is_empty() => {
-                Ok(WechatIdentity { app_id: app_id.clone(), openid, unionid: reply.unionid.filter(|u| !u.is_empty()) })
-            }
+            (0, Some(openid)) if !openid.is_empty() => Ok(WechatIdentity {
+                app_id: app_id.clone(),
+                openid,
+                unionid: reply.unionid.filter(|u| !u.is_empty()),
+            }),
             (0, _) => Err(AuthError::WechatUnavailable("reply without openid".into())),
             // 40029 invalid code, 40163 code already used.
             (40029 | 40163, _) => Err(AuthError::WechatCodeInvalid),

@@ -8,21 +8,36 @@ use crate::audit::RequestContext;
 use crate::auth::client::{ClientIp, VerifiedClient};
 use crate::auth::dto::*;
 use crate::auth::service::{self, Credential, Device, Ending, Registration};
-use crate::auth::{Authenticated, AuthError, otp};
+use crate::auth::{AuthError, Authenticated, otp};
 use crate::error::{ApiError, FieldIssueKind};
 use crate::extract::ValidJson;
 use crate::state::AppState;
 
 /// The caller's client kind, label and address.
 pub fn device(req: &HttpRequest, label: Option<String>) -> Device {
-    let client = if req.extensions().get::<VerifiedClient>().is_some() { ClientKind::MiniProgram } else { ClientKind::App };
-    let user_agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let client = if req.extensions().get::<VerifiedClient>().is_some() {
+        ClientKind::MiniProgram
+    } else {
+        ClientKind::App
+    };
+    let user_agent = req
+        .headers()
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let label = label.or(user_agent).map(|l| l.chars().take(128).collect());
-    Device { client, label, ip: req.extensions().get::<ClientIp>().map(|ip| ip.0) }
+    Device {
+        client,
+        label,
+        ip: req.extensions().get::<ClientIp>().map(|ip| ip.0),
+    }
 }
 
 fn require_signed_client(req: &HttpRequest) -> Result<(), ApiError> {
-    req.extensions().get::<VerifiedClient>().map(drop).ok_or_else(|| AuthError::ClientRequired.into())
+    req.extensions()
+        .get::<VerifiedClient>()
+        .map(drop)
+        .ok_or_else(|| AuthError::ClientRequired.into())
 }
 
 /// Send a one-time code by SMS.
@@ -33,21 +48,33 @@ fn require_signed_client(req: &HttpRequest) -> Result<(), ApiError> {
     responses((status = 202, body = OtpSentDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json"),
         (status = 502, description = "`sms.unavailable`", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[post("/auth/otp")]
-pub async fn send_otp(state: Data<AppState>, req: HttpRequest, body: ValidJson<SendOtpBody>) -> Result<HttpResponse, ApiError> {
+pub async fn send_otp(
+    state: Data<AppState>,
+    req: HttpRequest,
+    body: ValidJson<SendOtpBody>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let mut issues = Issues::default();
     let phone = phone(&mut issues, "phone", &body.phone);
     let phone = issues.finish(|| phone)?;
     let ip = req.extensions().get::<ClientIp>().map(|ip| ip.0);
     let sent = otp::send(&state, phone, body.purpose.into(), ip).await?;
-    Ok(HttpResponse::Accepted().json(OtpSentDto { expires_in: sent.expires_in, resend_after: sent.resend_after }))
+    Ok(HttpResponse::Accepted().json(OtpSentDto {
+        expires_in: sent.expires_in,
+        resend_after: sent.resend_after,
+    }))
 }
 
 /// Create an account with a code sent for `register`.
 #[utoipa::path(tag = "auth", request_body = RegisterBody,
     responses((status = 201, body = RegisteredDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[post("/auth/register")]
-pub async fn register(state: Data<AppState>, req: HttpRequest, ctx: RequestContext, body: ValidJson<RegisterBody>) -> Result<HttpResponse, ApiError> {
+pub async fn register(
+    state: Data<AppState>,
+    req: HttpRequest,
+    ctx: RequestContext,
+    body: ValidJson<RegisterBody>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let mut issues = Issues::default();
     let (p, code, pw, name) = (
@@ -56,16 +83,31 @@ pub async fn register(state: Data<AppState>, req: HttpRequest, ctx: RequestConte
         new_password(&mut issues, "password", &body.password),
         display_name(&mut issues, &body.display_name),
     );
-    let reg = issues.finish(|| Some(Registration { phone: p?, otp: code?, password: pw?, display_name: name? }))?;
+    let reg = issues.finish(|| {
+        Some(Registration {
+            phone: p?,
+            otp: code?,
+            password: pw?,
+            display_name: name?,
+        })
+    })?;
     let (account, tokens) = service::register(&state, reg, device(&req, body.device), ctx).await?;
-    Ok(HttpResponse::Created().json(RegisteredDto { member: ProfileDto::new(account, &[]), tokens: tokens.into() }))
+    Ok(HttpResponse::Created().json(RegisteredDto {
+        member: ProfileDto::new(account, &[]),
+        tokens: tokens.into(),
+    }))
 }
 
 /// Log in with phone and password, or phone and a code sent for `login`.
 #[utoipa::path(tag = "auth", request_body = LoginBody,
     responses((status = 200, body = TokensDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[post("/auth/login")]
-pub async fn login(state: Data<AppState>, req: HttpRequest, ctx: RequestContext, body: ValidJson<LoginBody>) -> Result<Json<TokensDto>, ApiError> {
+pub async fn login(
+    state: Data<AppState>,
+    req: HttpRequest,
+    ctx: RequestContext,
+    body: ValidJson<LoginBody>,
+) -> Result<Json<TokensDto>, ApiError> {
     let body = body.into_inner();
     let mut issues = Issues::default();
     let p = phone(&mut issues, "phone", &body.phone);
@@ -73,7 +115,12 @@ pub async fn login(state: Data<AppState>, req: HttpRequest, ctx: RequestContext,
         (Some(pw), None) => Some(Credential::Password(pw)),
         (None, Some(code)) => otp_code(&mut issues, "otp", &code).map(Credential::Otp),
         (Some(_), Some(_)) => {
-            issues.push("otp", FieldIssueKind::Invalid { reason: "password_or_otp" });
+            issues.push(
+                "otp",
+                FieldIssueKind::Invalid {
+                    reason: "password_or_otp",
+                },
+            );
             None
         }
         (None, None) => {
@@ -93,15 +140,27 @@ pub async fn login(state: Data<AppState>, req: HttpRequest, ctx: RequestContext,
 #[utoipa::path(tag = "auth", request_body = RefreshBody,
     responses((status = 200, body = TokensDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[post("/auth/refresh")]
-pub async fn refresh(state: Data<AppState>, ctx: RequestContext, body: ValidJson<RefreshBody>) -> Result<Json<TokensDto>, ApiError> {
-    Ok(Json(service::refresh(&state, body.into_inner().refresh_token, ctx).await?.into()))
+pub async fn refresh(
+    state: Data<AppState>,
+    ctx: RequestContext,
+    body: ValidJson<RefreshBody>,
+) -> Result<Json<TokensDto>, ApiError> {
+    Ok(Json(
+        service::refresh(&state, body.into_inner().refresh_token, ctx)
+            .await?
+            .into(),
+    ))
 }
 
 /// End this session; its access token stops working at once.
 #[utoipa::path(tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[post("/auth/logout")]
-pub async fn logout(state: Data<AppState>, auth: Authenticated, ctx: RequestContext) -> Result<HttpResponse, ApiError> {
+pub async fn logout(
+    state: Data<AppState>,
+    auth: Authenticated,
+    ctx: RequestContext,
+) -> Result<HttpResponse, ApiError> {
     service::end_sessions(&state, &auth, Ending::Current, ctx).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -110,7 +169,11 @@ pub async fn logout(state: Data<AppState>, auth: Authenticated, ctx: RequestCont
 #[utoipa::path(tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[post("/auth/logout-all")]
-pub async fn logout_all(state: Data<AppState>, auth: Authenticated, ctx: RequestContext) -> Result<HttpResponse, ApiError> {
+pub async fn logout_all(
+    state: Data<AppState>,
+    auth: Authenticated,
+    ctx: RequestContext,
+) -> Result<HttpResponse, ApiError> {
     service::end_sessions(&state, &auth, Ending::All, ctx).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -119,11 +182,19 @@ pub async fn logout_all(state: Data<AppState>, auth: Authenticated, ctx: Request
 #[utoipa::path(tag = "auth", request_body = ResetPasswordBody,
     responses((status = 204), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[post("/auth/password-reset")]
-pub async fn reset_password(state: Data<AppState>, req: HttpRequest, ctx: RequestContext, body: ValidJson<ResetPasswordBody>) -> Result<HttpResponse, ApiError> {
+pub async fn reset_password(
+    state: Data<AppState>,
+    req: HttpRequest,
+    ctx: RequestContext,
+    body: ValidJson<ResetPasswordBody>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let mut issues = Issues::default();
-    let (p, code, pw) =
-        (phone(&mut issues, "phone", &body.phone), otp_code(&mut issues, "otp", &body.otp), new_password(&mut issues, "new_password", &body.new_password));
+    let (p, code, pw) = (
+        phone(&mut issues, "phone", &body.phone),
+        otp_code(&mut issues, "otp", &body.otp),
+        new_password(&mut issues, "new_password", &body.new_password),
+    );
     let (p, code, pw) = issues.finish(|| Some((p?, code?, pw?)))?;
     let ip = req.extensions().get::<ClientIp>().map(|ip| ip.0);
     service::reset_password(&state, p, code, pw, ip, ctx).await?;
@@ -138,20 +209,41 @@ pub async fn reset_password(state: Data<AppState>, req: HttpRequest, ctx: Reques
     responses((status = 200, body = TokensDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json"),
         (status = 502, description = "`wechat.unavailable`", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[post("/auth/wechat")]
-pub async fn wechat_login(state: Data<AppState>, req: HttpRequest, ctx: RequestContext, body: ValidJson<WechatLoginBody>) -> Result<Json<TokensDto>, ApiError> {
+pub async fn wechat_login(
+    state: Data<AppState>,
+    req: HttpRequest,
+    ctx: RequestContext,
+    body: ValidJson<WechatLoginBody>,
+) -> Result<Json<TokensDto>, ApiError> {
     require_signed_client(&req)?;
-    Ok(Json(service::wechat_login(&state, body.into_inner().code, device(&req, None), ctx).await?.into()))
+    Ok(Json(
+        service::wechat_login(&state, body.into_inner().code, device(&req, None), ctx)
+            .await?
+            .into(),
+    ))
 }
 
 /// Bind the WeChat identity of a `bind_token` to the account of a phone proven by a code.
 #[utoipa::path(tag = "auth", request_body = WechatBindBody,
     responses((status = 200, body = TokensDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[post("/auth/wechat/bind")]
-pub async fn wechat_bind(state: Data<AppState>, req: HttpRequest, ctx: RequestContext, body: ValidJson<WechatBindBody>) -> Result<Json<TokensDto>, ApiError> {
+pub async fn wechat_bind(
+    state: Data<AppState>,
+    req: HttpRequest,
+    ctx: RequestContext,
+    body: ValidJson<WechatBindBody>,
+) -> Result<Json<TokensDto>, ApiError> {
     require_signed_client(&req)?;
     let body = body.into_inner();
     let mut issues = Issues::default();
-    let (p, code) = (phone(&mut issues, "phone", &body.phone), otp_code(&mut issues, "otp", &body.otp));
+    let (p, code) = (
+        phone(&mut issues, "phone", &body.phone),
+        otp_code(&mut issues, "otp", &body.otp),
+    );
     let (p, code) = issues.finish(|| Some((p?, code?)))?;
-    Ok(Json(service::wechat_bind(&state, body.bind_token, p, code, device(&req, None), ctx).await?.into()))
+    Ok(Json(
+        service::wechat_bind(&state, body.bind_token, p, code, device(&req, None), ctx)
+            .await?
+            .into(),
+    ))
 }

@@ -6,9 +6,9 @@ use chrono::Utc;
 use gangonghui_domain::time::shanghai_date;
 
 use crate::audit::RequestContext;
+use crate::auth::Authenticated;
 use crate::auth::dto::*;
 use crate::auth::service;
-use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 use crate::state::AppState;
@@ -17,7 +17,10 @@ use crate::state::AppState;
 #[utoipa::path(tag = "me", security(("bearer" = [])),
     responses((status = 200, body = ProfileDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[get("/me")]
-pub async fn get_me(state: Data<AppState>, auth: Authenticated) -> Result<Json<ProfileDto>, ApiError> {
+pub async fn get_me(
+    state: Data<AppState>,
+    auth: Authenticated,
+) -> Result<Json<ProfileDto>, ApiError> {
     let (account, grants) = service::profile(&state, &auth).await?;
     Ok(Json(ProfileDto::new(account, &grants)))
 }
@@ -29,7 +32,12 @@ pub async fn get_me(state: Data<AppState>, auth: Authenticated) -> Result<Json<P
 #[utoipa::path(tag = "me", security(("bearer" = [])), request_body = RealNameBody,
     responses((status = 200, body = ProfileDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[put("/me/real-name")]
-pub async fn verify_real_name(state: Data<AppState>, auth: Authenticated, ctx: RequestContext, body: ValidJson<RealNameBody>) -> Result<Json<ProfileDto>, ApiError> {
+pub async fn verify_real_name(
+    state: Data<AppState>,
+    auth: Authenticated,
+    ctx: RequestContext,
+    body: ValidJson<RealNameBody>,
+) -> Result<Json<ProfileDto>, ApiError> {
     let (name, id) = body.into_inner().into_domain(shanghai_date(Utc::now()))?;
     let account = service::verify_real_name(&state, &auth, name, id, ctx).await?;
     Ok(Json(ProfileDto::new(account, &auth.grants)))
@@ -39,7 +47,12 @@ pub async fn verify_real_name(state: Data<AppState>, auth: Authenticated, ctx: R
 #[utoipa::path(tag = "me", security(("bearer" = [])), request_body = ChangePasswordBody,
     responses((status = 204), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[put("/me/password")]
-pub async fn change_password(state: Data<AppState>, auth: Authenticated, ctx: RequestContext, body: ValidJson<ChangePasswordBody>) -> Result<HttpResponse, ApiError> {
+pub async fn change_password(
+    state: Data<AppState>,
+    auth: Authenticated,
+    ctx: RequestContext,
+    body: ValidJson<ChangePasswordBody>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let mut issues = Issues::default();
     let new = new_password(&mut issues, "new_password", &body.new_password);
@@ -52,17 +65,31 @@ pub async fn change_password(state: Data<AppState>, auth: Authenticated, ctx: Re
 #[utoipa::path(tag = "me", security(("bearer" = [])),
     responses((status = 200, body = SessionListDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[get("/me/sessions")]
-pub async fn list_sessions(state: Data<AppState>, auth: Authenticated) -> Result<Json<SessionListDto>, ApiError> {
+pub async fn list_sessions(
+    state: Data<AppState>,
+    auth: Authenticated,
+) -> Result<Json<SessionListDto>, ApiError> {
     let rows = service::list_sessions(&state, &auth).await?;
-    let items = rows.into_iter().map(|r| SessionDto::new(r, &auth.session_id)).collect();
-    Ok(Json(SessionListDto { items, next_cursor: None }))
+    let items = rows
+        .into_iter()
+        .map(|r| SessionDto::new(r, &auth.session_id))
+        .collect();
+    Ok(Json(SessionListDto {
+        items,
+        next_cursor: None,
+    }))
 }
 
 /// End one of the account's sessions (404 when it is not one of them).
 #[utoipa::path(tag = "me", security(("bearer" = [])), params(("id" = String, Path, description = "Session id")),
     responses((status = 204), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[delete("/me/sessions/{id}")]
-pub async fn delete_session(state: Data<AppState>, auth: Authenticated, ctx: RequestContext, id: Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn delete_session(
+    state: Data<AppState>,
+    auth: Authenticated,
+    ctx: RequestContext,
+    id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
     service::end_session(&state, &auth, id.into_inner(), ctx).await?;
     Ok(HttpResponse::NoContent().finish())
 }

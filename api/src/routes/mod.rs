@@ -11,21 +11,23 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Every documented route of the API.
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
-    cfg.service(health::healthz).service(health::readyz).service(
-        scope::scope("/api/v1")
-            .service(auth::send_otp)
-            .service(auth::register)
-            .service(auth::login)
-            .service(auth::refresh)
-            .service(auth::logout)
-            .service(auth::logout_all)
-            .service(auth::reset_password)
-            .service(auth::wechat_login)
-            .service(auth::wechat_bind)
-            .service(me::get_me)
-            .service(me::verify_real_name)
-            .service(me::change_password)
-            .service(me::list_sessions)
-            .service(me::delete_session),
-    );
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(
+            scope::scope("/api/v1")
+                .service(auth::send_otp)
+                .service(auth::register)
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(auth::logout_all)
+                .service(auth::reset_password)
+                .service(auth::wechat_login)
+                .service(auth::wechat_bind)
+                .service(me::get_me)
+                .service(me::verify_real_name)
+                .service(me::change_password)
+                .service(me::list_sessions)
+                .service(me::delete_session),
+        );
 }
