@@ -22,6 +22,10 @@ pub struct AppState {
     pub data_keys: Arc<DataKeys>,
     pub sms: SmsSender,
     pub wechat: WechatClient,
+    /// Admits at most as many blocking database jobs as the pool has connections. Without it,
+    /// a burst parks dozens of blocking threads on the pool's lock, and on 2 cores the context
+    /// switches cost more than the queries.
+    db_gate: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -32,6 +36,7 @@ impl AppState {
         // One pooled HTTP client for every outbound call (SMS gateway, WeChat).
         let http = reqwest::Client::builder().build()?;
         Ok(AppState {
+            db_gate: Arc::new(tokio::sync::Semaphore::new(db.max_size() as usize)),
             sms: SmsSender::from_setting(&settings.sms, http.clone()),
             wechat: WechatClient::new(&settings.wechat, http),
             tokens: Arc::new(tokens),
@@ -48,6 +53,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
     {
+        let _permit = self.db_gate.acquire().await.map_err(ApiError::internal)?;
         let pool = self.db.clone();
         web::block(move || {
             let mut conn = pool.get()?;

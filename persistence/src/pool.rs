@@ -77,6 +77,11 @@ impl DbPool {
     pub fn backend(&self) -> Backend {
         self.backend
     }
+
+    /// The most connections the pool will open.
+    pub fn max_size(&self) -> u32 {
+        self.inner.max_size()
+    }
 }
 
 /// Runs a trivial query: proves the server answers, not just that a socket is open.

@@ -14,6 +14,16 @@ const ID_B: &str = "360102199003071236";
 async fn verified_ids_are_masked_encrypted_and_never_logged() {
     let app = TestApp::spawn().await;
     let session = app.register("13500000001").await;
+    let before: serde_json::Value = app
+        .get_as("/api/v1/me", &session.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        before["real_name_verified"], false,
+        "and now the profile is cached"
+    );
     let response = app
         .client
         .put(app.url("/api/v1/me/real-name"))
@@ -28,6 +38,16 @@ async fn verified_ids_are_masked_encrypted_and_never_logged() {
     let profile: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(profile["real_name_verified"], true);
     assert_eq!(profile["id_number"], "1101**********002X");
+    let after: serde_json::Value = app
+        .get_as("/api/v1/me", &session.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        after, profile,
+        "the cached profile follows the change at once"
+    );
 
     let (stored_id, stored_name): (Option<String>, Option<String>) = {
         let mut conn = app.state.db.get().unwrap();

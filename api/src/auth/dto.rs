@@ -4,11 +4,11 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use gangonghui_domain::account::{DisplayName, NewPassword};
 use gangonghui_domain::otp::OtpPurpose;
 use gangonghui_domain::{Phone, ResidentId};
-use gangonghui_persistence::accounts::AccountRow;
 use gangonghui_persistence::sessions::SessionRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::profile_cache::Profile;
 use super::service::Tokens;
 use super::session_cache::Grant;
 use crate::error::{ApiError, FieldIssue, FieldIssueKind};
@@ -307,7 +307,7 @@ pub struct ProfileDto {
 }
 
 impl ProfileDto {
-    pub fn new(account: AccountRow, grants: &[Grant]) -> Self {
+    pub fn new(profile: Profile, grants: &[Grant]) -> Self {
         let mut roles = vec![RoleDto {
             role: "member",
             org_id: None,
@@ -320,22 +320,19 @@ impl ProfileDto {
             merchant_id: g.merchant_id.clone(),
             owner: g.merchant_id.as_ref().map(|_| g.owner),
         }));
-        let phone = Phone::parse(&account.phone)
-            .map(|p| p.masked())
-            .unwrap_or_default();
         ProfileDto {
-            id: account.id,
-            phone,
-            display_name: account.display_name,
+            id: profile.id,
+            phone: profile.phone_masked,
+            display_name: profile.display_name,
             roles,
-            real_name_verified: account.real_name_verified_at.is_some(),
-            id_number: account.id_number_masked,
+            real_name_verified: profile.real_name_verified,
+            id_number: profile.id_number_masked,
             membership: MembershipDto {
                 status: "none",
                 org_id: None,
             },
-            labor_model_level: account.labor_model_level,
-            hardship: account.hardship,
+            labor_model_level: profile.labor_model_level,
+            hardship: profile.hardship,
         }
     }
 }

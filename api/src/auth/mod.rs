@@ -9,6 +9,7 @@ pub mod keys;
 pub mod operators;
 pub mod otp;
 pub mod password;
+pub mod profile_cache;
 pub mod rate_limit;
 pub mod service;
 pub mod session_cache;

@@ -11,8 +11,9 @@ use gangonghui_persistence::accounts::{self, AccountRow, NewAccount, RealNameUpd
 use gangonghui_persistence::sessions::{self, NewSession, SessionRow};
 use gangonghui_persistence::{DbConn, ids, wechat as bindings, write_tx};
 
+use super::profile_cache::{self, Profile};
 use super::rate_limit::{LOGIN_FAILURES_PER_IP, LOGIN_FAILURES_PER_PHONE};
-use super::session_cache::{self, Grant};
+use super::session_cache;
 use super::tokens::{REFRESH_TTL, new_refresh_token, refresh_token_hash};
 use super::{AuthError, Authenticated, otp, password};
 use crate::audit::{AuditEvent, RequestContext};
@@ -502,10 +503,10 @@ pub async fn verify_real_name(
     legal_name: String,
     id_number: ResidentId,
     ctx: RequestContext,
-) -> Result<AccountRow, ApiError> {
+) -> Result<Profile, ApiError> {
     let keys = state.data_keys.clone();
     let account_id = auth.account_id.clone();
-    state
+    let account: AccountRow = state
         .db(move |conn| {
             write_tx(conn, |c| {
                 let account =
@@ -543,19 +544,13 @@ pub async fn verify_real_name(
                 Ok(accounts::find_by_id(c, &account_id)?.ok_or(diesel::result::Error::NotFound)?)
             })
         })
-        .await
+        .await?;
+    profile_cache::changed(state, &account).await;
+    Ok(Profile::from(&account))
 }
 
-pub async fn profile(
-    state: &AppState,
-    auth: &Authenticated,
-) -> Result<(AccountRow, Vec<Grant>), ApiError> {
-    let id = auth.account_id.clone();
-    let account = state
-        .db(move |conn| Ok(accounts::find_by_id(conn, &id)?))
-        .await?
-        .ok_or(AuthError::SessionEnded)?;
-    Ok((account, auth.grants.clone()))
+pub async fn profile(state: &AppState, auth: &Authenticated) -> Result<Profile, ApiError> {
+    profile_cache::load(state, &auth.account_id).await
 }
 
 /// Logs in with a `wx.login` code: tokens when the identity is bound, else a bind token.

@@ -118,30 +118,16 @@ pub async fn load(state: &AppState, session_id: &str) -> Result<Option<LiveSessi
 ///
 /// If the cache cannot be reached, requests fall back to the database (which refuses the
 /// session), but an entry cached before the outage would say "live" again once the cache is
-/// back. So the tombstone is retried in the background until the cache takes it.
+/// back; so the tombstone is retried until the cache takes it.
 pub async fn ended(state: &AppState, session_ids: &[String]) {
     let Ok(tombstone) = serde_json::to_string(&Cached::Ended) else {
         return;
     };
     for sid in session_ids {
-        if state
+        state
             .cache
-            .set(&key(sid), &tombstone, TOMBSTONE_TTL)
-            .await
-            .is_err()
-        {
-            tracing::warn!(session = %sid, "cache unreachable while ending a session; retrying the tombstone in the background");
-            let (cache, key, tombstone) = (state.cache.clone(), key(sid), tombstone.clone());
-            actix_web::rt::spawn(async move {
-                let deadline = Instant::now() + TOMBSTONE_TTL;
-                while Instant::now() < deadline {
-                    tokio::time::sleep(Duration::from_millis(250)).await;
-                    if cache.set(&key, &tombstone, TOMBSTONE_TTL).await.is_ok() {
-                        return;
-                    }
-                }
-            });
-        }
+            .set_eventually(&key(sid), &tombstone, TOMBSTONE_TTL)
+            .await;
     }
 }
 

@@ -109,6 +109,29 @@ impl Cache {
         }
     }
 
+    /// Sets `key` now, or, when the cache cannot be reached, keeps retrying in the background
+    /// for up to `ttl`. For writes that must not be lost while an older entry may still sit in
+    /// the cache (a revocation, a changed profile).
+    pub async fn set_eventually(&self, key: &str, value: &str, ttl: Duration) {
+        if self.set(key, value, ttl).await.is_ok() {
+            return;
+        }
+        tracing::warn!(
+            key,
+            "cache unreachable; retrying the write in the background"
+        );
+        let (cache, key, value) = (self.clone(), key.to_owned(), value.to_owned());
+        actix_web::rt::spawn(async move {
+            let deadline = std::time::Instant::now() + ttl;
+            while std::time::Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+                if cache.set(&key, &value, ttl).await.is_ok() {
+                    return;
+                }
+            }
+        });
+    }
+
     /// Proves the cache answers right now (for readiness).
     pub async fn ping(&self) -> Result<(), CacheError> {
         match self {

@@ -7,6 +7,7 @@ use gangonghui_domain::ClientKind;
 use crate::audit::RequestContext;
 use crate::auth::client::{ClientIp, VerifiedClient};
 use crate::auth::dto::*;
+use crate::auth::profile_cache::Profile;
 use crate::auth::service::{self, Credential, Device, Ending, Registration};
 use crate::auth::{AuthError, Authenticated, otp};
 use crate::error::{ApiError, FieldIssueKind};
@@ -93,7 +94,7 @@ pub async fn register(
     })?;
     let (account, tokens) = service::register(&state, reg, device(&req, body.device), ctx).await?;
     Ok(HttpResponse::Created().json(RegisteredDto {
-        member: ProfileDto::new(account, &[]),
+        member: ProfileDto::new(Profile::from(&account), &[]),
         tokens: tokens.into(),
     }))
 }

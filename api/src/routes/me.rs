@@ -21,8 +21,8 @@ pub async fn get_me(
     state: Data<AppState>,
     auth: Authenticated,
 ) -> Result<Json<ProfileDto>, ApiError> {
-    let (account, grants) = service::profile(&state, &auth).await?;
-    Ok(Json(ProfileDto::new(account, &grants)))
+    let profile = service::profile(&state, &auth).await?;
+    Ok(Json(ProfileDto::new(profile, &auth.grants)))
 }
 
 /// Verify the legal name and resident ID (GB 11643-1999 check character and birth date).
@@ -39,8 +39,8 @@ pub async fn verify_real_name(
     body: ValidJson<RealNameBody>,
 ) -> Result<Json<ProfileDto>, ApiError> {
     let (name, id) = body.into_inner().into_domain(shanghai_date(Utc::now()))?;
-    let account = service::verify_real_name(&state, &auth, name, id, ctx).await?;
-    Ok(Json(ProfileDto::new(account, &auth.grants)))
+    let profile = service::verify_real_name(&state, &auth, name, id, ctx).await?;
+    Ok(Json(ProfileDto::new(profile, &auth.grants)))
 }
 
 /// Change the password; every other session of the account ends.

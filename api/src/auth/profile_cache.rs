@@ -1,0 +1,79 @@
+//! The profile `GET /me` shows, cached so the hottest authenticated read needs no database.
+//!
+//! Only what the profile shows is cached (masked phone and ID, never hashes or ciphertext).
+//! Writers store the new profile after their commit (write-through), and fills never overwrite,
+//! so a fill racing a write cannot leave the old profile behind.
+
+use std::time::Duration;
+
+use gangonghui_domain::Phone;
+use gangonghui_persistence::accounts::{self, AccountRow};
+use serde::{Deserialize, Serialize};
+
+use super::AuthError;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const TTL: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub id: String,
+    pub phone_masked: String,
+    pub display_name: String,
+    pub real_name_verified: bool,
+    pub id_number_masked: Option<String>,
+    pub labor_model_level: String,
+    pub hardship: bool,
+}
+
+impl From<&AccountRow> for Profile {
+    fn from(a: &AccountRow) -> Self {
+        Profile {
+            id: a.id.clone(),
+            phone_masked: Phone::parse(&a.phone)
+                .map(|p| p.masked())
+                .unwrap_or_default(),
+            display_name: a.display_name.clone(),
+            real_name_verified: a.real_name_verified_at.is_some(),
+            id_number_masked: a.id_number_masked.clone(),
+            labor_model_level: a.labor_model_level.clone(),
+            hardship: a.hardship,
+        }
+    }
+}
+
+fn key(account_id: &str) -> String {
+    format!("account:{account_id}")
+}
+
+pub async fn load(state: &AppState, account_id: &str) -> Result<Profile, ApiError> {
+    if let Ok(Some(raw)) = state.cache.get(&key(account_id)).await
+        && let Ok(profile) = serde_json::from_str::<Profile>(&raw)
+    {
+        return Ok(profile);
+    }
+    let id = account_id.to_owned();
+    let account = state
+        .db(move |conn| Ok(accounts::find_by_id(conn, &id)?))
+        .await?
+        .ok_or(AuthError::SessionEnded)?;
+    let profile = Profile::from(&account);
+    if let Ok(json) = serde_json::to_string(&profile) {
+        let _ = state
+            .cache
+            .set_if_absent(&key(account_id), &json, TTL)
+            .await;
+    }
+    Ok(profile)
+}
+
+/// Call after a committed change to what the profile shows.
+pub async fn changed(state: &AppState, account: &AccountRow) {
+    if let Ok(json) = serde_json::to_string(&Profile::from(account)) {
+        state
+            .cache
+            .set_eventually(&key(&account.id), &json, TTL)
+            .await;
+    }
+}
