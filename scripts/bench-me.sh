@@ -50,5 +50,5 @@ run() { # name, url, extra header
 }
 echo "wrk -t2 -c$CONNECTIONS -d$DURATION, release build, PostgreSQL + Redis, same 2 cores" >&2
 BARE=$(run "GET /healthz (bare JSON)" "http://127.0.0.1:$PORT/healthz")
-ME=$(run "GET /api/v1/me (auth + DB)" "$BASE/me" "Authorization: Bearer $TOKEN")
+ME=$(run "GET /api/v1/me (authenticated)" "$BASE/me" "Authorization: Bearer $TOKEN")
 python3 -c "print(f'ratio /me : bare = {float($ME)/float($BARE)*100:.1f} %  (goal >= 20 %)')"
