@@ -298,3 +298,36 @@ async fn sessions_keep_working_and_revocations_hold_through_a_redis_outage() {
     }
     assert_eq!(app.me_status(&keep.access).await, 200);
 }
+
+#[tokio::test]
+async fn flushing_the_cache_does_not_revive_a_revoked_session() {
+    let app = TestApp::spawn().await;
+    let alive = app.register("13200000002").await;
+    let revoked = app.login("13200000002", "old").await;
+    assert_eq!(app.me_status(&revoked.access).await, 200);
+    app.post(
+        "/api/v1/auth/logout",
+        &serde_json::json!({}),
+        Some(&revoked.access),
+    )
+    .await;
+    // Forget everything the cache knows about both sessions (a Redis FLUSH, or a restart).
+    for session in [&alive, &revoked] {
+        app.state
+            .cache
+            .delete(&format!("session:{}", session.session_id))
+            .await
+            .unwrap();
+        app.state
+            .cache
+            .delete(&format!("account:{}", session.account_id))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        app.me_status(&revoked.access).await,
+        401,
+        "the database still says revoked"
+    );
+    assert_eq!(app.me_status(&alive.access).await, 200);
+}

@@ -15,5 +15,6 @@ mod real_name;
 mod roles;
 mod service;
 mod sessions;
+mod sms;
 mod tokens;
 mod wechat;

@@ -282,3 +282,47 @@ async fn a_register_form_gets_every_field_error_at_once() {
     fields.sort_unstable();
     assert_eq!(fields, ["display_name", "otp", "password", "phone"]);
 }
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_phone_for_a_while() {
+    let app = TestApp::spawn().await;
+    app.register("13800000011").await;
+    for _ in 0..10 {
+        let wrong = app
+            .post(
+                "/api/v1/auth/login",
+                &json!({ "phone": "13800000011", "password": "guess12345" }),
+                None,
+            )
+            .await;
+        assert_eq!(wrong.status().as_u16(), 401);
+    }
+    let locked = app
+        .post(
+            "/api/v1/auth/login",
+            &json!({ "phone": "13800000011", "password": PASSWORD }),
+            None,
+        )
+        .await;
+    assert!(locked.headers().contains_key("retry-after"));
+    assert_eq!(
+        problem(locked, 429).await["code"],
+        "rate_limited",
+        "even the right password waits"
+    );
+}
+
+#[tokio::test]
+async fn identity_headers_from_outside_are_never_trusted() {
+    let app = TestApp::spawn().await;
+    let member = app.register("13800000012").await;
+    let response = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .header("x-wx-openid", "someone-elses-openid")
+        .header("x-user-id", &member.account_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(response, 401).await["code"], "auth.token_missing");
+}
