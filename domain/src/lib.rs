@@ -3,13 +3,17 @@
 //! Nothing in this crate does I/O: no database, HTTP, cache or clock. Callers pass time in.
 
 pub mod account;
+pub mod card;
 pub mod client;
+pub mod membership;
 pub mod money;
+pub mod org;
 pub mod otp;
 pub mod phone;
 pub mod resident_id;
 pub mod role;
 pub mod time;
+pub mod totp;
 
 pub use client::ClientKind;
 pub use money::Fen;

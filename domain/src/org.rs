@@ -1,0 +1,100 @@
+//! The union organisation tree: province -> city -> county -> grassroots union (基层工会).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgLevel {
+    Province,
+    City,
+    County,
+    Grassroots,
+}
+
+impl OrgLevel {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OrgLevel::Province => "province",
+            OrgLevel::City => "city",
+            OrgLevel::County => "county",
+            OrgLevel::Grassroots => "grassroots",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<OrgLevel> {
+        [
+            OrgLevel::Province,
+            OrgLevel::City,
+            OrgLevel::County,
+            OrgLevel::Grassroots,
+        ]
+        .into_iter()
+        .find(|l| l.as_str() == raw)
+    }
+
+    /// Whether a unit of `child` level may sit directly under this one. Grassroots unions may
+    /// hang under a county or straight under a city (city-level enterprises).
+    pub fn may_contain(self, child: OrgLevel) -> bool {
+        matches!(
+            (self, child),
+            (OrgLevel::Province, OrgLevel::City)
+                | (OrgLevel::City, OrgLevel::County | OrgLevel::Grassroots)
+                | (OrgLevel::County, OrgLevel::Grassroots)
+        )
+    }
+}
+
+/// Whether the unit with materialised path `path` lies in the subtree rooted at `root_path`
+/// (itself included). Paths are `/id/id/.../`, so a prefix test is exact.
+pub fn in_subtree(path: &str, root_path: &str) -> bool {
+    path.starts_with(root_path)
+}
+
+/// A county division code: 36XXYY with YY != 00, inside its city 36XX00.
+pub fn is_county_code_of(code: &str, city_code: &str) -> bool {
+    code.len() == 6
+        && code.bytes().all(|b| b.is_ascii_digit())
+        && code[..4] == city_code[..4.min(city_code.len())]
+        && &code[4..] != "00"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_nest_in_order() {
+        use OrgLevel::*;
+        assert!(Province.may_contain(City));
+        assert!(City.may_contain(County) && City.may_contain(Grassroots));
+        assert!(County.may_contain(Grassroots));
+        for (parent, child) in [
+            (Province, County),
+            (Province, Grassroots),
+            (County, County),
+            (Grassroots, Grassroots),
+            (City, City),
+        ] {
+            assert!(!parent.may_contain(child), "{parent:?} > {child:?}");
+        }
+    }
+
+    #[test]
+    fn subtrees_are_path_prefixes() {
+        assert!(in_subtree("/a/b/c/", "/a/b/"));
+        assert!(in_subtree("/a/b/", "/a/b/"));
+        assert!(
+            !in_subtree("/a/bb/", "/a/b/"),
+            "the trailing slash keeps siblings apart"
+        );
+        assert!(!in_subtree("/a/", "/a/b/"));
+    }
+
+    #[test]
+    fn county_codes_belong_to_their_city() {
+        assert!(is_county_code_of("360102", "360100"));
+        assert!(!is_county_code_of("360100", "360100"));
+        assert!(!is_county_code_of("360702", "360100"));
+        assert!(!is_county_code_of("36010x", "360100"));
+    }
+}
