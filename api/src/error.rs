@@ -119,6 +119,8 @@ pub enum ApiError {
     Unavailable { components: Vec<&'static str> },
     #[error(transparent)]
     Auth(#[from] crate::auth::AuthError),
+    #[error(transparent)]
+    Member(#[from] crate::members::MemberError),
     /// An error status raised outside our handlers (by actix or a mounted service).
     #[error("HTTP {0}")]
     Status(StatusCode),
@@ -167,6 +169,7 @@ impl ApiError {
                 (StatusCode::SERVICE_UNAVAILABLE, "service.unavailable")
             }
             ApiError::Auth(e) => e.kind(),
+            ApiError::Member(e) => e.kind(),
             ApiError::Status(status) => (*status, "http.error"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }
@@ -188,6 +191,7 @@ impl ApiError {
             }
             ApiError::Unavailable { .. } => lang.pick("服务暂不可用", "Service unavailable"),
             ApiError::Auth(e) => e.title(lang),
+            ApiError::Member(e) => e.title(lang),
             ApiError::Status(_) => lang.pick("请求无法处理", "Request not processed"),
             ApiError::Internal(_) => lang.pick("服务器内部错误", "Internal server error"),
         }
@@ -233,6 +237,7 @@ impl ApiError {
                 format!("Unavailable: {}", components.join(", "))
             }
             (ApiError::Auth(e), _) => e.title(lang).into(),
+            (ApiError::Member(e), _) => e.title(lang).into(),
             (ApiError::Status(status), Lang::Zh) => format!("HTTP {}", status.as_u16()),
             (ApiError::Status(status), Lang::En) => format!(
                 "HTTP {} {}",
@@ -251,6 +256,7 @@ impl ApiError {
     fn retry_after(&self) -> Option<u64> {
         match self {
             ApiError::Auth(e) => e.retry_after(),
+            ApiError::Member(e) => e.retry_after(),
             _ => None,
         }
     }

@@ -8,6 +8,7 @@ pub mod doc;
 pub mod error;
 pub mod extract;
 pub mod i18n;
+pub mod members;
 pub mod middleware;
 pub mod routes;
 pub mod settings;

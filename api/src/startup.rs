@@ -17,6 +17,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::client::client_context;
 use crate::cache::Cache;
+use crate::error::{ApiError, FieldIssue, FieldIssueKind};
 use crate::extract::JSON_LIMIT;
 use crate::middleware::problem_details;
 use crate::routes::{self, fallback};
@@ -114,6 +115,14 @@ where
         .wrap(TracingLogger::default())
         .app_data(state)
         .app_data(web::PayloadConfig::new(JSON_LIMIT))
+        .app_data(web::QueryConfig::default().error_handler(|err, _| {
+            tracing::debug!(error = %err, "bad query string");
+            ApiError::Validation(vec![FieldIssue::new(
+                "query",
+                FieldIssueKind::Invalid { reason: "query" },
+            )])
+            .into()
+        }))
         .into_utoipa_app()
         .openapi(gangonghui_openapi::base())
         .configure(configure)

@@ -161,3 +161,26 @@ pub fn grant_role(conn: &mut DbConn, grant: &NewRole<'_>) -> QueryResult<bool> {
         .execute(conn)?;
     Ok(true)
 }
+
+/// Sets the 劳模 level and hardship flag (each only when given).
+pub fn set_grades(
+    conn: &mut DbConn,
+    id: &str,
+    labor_model_level: Option<&str>,
+    hardship: Option<bool>,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    if let Some(level) = labor_model_level {
+        diesel::update(accounts::table.find(id))
+            .set(accounts::labor_model_level.eq(level))
+            .execute(conn)?;
+    }
+    if let Some(flag) = hardship {
+        diesel::update(accounts::table.find(id))
+            .set(accounts::hardship.eq(flag))
+            .execute(conn)?;
+    }
+    diesel::update(accounts::table.find(id))
+        .set(accounts::updated_at.eq(at))
+        .execute(conn)
+}

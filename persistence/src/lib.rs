@@ -6,9 +6,11 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cards;
 pub mod conn;
 pub mod error;
 pub mod ids;
+pub mod memberships;
 pub mod migrate;
 pub mod nonces;
 pub mod orgs;

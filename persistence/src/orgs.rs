@@ -33,3 +33,61 @@ pub fn find_by_division(conn: &mut DbConn, code: &str) -> QueryResult<Option<Org
         .first(conn)
         .optional()
 }
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = org_units)]
+pub struct NewOrg<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub level: &'a str,
+    pub division_code: Option<&'a str>,
+    pub parent_id: Option<&'a str>,
+    pub path: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, org: &NewOrg<'_>) -> QueryResult<()> {
+    diesel::insert_into(org_units::table)
+        .values(org)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Children of `parent` (roots when `None`), by name, after the keyset `after` (an id).
+pub fn children(
+    conn: &mut DbConn,
+    parent: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<OrgRow>> {
+    let mut query = org_units::table.select(org_units::all_columns).into_boxed();
+    query = match parent {
+        Some(p) => query.filter(org_units::parent_id.eq(p)),
+        None => query.filter(org_units::parent_id.is_null()),
+    };
+    if let Some(after) = after {
+        query = query.filter(org_units::id.gt(after));
+    }
+    query.order(org_units::id.asc()).limit(limit).load(conn)
+}
+
+/// The unit with the given name directly under `parent`, if any (names are unique per parent).
+pub fn child_named(conn: &mut DbConn, parent: &str, name: &str) -> QueryResult<Option<OrgRow>> {
+    org_units::table
+        .filter(org_units::parent_id.eq(parent))
+        .filter(org_units::name.eq(name))
+        .select(org_units::all_columns)
+        .first(conn)
+        .optional()
+}
+
+/// The ancestors-and-self chain of a unit, root first, from its path.
+pub fn chain(conn: &mut DbConn, path: &str) -> QueryResult<Vec<OrgRow>> {
+    let ids: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut rows: Vec<OrgRow> = org_units::table
+        .filter(org_units::id.eq_any(&ids))
+        .select(org_units::all_columns)
+        .load(conn)?;
+    rows.sort_by_key(|r| r.path.len());
+    Ok(rows)
+}

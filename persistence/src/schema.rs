@@ -117,6 +117,72 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    membership_applications (id) {
+        id -> Text,
+        account_id -> Text,
+        org_id -> Text,
+        org_path -> Text,
+        employer -> Text,
+        status -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    membership_events (id) {
+        id -> BigInt,
+        application_id -> Text,
+        account_id -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor_id -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    memberships (account_id) {
+        account_id -> Text,
+        org_id -> Text,
+        org_path -> Text,
+        status -> Text,
+        since -> Timestamp,
+    }
+}
+
+diesel::table! {
+    card_serials (city) {
+        city -> Integer,
+        next_serial -> BigInt,
+    }
+}
+
+diesel::table! {
+    cards (id) {
+        id -> Text,
+        account_id -> Text,
+        card_no -> Text,
+        status -> Text,
+        secret_enc -> Text,
+        org_path -> Text,
+        issued_at -> Timestamp,
+        status_changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    card_code_spends (card_id, step) {
+        card_id -> Text,
+        step -> BigInt,
+        spent_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(account_roles -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -132,4 +198,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     wechat_bindings,
     client_nonces,
     org_units,
+    membership_applications,
+    membership_events,
+    memberships,
+    card_serials,
+    cards,
+    card_code_spends,
 );

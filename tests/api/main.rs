@@ -7,8 +7,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cache;
+mod cards;
 mod errors;
 mod helpers;
+mod membership;
 mod openapi;
 mod otp;
 mod real_name;

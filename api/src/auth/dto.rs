@@ -283,7 +283,7 @@ pub struct RoleDto {
 pub struct MembershipDto {
     /// `none` until a membership application is approved, then `active`.
     #[schema(example = "none")]
-    pub status: &'static str,
+    pub status: String,
     pub org_id: Option<String>,
 }
 
@@ -328,8 +328,8 @@ impl ProfileDto {
             real_name_verified: profile.real_name_verified,
             id_number: profile.id_number_masked,
             membership: MembershipDto {
-                status: "none",
-                org_id: None,
+                status: profile.membership_status,
+                org_id: profile.membership_org_id,
             },
             labor_model_level: profile.labor_model_level,
             hardship: profile.hardship,

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use gangonghui_domain::Phone;
 use gangonghui_persistence::accounts::{self, AccountRow};
+use gangonghui_persistence::memberships::{self, MembershipRow};
 use serde::{Deserialize, Serialize};
 
 use super::AuthError;
@@ -25,10 +26,13 @@ pub struct Profile {
     pub id_number_masked: Option<String>,
     pub labor_model_level: String,
     pub hardship: bool,
+    /// `none` or `active`.
+    pub membership_status: String,
+    pub membership_org_id: Option<String>,
 }
 
-impl From<&AccountRow> for Profile {
-    fn from(a: &AccountRow) -> Self {
+impl Profile {
+    pub fn new(a: &AccountRow, membership: Option<&MembershipRow>) -> Self {
         Profile {
             id: a.id.clone(),
             phone_masked: Phone::parse(&a.phone)
@@ -39,8 +43,19 @@ impl From<&AccountRow> for Profile {
             id_number_masked: a.id_number_masked.clone(),
             labor_model_level: a.labor_model_level.clone(),
             hardship: a.hardship,
+            membership_status: membership.map_or("none", |m| m.status.as_str()).to_owned(),
+            membership_org_id: membership.map(|m| m.org_id.clone()),
         }
     }
+}
+
+fn from_db(
+    conn: &mut gangonghui_persistence::DbConn,
+    account_id: &str,
+) -> Result<Profile, ApiError> {
+    let account = accounts::find_by_id(conn, account_id)?.ok_or(AuthError::SessionEnded)?;
+    let membership = memberships::membership(conn, account_id)?;
+    Ok(Profile::new(&account, membership.as_ref()))
 }
 
 fn key(account_id: &str) -> String {
@@ -54,11 +69,7 @@ pub async fn load(state: &AppState, account_id: &str) -> Result<Profile, ApiErro
         return Ok(profile);
     }
     let id = account_id.to_owned();
-    let account = state
-        .db(move |conn| Ok(accounts::find_by_id(conn, &id)?))
-        .await?
-        .ok_or(AuthError::SessionEnded)?;
-    let profile = Profile::from(&account);
+    let profile = state.db(move |conn| from_db(conn, &id)).await?;
     if let Ok(json) = serde_json::to_string(&profile) {
         let _ = state
             .cache
@@ -68,12 +79,15 @@ pub async fn load(state: &AppState, account_id: &str) -> Result<Profile, ApiErro
     Ok(profile)
 }
 
-/// Call after a committed change to what the profile shows.
-pub async fn changed(state: &AppState, account: &AccountRow) {
-    if let Ok(json) = serde_json::to_string(&Profile::from(account)) {
+/// Call after a committed change to what the profile shows: reads it back and writes it through.
+pub async fn refresh(state: &AppState, account_id: &str) -> Result<Profile, ApiError> {
+    let id = account_id.to_owned();
+    let profile = state.db(move |conn| from_db(conn, &id)).await?;
+    if let Ok(json) = serde_json::to_string(&profile) {
         state
             .cache
-            .set_eventually(&key(&account.id), &json, TTL)
+            .set_eventually(&key(account_id), &json, TTL)
             .await;
     }
+    Ok(profile)
 }

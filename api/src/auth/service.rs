@@ -545,8 +545,7 @@ pub async fn verify_real_name(
             })
         })
         .await?;
-    profile_cache::changed(state, &account).await;
-    Ok(Profile::from(&account))
+    profile_cache::refresh(state, &account.id).await
 }
 
 pub async fn profile(state: &AppState, auth: &Authenticated) -> Result<Profile, ApiError> {

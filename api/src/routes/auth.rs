@@ -94,7 +94,7 @@ pub async fn register(
     })?;
     let (account, tokens) = service::register(&state, reg, device(&req, body.device), ctx).await?;
     Ok(HttpResponse::Created().json(RegisteredDto {
-        member: ProfileDto::new(Profile::from(&account), &[]),
+        member: ProfileDto::new(Profile::new(&account, None), &[]),
         tokens: tokens.into(),
     }))
 }

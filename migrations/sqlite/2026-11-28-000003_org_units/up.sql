@@ -9,7 +9,7 @@ CREATE TABLE org_units (
     path          TEXT NOT NULL UNIQUE,
     created_at    TIMESTAMP NOT NULL
 );
-CREATE INDEX org_units_parent ON org_units (parent_id, name);
+CREATE UNIQUE INDEX org_units_parent_name ON org_units (parent_id, name);
 
 -- Jiangxi and its 11 prefecture-level cities, with fixed ids so every deployment agrees.
 INSERT INTO org_units (id, name, level, division_code, parent_id, path, created_at) VALUES

@@ -1,0 +1,172 @@
+//! Benefit cards: issuing (collision-free numbers), the member's own actions (report lost,
+//! replace) and admins' freeze and unfreeze within their scope.
+
+use chrono::{NaiveDateTime, Utc};
+use gangonghui_domain::Role;
+use gangonghui_domain::card::{CardEvent, CardNo, CardStatus, city_part};
+use gangonghui_domain::org::in_subtree;
+use gangonghui_persistence::cards::{self, CardRow, NewCard};
+use gangonghui_persistence::{DbConn, ids, orgs, write_tx};
+use rand::RngCore;
+
+use super::MemberError;
+use super::orgs::scope_path;
+use crate::audit::{AuditEvent, RequestContext};
+use crate::auth::keys::DataKeys;
+use crate::auth::{Authenticated, UnionAdmin};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Bytes of a card's TOTP secret (RFC 4226 recommends 160 bits).
+const SECRET_LEN: usize = 20;
+
+/// The 2-digit city of the unit at `org_path`: the division code of its city ancestor.
+pub fn city_of(conn: &mut DbConn, org_path: &str) -> Result<u8, ApiError> {
+    orgs::chain(conn, org_path)?
+        .iter()
+        .find(|o| o.level == "city")
+        .and_then(|city| city.division_code.as_deref().and_then(city_part))
+        .ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!(
+                "org path {org_path} has no city with a division code"
+            ))
+        })
+}
+
+/// Issues a new active card inside the caller's transaction.
+pub fn issue(
+    conn: &mut DbConn,
+    keys: &DataKeys,
+    account_id: &str,
+    org_path: &str,
+    now: NaiveDateTime,
+) -> Result<CardRow, ApiError> {
+    let city = city_of(conn, org_path)?;
+    let serial = cards::take_serial(conn, i32::from(city))?;
+    let card_no = CardNo::new(city, serial as u64).ok_or_else(|| {
+        ApiError::internal(anyhow::anyhow!("card serials of city {city} exhausted"))
+    })?;
+    let mut secret = [0u8; SECRET_LEN];
+    rand::rng().fill_bytes(&mut secret);
+    let id = ids::new_id();
+    cards::insert(
+        conn,
+        &NewCard {
+            id: &id,
+            account_id,
+            card_no: card_no.as_str(),
+            status: CardStatus::Active.as_str(),
+            secret_enc: &keys.encrypt(&hex::encode(secret)),
+            org_path,
+            issued_at: now,
+            status_changed_at: now,
+        },
+    )?;
+    Ok(cards::find(conn, &id)?.ok_or(diesel::result::Error::NotFound)?)
+}
+
+pub fn status_of(card: &CardRow) -> Result<CardStatus, ApiError> {
+    CardStatus::parse(&card.status)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown card status {}", card.status)))
+}
+
+/// Applies `event` to `card` with a conditional update; a concurrent change makes it a conflict.
+fn change(
+    conn: &mut DbConn,
+    card: &CardRow,
+    event: CardEvent,
+    now: NaiveDateTime,
+) -> Result<CardStatus, ApiError> {
+    let from = status_of(card)?;
+    let to = from
+        .apply(event)
+        .map_err(|_| MemberError::CardInvalidTransition)?;
+    if !cards::transition(conn, &card.id, from.as_str(), to.as_str(), now)? {
+        return Err(MemberError::CardInvalidTransition.into());
+    }
+    Ok(to)
+}
+
+pub async fn my_card(state: &AppState, auth: &Authenticated) -> Result<CardRow, ApiError> {
+    let account = auth.account_id.clone();
+    state
+        .db(move |conn| Ok(cards::live_for(conn, &account)?.ok_or(MemberError::CardNotFound)?))
+        .await
+}
+
+pub async fn report_lost(
+    state: &AppState,
+    auth: &Authenticated,
+    ctx: RequestContext,
+) -> Result<CardRow, ApiError> {
+    let account = auth.account_id.clone();
+    state
+        .db(move |conn| {
+            write_tx(conn, |c| {
+                let card = cards::live_for(c, &account)?.ok_or(MemberError::CardNotFound)?;
+                change(c, &card, CardEvent::ReportLost, Utc::now().naive_utc())?;
+                AuditEvent::new("card.report_lost", "card", &card.id)
+                    .by(&account, Role::Member)
+                    .record(c, &ctx)?;
+                Ok(cards::find(c, &card.id)?.ok_or(diesel::result::Error::NotFound)?)
+            })
+        })
+        .await
+}
+
+/// Cancels the member's card and issues a new number. Of concurrent calls one wins; the others
+/// find the card already cancelled and answer `card.invalid_transition`.
+pub async fn replace(
+    state: &AppState,
+    auth: &Authenticated,
+    ctx: RequestContext,
+) -> Result<CardRow, ApiError> {
+    let (account, keys) = (auth.account_id.clone(), state.data_keys.clone());
+    state
+        .db(move |conn| {
+            write_tx(conn, |c| {
+                let old = cards::live_for(c, &account)?.ok_or(MemberError::CardNotFound)?;
+                let now = Utc::now().naive_utc();
+                change(c, &old, CardEvent::Replace, now)?;
+                let new = issue(c, &keys, &account, &old.org_path, now)?;
+                AuditEvent::new("card.replace", "card", &new.id)
+                    .by(&account, Role::Member)
+                    .detail(serde_json::json!({ "replaces": old.id }))
+                    .record(c, &ctx)?;
+                Ok(new)
+            })
+        })
+        .await
+}
+
+/// Freezes or unfreezes a card in the admin's subtree (404 outside it).
+pub async fn admin_change(
+    state: &AppState,
+    admin: &UnionAdmin,
+    card_id: String,
+    event: CardEvent,
+    ctx: RequestContext,
+) -> Result<CardRow, ApiError> {
+    let (admin_org, actor) = (admin.org_id.clone(), admin.auth.account_id.clone());
+    let action = if event == CardEvent::Freeze {
+        "card.freeze"
+    } else {
+        "card.unfreeze"
+    };
+    state
+        .db(move |conn| {
+            write_tx(conn, |c| {
+                let scope = scope_path(c, &admin_org)?;
+                let card = cards::find(c, &card_id)?
+                    .filter(|card| in_subtree(&card.org_path, &scope))
+                    .ok_or(MemberError::CardNotFound)?;
+                change(c, &card, event, Utc::now().naive_utc())?;
+                AuditEvent::new(action, "card", &card.id)
+                    .by(&actor, Role::UnionAdmin)
+                    .in_org(&admin_org)
+                    .record(c, &ctx)?;
+                Ok(cards::find(c, &card.id)?.ok_or(diesel::result::Error::NotFound)?)
+            })
+        })
+        .await
+}

@@ -1,0 +1,105 @@
+//! `/api/v1/me/card*` and `/api/v1/admin/cards/*`: the benefit card and its counter code.
+
+use actix_web::web::{Data, Json, Path};
+use actix_web::{HttpResponse, get, post};
+use chrono::Utc;
+use gangonghui_domain::card::CardEvent;
+
+use crate::audit::RequestContext;
+use crate::auth::{Authenticated, UnionAdmin, profile_cache};
+use crate::error::ApiError;
+use crate::members::dto::{CardDto, CounterCodeDto};
+use crate::members::{cards, codes};
+use crate::state::AppState;
+
+async fn holder(state: &AppState, account_id: &str) -> Result<String, ApiError> {
+    Ok(profile_cache::load(state, account_id).await?.display_name)
+}
+
+/// The member's card.
+#[utoipa::path(tag = "cards", security(("bearer" = [])),
+    responses((status = 200, body = CardDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[get("/me/card")]
+pub async fn get_card(
+    state: Data<AppState>,
+    auth: Authenticated,
+) -> Result<Json<CardDto>, ApiError> {
+    let card = cards::my_card(&state, &auth).await?;
+    Ok(Json(CardDto::new(
+        card,
+        holder(&state, &auth.account_id).await?,
+    )))
+}
+
+/// The counter code to show now (refresh at `expires_at`, or after it is used).
+#[utoipa::path(tag = "cards", security(("bearer" = [])),
+    responses((status = 200, body = CounterCodeDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[get("/me/card/code")]
+pub async fn get_card_code(
+    state: Data<AppState>,
+    auth: Authenticated,
+) -> Result<Json<CounterCodeDto>, ApiError> {
+    Ok(Json(
+        codes::current(&state, &auth, Utc::now()).await?.into(),
+    ))
+}
+
+/// Report the card lost: its codes stop verifying at once.
+#[utoipa::path(tag = "cards", security(("bearer" = [])),
+    responses((status = 200, body = CardDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/me/card/report-lost")]
+pub async fn report_card_lost(
+    state: Data<AppState>,
+    auth: Authenticated,
+    ctx: RequestContext,
+) -> Result<Json<CardDto>, ApiError> {
+    let card = cards::report_lost(&state, &auth, ctx).await?;
+    Ok(Json(CardDto::new(
+        card,
+        holder(&state, &auth.account_id).await?,
+    )))
+}
+
+/// Replace the card: a new number; the old card becomes `cancelled`.
+#[utoipa::path(tag = "cards", security(("bearer" = [])),
+    responses((status = 201, body = CardDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/me/card/replace")]
+pub async fn replace_card(
+    state: Data<AppState>,
+    auth: Authenticated,
+    ctx: RequestContext,
+) -> Result<HttpResponse, ApiError> {
+    let card = cards::replace(&state, &auth, ctx).await?;
+    Ok(HttpResponse::Created().json(CardDto::new(card, holder(&state, &auth.account_id).await?)))
+}
+
+/// Freeze a card of a member in the admin's subtree.
+#[utoipa::path(tag = "cards", security(("bearer" = [])), params(("id" = String, Path, description = "Card id")),
+    responses((status = 200, body = CardDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/admin/cards/{id}/freeze")]
+pub async fn freeze_card(
+    state: Data<AppState>,
+    admin: UnionAdmin,
+    ctx: RequestContext,
+    id: Path<String>,
+) -> Result<Json<CardDto>, ApiError> {
+    let card = cards::admin_change(&state, &admin, id.into_inner(), CardEvent::Freeze, ctx).await?;
+    let name = holder(&state, &card.account_id).await?;
+    Ok(Json(CardDto::new(card, name)))
+}
+
+/// Lift a freeze.
+#[utoipa::path(tag = "cards", security(("bearer" = [])), params(("id" = String, Path, description = "Card id")),
+    responses((status = 200, body = CardDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/admin/cards/{id}/unfreeze")]
+pub async fn unfreeze_card(
+    state: Data<AppState>,
+    admin: UnionAdmin,
+    ctx: RequestContext,
+    id: Path<String>,
+) -> Result<Json<CardDto>, ApiError> {
+    let card =
+        cards::admin_change(&state, &admin, id.into_inner(), CardEvent::Unfreeze, ctx).await?;
+    let name = holder(&state, &card.account_id).await?;
+    Ok(Json(CardDto::new(card, name)))
+}

@@ -1,0 +1,158 @@
+//! Membership applications: members apply; union admins in scope approve or reject; admins set
+//! members' 劳模 level and hardship.
+
+use actix_web::web::{Data, Json, Path, Query};
+use actix_web::{HttpResponse, get, patch, post};
+use gangonghui_domain::membership::{ApplicationStatus, Decision};
+
+use super::orgs::page;
+use crate::audit::RequestContext;
+use crate::auth::dto::{Issues, ProfileDto};
+use crate::auth::{Authenticated, UnionAdmin, profile_cache};
+use crate::error::{ApiError, FieldIssueKind};
+use crate::extract::ValidJson;
+use crate::members::dto::*;
+use crate::members::{decode_cursor, membership, page_size};
+use crate::state::AppState;
+
+/// Apply to join a grassroots union (real-name verification first; one open application).
+#[utoipa::path(tag = "membership", security(("bearer" = [])), request_body = ApplyBody,
+    responses((status = 201, body = ApplicationDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/me/membership-applications")]
+pub async fn create_membership_application(
+    state: Data<AppState>,
+    auth: Authenticated,
+    ctx: RequestContext,
+    body: ValidJson<ApplyBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let employer = body.employer.trim().to_owned();
+    let mut issues = Issues::default();
+    if employer.is_empty() {
+        issues.push("employer", FieldIssueKind::Required);
+    }
+    issues.finish(|| Some(()))?;
+    let app = membership::apply(&state, &auth, body.org_id, employer, ctx).await?;
+    Ok(HttpResponse::Created().json(ApplicationDto::from(app)))
+}
+
+/// Applications to unions in the admin's subtree, oldest first.
+#[utoipa::path(tag = "membership", security(("bearer" = [])), params(ApplicationsQuery),
+    responses((status = 200, body = ApplicationListDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[get("/admin/membership-applications")]
+pub async fn list_membership_applications(
+    state: Data<AppState>,
+    admin: UnionAdmin,
+    query: Query<ApplicationsQuery>,
+) -> Result<Json<ApplicationListDto>, ApiError> {
+    let query = query.into_inner();
+    let limit = page_size(query.limit)?;
+    let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    let status = query.status.map(|s| match s {
+        ApplicationStatusDto::Pending => ApplicationStatus::Pending,
+        ApplicationStatusDto::Approved => ApplicationStatus::Approved,
+        ApplicationStatusDto::Rejected => ApplicationStatus::Rejected,
+    });
+    let rows = membership::list(&state, &admin, status, after, limit + 1).await?;
+    Ok(Json(page(
+        rows,
+        limit,
+        |a| a.id.clone(),
+        ApplicationDto::from,
+        |items, next_cursor| ApplicationListDto { items, next_cursor },
+    )))
+}
+
+/// Approve: the membership becomes active and a card is issued, in one transaction.
+#[utoipa::path(tag = "membership", security(("bearer" = [])), params(("id" = String, Path, description = "Application id")),
+    responses((status = 200, body = DecisionDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/admin/membership-applications/{id}/approve")]
+pub async fn approve_membership_application(
+    state: Data<AppState>,
+    admin: UnionAdmin,
+    ctx: RequestContext,
+    id: Path<String>,
+) -> Result<Json<DecisionDto>, ApiError> {
+    decision(
+        &state,
+        &admin,
+        id.into_inner(),
+        Decision::Approve,
+        None,
+        ctx,
+    )
+    .await
+}
+
+/// Reject with a reason the applicant will see.
+#[utoipa::path(tag = "membership", security(("bearer" = [])), params(("id" = String, Path, description = "Application id")), request_body = RejectBody,
+    responses((status = 200, body = DecisionDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/admin/membership-applications/{id}/reject")]
+pub async fn reject_membership_application(
+    state: Data<AppState>,
+    admin: UnionAdmin,
+    ctx: RequestContext,
+    id: Path<String>,
+    body: ValidJson<RejectBody>,
+) -> Result<Json<DecisionDto>, ApiError> {
+    let reason = body.into_inner().reason.trim().to_owned();
+    if reason.is_empty() {
+        return Err(ApiError::Validation(vec![crate::error::FieldIssue::new(
+            "reason",
+            FieldIssueKind::Required,
+        )]));
+    }
+    decision(
+        &state,
+        &admin,
+        id.into_inner(),
+        Decision::Reject,
+        Some(reason),
+        ctx,
+    )
+    .await
+}
+
+async fn decision(
+    state: &AppState,
+    admin: &UnionAdmin,
+    id: String,
+    decision: Decision,
+    reason: Option<String>,
+    ctx: RequestContext,
+) -> Result<Json<DecisionDto>, ApiError> {
+    let (application, card) = membership::decide(state, admin, id, decision, reason, ctx).await?;
+    let card = match card {
+        Some(card) => Some(CardDto::new(
+            card,
+            profile_cache::load(state, &application.account_id)
+                .await?
+                .display_name,
+        )),
+        None => None,
+    };
+    Ok(Json(DecisionDto {
+        application: application.into(),
+        card,
+    }))
+}
+
+/// Set a member's 劳模 level and hardship flag (members of unions in the admin's subtree).
+#[utoipa::path(tag = "membership", security(("bearer" = [])), params(("id" = String, Path, description = "Member (account) id")), request_body = UpdateMemberBody,
+    responses((status = 200, body = ProfileDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[patch("/admin/members/{id}")]
+pub async fn update_member(
+    state: Data<AppState>,
+    admin: UnionAdmin,
+    ctx: RequestContext,
+    id: Path<String>,
+    body: ValidJson<UpdateMemberBody>,
+) -> Result<Json<ProfileDto>, ApiError> {
+    let body = body.into_inner();
+    let update = membership::MemberUpdate {
+        labor_model_level: body.labor_model_level.map(Into::into),
+        hardship: body.hardship,
+    };
+    let profile = membership::update_member(&state, &admin, id.into_inner(), update, ctx).await?;
+    Ok(Json(ProfileDto::new(profile, &[])))
+}

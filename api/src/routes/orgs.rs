@@ -1,0 +1,66 @@
+//! `/api/v1/orgs` and `/api/v1/admin/orgs`: the union organisation tree.
+
+use actix_web::web::{Data, Json, Query};
+use actix_web::{HttpResponse, get, post};
+
+use crate::audit::RequestContext;
+use crate::auth::UnionAdmin;
+use crate::error::ApiError;
+use crate::extract::ValidJson;
+use crate::members::dto::{CreateOrgBody, OrgDto, OrgListDto, OrgsQuery};
+use crate::members::{decode_cursor, encode_cursor, orgs, page_size};
+use crate::state::AppState;
+
+/// List org units: the children of `parent_id`, or the top of the tree.
+#[utoipa::path(tag = "orgs", params(OrgsQuery),
+    responses((status = 200, body = OrgListDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[get("/orgs")]
+pub async fn list_orgs(
+    state: Data<AppState>,
+    query: Query<OrgsQuery>,
+) -> Result<Json<OrgListDto>, ApiError> {
+    let query = query.into_inner();
+    let limit = page_size(query.limit)?;
+    let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    let rows = orgs::children(&state, query.parent_id, after, limit + 1).await?;
+    Ok(Json(page(
+        rows,
+        limit,
+        |o| o.id.clone(),
+        OrgDto::from,
+        |items, next_cursor| OrgListDto { items, next_cursor },
+    )))
+}
+
+/// Create a county union or grassroots union under a unit in the admin's subtree.
+#[utoipa::path(tag = "orgs", security(("bearer" = [])), request_body = CreateOrgBody,
+    responses((status = 201, body = OrgDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/admin/orgs")]
+pub async fn create_org(
+    state: Data<AppState>,
+    admin: UnionAdmin,
+    ctx: RequestContext,
+    body: ValidJson<CreateOrgBody>,
+) -> Result<HttpResponse, ApiError> {
+    let cmd = body.into_inner().into_domain()?;
+    let org = orgs::create(&state, &admin, cmd, ctx).await?;
+    Ok(HttpResponse::Created().json(OrgDto::from(org)))
+}
+
+/// Builds a page from `limit + 1` rows: the extra row only says whether there is a next page.
+pub fn page<R, D, P>(
+    mut rows: Vec<R>,
+    limit: i64,
+    id: impl Fn(&R) -> String,
+    dto: impl Fn(R) -> D,
+    build: impl Fn(Vec<D>, Option<String>) -> P,
+) -> P {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next = if more {
+        rows.last().map(|r| encode_cursor(&id(r)))
+    } else {
+        None
+    };
+    build(rows.into_iter().map(dto).collect(), next)
+}

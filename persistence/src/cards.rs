@@ -1,0 +1,140 @@
+//! Benefit cards, their serial counters and spent counter codes.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::conn::DbConn;
+use crate::schema::{card_code_spends, card_serials, cards};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct CardRow {
+    pub id: String,
+    pub account_id: String,
+    pub card_no: String,
+    pub status: String,
+    pub secret_enc: String,
+    pub org_path: String,
+    pub issued_at: NaiveDateTime,
+    pub status_changed_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = cards)]
+pub struct NewCard<'a> {
+    pub id: &'a str,
+    pub account_id: &'a str,
+    pub card_no: &'a str,
+    pub status: &'a str,
+    pub secret_enc: &'a str,
+    pub org_path: &'a str,
+    pub issued_at: NaiveDateTime,
+    pub status_changed_at: NaiveDateTime,
+}
+
+/// Takes the next serial of a city in one conditional UPDATE ... RETURNING.
+pub fn take_serial(conn: &mut DbConn, city: i32) -> QueryResult<i64> {
+    let next: i64 = diesel::update(card_serials::table.find(city))
+        .set(card_serials::next_serial.eq(card_serials::next_serial + 1))
+        .returning(card_serials::next_serial)
+        .get_result(conn)?;
+    Ok(next - 1)
+}
+
+pub fn insert(conn: &mut DbConn, card: &NewCard<'_>) -> QueryResult<()> {
+    diesel::insert_into(cards::table)
+        .values(card)
+        .execute(conn)
+        .map(drop)
+}
+
+/// The member's card that is not cancelled.
+pub fn live_for(conn: &mut DbConn, account_id: &str) -> QueryResult<Option<CardRow>> {
+    cards::table
+        .filter(cards::account_id.eq(account_id))
+        .filter(cards::status.ne("cancelled"))
+        .select(cards::all_columns)
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<CardRow>> {
+    cards::table
+        .find(id)
+        .select(cards::all_columns)
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_no(conn: &mut DbConn, card_no: &str) -> QueryResult<Option<CardRow>> {
+    cards::table
+        .filter(cards::card_no.eq(card_no))
+        .select(cards::all_columns)
+        .first(conn)
+        .optional()
+}
+
+pub fn count_for(conn: &mut DbConn, account_id: &str) -> QueryResult<i64> {
+    cards::table
+        .filter(cards::account_id.eq(account_id))
+        .count()
+        .get_result(conn)
+}
+
+/// Moves a card from `from` to `to` in one conditional statement; false if it was not `from`.
+pub fn transition(
+    conn: &mut DbConn,
+    id: &str,
+    from: &str,
+    to: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let updated = diesel::update(cards::table.find(id).filter(cards::status.eq(from)))
+        .set((cards::status.eq(to), cards::status_changed_at.eq(now)))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Spends one counter code (card + step); false if it was already spent. The insert runs in a
+/// savepoint, so inside a caller's transaction a refused insert (the primary key) leaves that
+/// transaction usable on PostgreSQL too.
+pub fn spend_code(
+    conn: &mut DbConn,
+    card_id: &str,
+    step: i64,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let inserted = conn.transaction(|c| {
+        diesel::insert_into(card_code_spends::table)
+            .values((
+                card_code_spends::card_id.eq(card_id),
+                card_code_spends::step.eq(step),
+                card_code_spends::spent_at.eq(now),
+            ))
+            .execute(c)
+    });
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+pub fn is_spent(conn: &mut DbConn, card_id: &str, step: i64) -> QueryResult<bool> {
+    let n: i64 = card_code_spends::table
+        .find((card_id, step))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Spent steps of a card at or after `from_step`.
+pub fn spent_steps(conn: &mut DbConn, card_id: &str, from_step: i64) -> QueryResult<Vec<i64>> {
+    card_code_spends::table
+        .filter(card_code_spends::card_id.eq(card_id))
+        .filter(card_code_spends::step.ge(from_step))
+        .select(card_code_spends::step)
+        .load(conn)
+}

@@ -1,0 +1,162 @@
+//! Membership applications, their history, and active memberships.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::conn::DbConn;
+use crate::schema::{membership_applications as apps, membership_events as events, memberships};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct ApplicationRow {
+    pub id: String,
+    pub account_id: String,
+    pub org_id: String,
+    pub org_path: String,
+    pub employer: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = apps)]
+pub struct NewApplication<'a> {
+    pub id: &'a str,
+    pub account_id: &'a str,
+    pub org_id: &'a str,
+    pub org_path: &'a str,
+    pub employer: &'a str,
+    pub status: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct MembershipRow {
+    pub account_id: String,
+    pub org_id: String,
+    pub org_path: String,
+    pub status: String,
+    pub since: NaiveDateTime,
+}
+
+pub fn insert_application(conn: &mut DbConn, app: &NewApplication<'_>) -> QueryResult<()> {
+    diesel::insert_into(apps::table)
+        .values(app)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn open_application(
+    conn: &mut DbConn,
+    account_id: &str,
+) -> QueryResult<Option<ApplicationRow>> {
+    apps::table
+        .filter(apps::account_id.eq(account_id))
+        .filter(apps::status.eq("pending"))
+        .select(apps::all_columns)
+        .first(conn)
+        .optional()
+}
+
+pub fn find_application(conn: &mut DbConn, id: &str) -> QueryResult<Option<ApplicationRow>> {
+    apps::table
+        .find(id)
+        .select(apps::all_columns)
+        .first(conn)
+        .optional()
+}
+
+/// Applications in the subtree at `scope_path`, optionally by status, oldest first, after `after`.
+pub fn applications_in_scope(
+    conn: &mut DbConn,
+    scope_path: &str,
+    status: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<ApplicationRow>> {
+    let mut query = apps::table
+        .filter(apps::org_path.like(format!("{scope_path}%")))
+        .select(apps::all_columns)
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(apps::status.eq(status));
+    }
+    if let Some(after) = after {
+        query = query.filter(apps::id.gt(after));
+    }
+    query.order(apps::id.asc()).limit(limit).load(conn)
+}
+
+/// Decides a pending application in one conditional statement; false if it was not pending.
+pub fn decide(
+    conn: &mut DbConn,
+    id: &str,
+    to: &str,
+    reason: Option<&str>,
+    by: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let updated = diesel::update(apps::table.find(id).filter(apps::status.eq("pending")))
+        .set((
+            apps::status.eq(to),
+            apps::reason.eq(reason),
+            apps::decided_at.eq(now),
+            apps::decided_by.eq(by),
+        ))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn record_event(
+    conn: &mut DbConn,
+    application_id: &str,
+    account_id: &str,
+    from: Option<&str>,
+    to: &str,
+    actor: Option<&str>,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(events::table)
+        .values((
+            events::application_id.eq(application_id),
+            events::account_id.eq(account_id),
+            events::from_status.eq(from),
+            events::to_status.eq(to),
+            events::actor_id.eq(actor),
+            events::reason.eq(reason),
+            events::at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn membership(conn: &mut DbConn, account_id: &str) -> QueryResult<Option<MembershipRow>> {
+    memberships::table
+        .find(account_id)
+        .select(memberships::all_columns)
+        .first(conn)
+        .optional()
+}
+
+pub fn activate(
+    conn: &mut DbConn,
+    account_id: &str,
+    org_id: &str,
+    org_path: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(memberships::table)
+        .values((
+            memberships::account_id.eq(account_id),
+            memberships::org_id.eq(org_id),
+            memberships::org_path.eq(org_path),
+            memberships::status.eq("active"),
+            memberships::since.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}

@@ -1,0 +1,433 @@
+//! Org units, membership and cards as members and union admins use them, scope included.
+
+use chrono::Utc;
+use diesel::prelude::*;
+use gangonghui_api::auth::operators::{OrgRef, create_or_promote};
+use gangonghui_api::members::codes;
+use gangonghui_domain::card::CardNo;
+use gangonghui_domain::{Phone, Role};
+use serde_json::{Value, json};
+
+use crate::helpers::{PASSWORD, Session, TestApp, problem};
+
+pub const NANCHANG: &str = "00000000-0000-7000-8000-000000360100";
+pub const GANZHOU: &str = "00000000-0000-7000-8000-000000360700";
+
+/// A valid resident ID (GB 11643 check character) distinct per `seq` below 1000.
+pub fn resident_id(seq: u32) -> String {
+    let body = format!("36010219900307{:03}", seq % 1000);
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body
+        .bytes()
+        .zip(W)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
+}
+
+impl TestApp {
+    pub async fn admin(&self, phone: &str, division: &str) -> Session {
+        let phone_parsed = Phone::parse(phone).unwrap();
+        let password = gangonghui_domain::account::NewPassword::parse(PASSWORD).ok();
+        create_or_promote(
+            &self.state,
+            phone_parsed,
+            password,
+            Role::UnionAdmin,
+            OrgRef::Division(division.into()),
+            None,
+        )
+        .await
+        .unwrap();
+        self.login(phone, "admin console").await
+    }
+
+    pub async fn verified_member(&self, phone: &str, seq: u32) -> Session {
+        let session = self.register(phone).await;
+        let response = self
+            .client
+            .put(self.url("/api/v1/me/real-name"))
+            .bearer_auth(&session.access)
+            .json(&json!({ "legal_name": "测试", "id_number": resident_id(seq) }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status().as_u16(),
+            200,
+            "{:?}",
+            response.text().await
+        );
+        session
+    }
+
+    pub async fn grassroots(&self, admin: &Session, parent: &str, name: &str) -> String {
+        let response = self
+            .post(
+                "/api/v1/admin/orgs",
+                &json!({ "name": name, "parent_id": parent, "level": "grassroots" }),
+                Some(&admin.access),
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 201);
+        let org: Value = response.json().await.unwrap();
+        org["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn apply(&self, member: &Session, org: &str) -> String {
+        let response = self
+            .post(
+                "/api/v1/me/membership-applications",
+                &json!({ "org_id": org, "employer": "江铃汽车" }),
+                Some(&member.access),
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 201);
+        let app: Value = response.json().await.unwrap();
+        assert_eq!(app["status"], "pending");
+        app["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn approve(&self, admin: &Session, application: &str) -> reqwest::Response {
+        self.post(
+            &format!("/api/v1/admin/membership-applications/{application}/approve"),
+            &json!({}),
+            Some(&admin.access),
+        )
+        .await
+    }
+
+    /// Checks and spends a counter code as a merchant counter will, at `now`.
+    pub async fn spend_code(&self, code: &str, now: chrono::DateTime<Utc>) -> Result<(), String> {
+        let (keys, code) = (self.state.data_keys.clone(), code.to_owned());
+        self.state
+            .db(move |conn| {
+                gangonghui_persistence::write_tx(conn, |c| {
+                    codes::check_and_spend(c, &keys, &code, now).map(drop)
+                })
+            })
+            .await
+            .map_err(|e| e.kind().1.to_owned())
+    }
+}
+
+#[tokio::test]
+async fn from_registration_to_a_card_and_its_codes() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin("13900000101", "360100").await;
+    let union = app.grassroots(&admin, NANCHANG, "江铃汽车工会").await;
+    let member = app.verified_member("13800001001", 1).await;
+
+    let application = app.apply(&member, &union).await;
+    let again = app
+        .post(
+            "/api/v1/me/membership-applications",
+            &json!({ "org_id": union, "employer": "x" }),
+            Some(&member.access),
+        )
+        .await;
+    assert_eq!(
+        problem(again, 409).await["code"],
+        "membership.application_open"
+    );
+
+    let pending: Value = app
+        .get_as(
+            "/api/v1/admin/membership-applications?status=pending",
+            &admin.access,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pending["items"].as_array().unwrap().len(), 1);
+    let approved = app.approve(&admin, &application).await;
+    assert_eq!(approved.status().as_u16(), 200);
+    let decision: Value = approved.json().await.unwrap();
+    assert_eq!(decision["application"]["status"], "approved");
+    let card_no = decision["card"]["card_no"].as_str().unwrap().to_owned();
+    assert!(
+        CardNo::parse(&card_no).is_ok() && card_no.starts_with("3601"),
+        "{card_no}"
+    );
+    let twice = app.approve(&admin, &application).await;
+    assert_eq!(
+        problem(twice, 409).await["code"],
+        "membership.already_decided"
+    );
+
+    let me: Value = app
+        .get_as("/api/v1/me", &member.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        me["membership"],
+        json!({ "status": "active", "org_id": union })
+    );
+    let card: Value = app
+        .get_as("/api/v1/me/card", &member.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (card["card_no"].as_str(), card["status"].as_str()),
+        (Some(card_no.as_str()), Some("active"))
+    );
+
+    let code: Value = app
+        .get_as("/api/v1/me/card/code", &member.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let code = code["code"].as_str().unwrap().to_owned();
+    assert_eq!(&code[..16], card_no);
+    assert_eq!(app.spend_code(&code, Utc::now()).await, Ok(()));
+    assert_eq!(
+        app.spend_code(&code, Utc::now()).await,
+        Err("code.used".into())
+    );
+    let next: Value = app
+        .get_as("/api/v1/me/card/code", &member.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(
+        next["code"].as_str().unwrap(),
+        code,
+        "a spent code is followed by the next one"
+    );
+    let next_code = next["code"].as_str().unwrap().to_owned();
+
+    let lost = app
+        .post(
+            "/api/v1/me/card/report-lost",
+            &json!({}),
+            Some(&member.access),
+        )
+        .await;
+    assert_eq!(lost.status().as_u16(), 200);
+    assert_eq!(
+        app.spend_code(&next_code, Utc::now()).await,
+        Err("card.lost".into())
+    );
+    let code_now = app.get_as("/api/v1/me/card/code", &member.access).await;
+    assert_eq!(problem(code_now, 422).await["code"], "card.lost");
+
+    let replaced = app
+        .post("/api/v1/me/card/replace", &json!({}), Some(&member.access))
+        .await;
+    assert_eq!(replaced.status().as_u16(), 201);
+    let new_card: Value = replaced.json().await.unwrap();
+    assert_ne!(new_card["card_no"], card_no.as_str());
+    assert_eq!(new_card["status"], "active");
+    assert_eq!(
+        app.spend_code(&next_code, Utc::now()).await,
+        Err("card.cancelled".into())
+    );
+}
+
+#[tokio::test]
+async fn admins_see_and_act_only_within_their_subtree() {
+    let app = TestApp::spawn().await;
+    let nanchang = app.admin("13900000102", "360100").await;
+    let ganzhou = app.admin("13900000103", "360700").await;
+    let union = app.grassroots(&ganzhou, GANZHOU, "赣州稀土工会").await;
+    let member = app.verified_member("13800001002", 2).await;
+    let application = app.apply(&member, &union).await;
+
+    let listed: Value = app
+        .get_as("/api/v1/admin/membership-applications", &nanchang.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed["items"],
+        json!([]),
+        "another city's applications are invisible"
+    );
+    assert_eq!(
+        problem(app.approve(&nanchang, &application).await, 404).await["code"],
+        "not_found"
+    );
+    let outside = app
+        .post(
+            "/api/v1/admin/orgs",
+            &json!({ "name": "越界工会", "parent_id": GANZHOU, "level": "grassroots" }),
+            Some(&nanchang.access),
+        )
+        .await;
+    assert_eq!(problem(outside, 404).await["code"], "org.not_found");
+    let as_member = app.approve(&member, &application).await;
+    assert_eq!(problem(as_member, 403).await["code"], "auth.forbidden");
+
+    let approved: Value = app
+        .approve(&ganzhou, &application)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let card_id = approved["card"]["id"].as_str().unwrap();
+    let foreign_freeze = app
+        .post(
+            &format!("/api/v1/admin/cards/{card_id}/freeze"),
+            &json!({}),
+            Some(&nanchang.access),
+        )
+        .await;
+    assert_eq!(problem(foreign_freeze, 404).await["code"], "card.not_found");
+    let freeze = app
+        .post(
+            &format!("/api/v1/admin/cards/{card_id}/freeze"),
+            &json!({}),
+            Some(&ganzhou.access),
+        )
+        .await;
+    assert_eq!(freeze.status().as_u16(), 200);
+    let code = app.get_as("/api/v1/me/card/code", &member.access).await;
+    assert_eq!(problem(code, 422).await["code"], "card.frozen");
+    let unfreeze = app
+        .post(
+            &format!("/api/v1/admin/cards/{card_id}/unfreeze"),
+            &json!({}),
+            Some(&ganzhou.access),
+        )
+        .await;
+    assert_eq!(unfreeze.status().as_u16(), 200);
+
+    let patch = app
+        .client
+        .patch(app.url(&format!("/api/v1/admin/members/{}", member.account_id)))
+        .bearer_auth(&ganzhou.access)
+        .json(&json!({ "labor_model_level": "provincial", "hardship": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patch.status().as_u16(), 200);
+    let me: Value = app
+        .get_as("/api/v1/me", &member.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (me["labor_model_level"].as_str(), me["hardship"].as_bool()),
+        (Some("provincial"), Some(true))
+    );
+    let foreign_patch = app
+        .client
+        .patch(app.url(&format!("/api/v1/admin/members/{}", member.account_id)))
+        .bearer_auth(&nanchang.access)
+        .json(&json!({ "hardship": false }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        problem(foreign_patch, 404).await["code"],
+        "member.not_found"
+    );
+
+    let audit: i64 = {
+        use gangonghui_persistence::schema::audit_events::dsl::*;
+        let mut conn = app.state.db.get().unwrap();
+        audit_events
+            .filter(action.eq_any([
+                "membership.approve",
+                "card.freeze",
+                "card.unfreeze",
+                "member.update",
+            ]))
+            .count()
+            .get_result(&mut *conn)
+            .unwrap()
+    };
+    assert_eq!(audit, 4, "every state change is audited");
+}
+
+#[tokio::test]
+async fn membership_needs_real_name_and_a_grassroots_union() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin("13900000104", "360100").await;
+    let union = app.grassroots(&admin, NANCHANG, "南昌铁路工会").await;
+    let unverified = app.register("13800001003").await;
+    let response = app
+        .post(
+            "/api/v1/me/membership-applications",
+            &json!({ "org_id": union, "employer": "x" }),
+            Some(&unverified.access),
+        )
+        .await;
+    assert_eq!(
+        problem(response, 409).await["code"],
+        "member.real_name_required"
+    );
+    let member = app.verified_member("13800001004", 4).await;
+    let city = app
+        .post(
+            "/api/v1/me/membership-applications",
+            &json!({ "org_id": NANCHANG, "employer": "x" }),
+            Some(&member.access),
+        )
+        .await;
+    assert_eq!(
+        problem(city, 422).await["code"],
+        "membership.not_grassroots"
+    );
+    let reject_body = json!({ "reason": "单位信息不符" });
+    let application = app.apply(&member, &union).await;
+    let rejected = app
+        .post(
+            &format!("/api/v1/admin/membership-applications/{application}/reject"),
+            &reject_body,
+            Some(&admin.access),
+        )
+        .await;
+    let rejected: Value = rejected.json().await.unwrap();
+    assert_eq!(
+        (
+            rejected["application"]["status"].as_str(),
+            rejected["application"]["reason"].as_str()
+        ),
+        (Some("rejected"), Some("单位信息不符"))
+    );
+    assert!(rejected["card"].is_null());
+    let card = app.get_as("/api/v1/me/card", &member.access).await;
+    assert_eq!(problem(card, 404).await["code"], "card.not_found");
+}
+
+#[tokio::test]
+async fn the_org_tree_lists_children_page_by_page() {
+    let app = TestApp::spawn().await;
+    let roots: Value = app.get("/api/v1/orgs").await.json().await.unwrap();
+    assert_eq!(roots["items"][0]["division_code"], "360000");
+    let province = roots["items"][0]["id"].as_str().unwrap().to_owned();
+    let first: Value = app
+        .get(&format!("/api/v1/orgs?parent_id={province}&limit=5"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first["items"].as_array().unwrap().len(), 5);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let rest: Value = app
+        .get(&format!(
+            "/api/v1/orgs?parent_id={province}&limit=100&cursor={cursor}"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        rest["items"].as_array().unwrap().len(),
+        6,
+        "11 cities in all"
+    );
+    assert!(rest["next_cursor"].is_null());
+    let bad = app.get("/api/v1/orgs?limit=1000").await;
+    assert_eq!(problem(bad, 422).await["errors"][0]["field"], "limit");
+}
