@@ -28,6 +28,12 @@ enum Command {
     /// Print the OpenAPI document (regenerate the committed one with
     /// `cargo run -q -- openapi > openapi/openapi.json`).
     Openapi,
+    /// Load data to try the API with (`--demo`).
+    Seed {
+        /// The org tree's demo unions, one union admin per city, members with cards.
+        #[arg(long, required = true)]
+        demo: bool,
+    },
     /// Operator accounts.
     Admin {
         #[command(subcommand)]
@@ -81,6 +87,7 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("database is up to date");
         }
         Some(Command::Admin { command }) => admin(settings, command).await?,
+        Some(Command::Seed { demo: _ }) => seed(settings).await?,
         Some(Command::Serve) | None => {
             Application::build(settings)
                 .await?
@@ -88,6 +95,27 @@ async fn main() -> anyhow::Result<()> {
                 .await?
         }
         Some(Command::Openapi) => unreachable!("handled above"),
+    }
+    Ok(())
+}
+
+async fn state(settings: Settings) -> anyhow::Result<AppState> {
+    let db = startup::open_database(&settings.database_url, Some(2)).await?;
+    let cache = Cache::from_settings(settings.redis_url.as_deref(), &settings.cache_prefix)?;
+    AppState::new(settings, db, cache)
+}
+
+async fn seed(settings: Settings) -> anyhow::Result<()> {
+    let summary = gangonghui_api::seed::demo(&state(settings).await?).await?;
+    println!(
+        "demo data ready; every password is {}",
+        gangonghui_api::seed::DEMO_PASSWORD
+    );
+    for (phone, division) in summary.admins {
+        println!("  union admin  {phone}  (division {division})");
+    }
+    for (phone, union) in summary.members {
+        println!("  member       {phone}  ({union}, active card)");
     }
     Ok(())
 }
@@ -119,9 +147,7 @@ async fn admin(settings: Settings, command: AdminCommand) -> anyhow::Result<()> 
         OperatorRole::UnionAdmin => Role::UnionAdmin,
         OperatorRole::LegalAidOfficer => Role::LegalAidOfficer,
     };
-    let db = startup::open_database(&settings.database_url, Some(1)).await?;
-    let cache = Cache::from_settings(settings.redis_url.as_deref(), &settings.cache_prefix)?;
-    let state = AppState::new(settings, db, cache)?;
+    let state = state(settings).await?;
     let op = operators::create_or_promote(&state, phone.clone(), password, role, org, name).await?;
     println!(
         "{} {} ({}) as {} of {}{}",

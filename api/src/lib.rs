@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod members;
 pub mod middleware;
 pub mod routes;
+pub mod seed;
 pub mod settings;
 pub mod startup;
 pub mod state;

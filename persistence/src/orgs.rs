@@ -91,3 +91,12 @@ pub fn chain(conn: &mut DbConn, path: &str) -> QueryResult<Vec<OrgRow>> {
     rows.sort_by_key(|r| r.path.len());
     Ok(rows)
 }
+
+/// A unit by exact name (for fixtures such as the demo data; names repeat across the tree).
+pub fn find_by_name(conn: &mut DbConn, name: &str) -> QueryResult<Option<OrgRow>> {
+    org_units::table
+        .filter(org_units::name.eq(name))
+        .select(org_units::all_columns)
+        .first(conn)
+        .optional()
+}

@@ -431,3 +431,41 @@ async fn the_org_tree_lists_children_page_by_page() {
     let bad = app.get("/api/v1/orgs?limit=1000").await;
     assert_eq!(problem(bad, 422).await["errors"][0]["field"], "limit");
 }
+
+#[tokio::test]
+async fn the_demo_seed_gives_working_logins_and_can_run_twice() {
+    let app = TestApp::spawn().await;
+    gangonghui_api::seed::demo(&app.state).await.unwrap();
+    gangonghui_api::seed::demo(&app.state).await.unwrap();
+    let count = |table: &'static str| {
+        let mut conn = app.state.db.get().unwrap();
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+            .get_result::<N>(&mut *conn)
+            .unwrap()
+            .n
+    };
+    assert_eq!(
+        (count("accounts"), count("cards"), count("memberships")),
+        (14, 3, 3),
+        "running twice adds nothing"
+    );
+    let body = json!({ "phone": "13800000101", "password": gangonghui_api::seed::DEMO_PASSWORD });
+    let tokens: Value = app
+        .post("/api/v1/auth/login", &body, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let code = app
+        .get_as(
+            "/api/v1/me/card/code",
+            tokens["access_token"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(code.status().as_u16(), 200);
+}

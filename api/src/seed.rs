@@ -1,0 +1,184 @@
+//! `gangonghui seed --demo`: a small data set to try the API with: the org tree with a
+//! grassroots union in Nanchang and in Ganzhou, one union admin per city, and members with
+//! verified names, active memberships and cards. Running it again changes nothing.
+
+use chrono::Utc;
+use gangonghui_domain::account::NewPassword;
+use gangonghui_domain::{Phone, ResidentId, Role};
+use gangonghui_persistence::accounts::{self, NewAccount, RealNameUpdate};
+use gangonghui_persistence::orgs::{self, NewOrg};
+use gangonghui_persistence::{ids, memberships, write_tx};
+
+use crate::auth::operators::{OrgRef, create_or_promote};
+use crate::auth::password;
+use crate::error::ApiError;
+use crate::members::cards::issue;
+use crate::state::AppState;
+
+pub const DEMO_PASSWORD: &str = "demo2026pw";
+const CITIES: [&str; 11] = [
+    "360100", "360200", "360300", "360400", "360500", "360600", "360700", "360800", "360900",
+    "361000", "361100",
+];
+/// (phone, display name, legal name, resident ID, union)
+const MEMBERS: [(&str, &str, &str, &str, &str); 3] = [
+    (
+        "13800000101",
+        "王师傅",
+        "王建国",
+        "11010519491231002X",
+        "江铃汽车集团工会",
+    ),
+    (
+        "13800000102",
+        "李姐",
+        "李秀英",
+        "360102199003071236",
+        "江铃汽车集团工会",
+    ),
+    (
+        "13800000103",
+        "刘工",
+        "刘德华",
+        "360702198511114560",
+        "赣州稀土集团工会",
+    ),
+];
+const UNIONS: [(&str, &str); 2] = [
+    ("360100", "江铃汽车集团工会"),
+    ("360700", "赣州稀土集团工会"),
+];
+
+pub struct DemoSummary {
+    pub admins: Vec<(String, String)>,
+    pub members: Vec<(String, String)>,
+}
+
+pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
+    let password = NewPassword::parse(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut admins = Vec::new();
+    for (i, division) in CITIES.iter().enumerate() {
+        let phone =
+            Phone::parse(&format!("139000001{:02}", i + 1)).map_err(|e| anyhow::anyhow!("{e}"))?;
+        create_or_promote(
+            state,
+            phone.clone(),
+            Some(password.clone()),
+            Role::UnionAdmin,
+            OrgRef::Division((*division).into()),
+            None,
+        )
+        .await?;
+        admins.push((phone.as_str().to_owned(), (*division).to_owned()));
+    }
+    for (division, name) in UNIONS {
+        let (division, name) = (division.to_owned(), name.to_owned());
+        state
+            .db(move |conn| {
+                write_tx(conn, |c| {
+                    let city = orgs::find_by_division(c, &division)?.ok_or_else(|| {
+                        ApiError::internal(anyhow::anyhow!("city {division} missing"))
+                    })?;
+                    if orgs::child_named(c, &city.id, &name)?.is_none() {
+                        let id = ids::new_id();
+                        let path = format!("{}{id}/", city.path);
+                        let org = NewOrg {
+                            id: &id,
+                            name: &name,
+                            level: "grassroots",
+                            division_code: None,
+                            parent_id: Some(&city.id),
+                            path: &path,
+                            created_at: Utc::now().naive_utc(),
+                        };
+                        orgs::insert(c, &org)?;
+                    }
+                    Ok::<_, ApiError>(())
+                })
+            })
+            .await?;
+    }
+    let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
+    let mut members = Vec::new();
+    for (phone, display, legal, id_number, union) in MEMBERS {
+        let (keys, hash, today) = (
+            state.data_keys.clone(),
+            hash.clone(),
+            Utc::now().date_naive(),
+        );
+        let id_number = ResidentId::parse(id_number, today).map_err(|e| anyhow::anyhow!("{e}"))?;
+        state
+            .db(move |conn| {
+                write_tx(conn, |c| {
+                    if accounts::find_by_phone(c, phone)?.is_some() {
+                        return Ok::<_, ApiError>(());
+                    }
+                    let (id, now) = (ids::new_id(), Utc::now().naive_utc());
+                    accounts::insert(
+                        c,
+                        &NewAccount {
+                            id: &id,
+                            phone,
+                            password_hash: Some(&hash),
+                            display_name: display,
+                            labor_model_level: "none",
+                            hardship: false,
+                            password_changed_at: now,
+                            created_at: now,
+                            updated_at: now,
+                        },
+                    )?;
+                    let (name_enc, id_enc, index, masked) = (
+                        keys.encrypt(legal),
+                        keys.encrypt(id_number.as_str()),
+                        keys.blind_index(id_number.as_str()),
+                        id_number.masked(),
+                    );
+                    accounts::set_real_name(
+                        c,
+                        &id,
+                        &RealNameUpdate {
+                            legal_name_enc: Some(&name_enc),
+                            id_number_enc: Some(&id_enc),
+                            id_number_index: Some(&index),
+                            id_number_masked: Some(&masked),
+                            real_name_verified_at: Some(now),
+                            updated_at: now,
+                        },
+                    )?;
+                    let union = orgs::find_by_name(c, union)?.ok_or_else(|| {
+                        ApiError::internal(anyhow::anyhow!("union {union} missing"))
+                    })?;
+                    let application = ids::new_id();
+                    memberships::insert_application(
+                        c,
+                        &memberships::NewApplication {
+                            id: &application,
+                            account_id: &id,
+                            org_id: &union.id,
+                            org_path: &union.path,
+                            employer: "演示单位",
+                            status: "approved",
+                            created_at: now,
+                        },
+                    )?;
+                    memberships::record_event(
+                        c,
+                        &application,
+                        &id,
+                        None,
+                        "approved",
+                        None,
+                        Some("seed --demo"),
+                        now,
+                    )?;
+                    memberships::activate(c, &id, &union.id, &union.path, now)?;
+                    issue(c, &keys, &id, &union.path, now)?;
+                    Ok(())
+                })
+            })
+            .await?;
+        members.push((phone.to_owned(), union.to_owned()));
+    }
+    Ok(DemoSummary { admins, members })
+}
