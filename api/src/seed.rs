@@ -5,10 +5,11 @@
 use chrono::Utc;
 use gangonghui_domain::account::NewPassword;
 use gangonghui_domain::{Phone, ResidentId, Role};
-use gangonghui_persistence::accounts::{self, NewAccount, RealNameUpdate};
+use gangonghui_persistence::accounts::{self, NewAccount};
 use gangonghui_persistence::orgs::{self, NewOrg};
 use gangonghui_persistence::{ids, memberships, write_tx};
 
+use crate::auth::account::store_real_name;
 use crate::auth::operators::{OrgRef, create_or_promote};
 use crate::auth::password;
 use crate::error::ApiError;
@@ -128,24 +129,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
                             updated_at: now,
                         },
                     )?;
-                    let (name_enc, id_enc, index, masked) = (
-                        keys.encrypt(legal),
-                        keys.encrypt(id_number.as_str()),
-                        keys.blind_index(id_number.as_str()),
-                        id_number.masked(),
-                    );
-                    accounts::set_real_name(
-                        c,
-                        &id,
-                        &RealNameUpdate {
-                            legal_name_enc: Some(&name_enc),
-                            id_number_enc: Some(&id_enc),
-                            id_number_index: Some(&index),
-                            id_number_masked: Some(&masked),
-                            real_name_verified_at: Some(now),
-                            updated_at: now,
-                        },
-                    )?;
+                    store_real_name(c, &keys, &id, legal, &id_number, now)?;
                     let union = orgs::find_by_name(c, union)?.ok_or_else(|| {
                         ApiError::internal(anyhow::anyhow!("union {union} missing"))
                     })?;

@@ -184,12 +184,9 @@ impl Outage {
     }
 }
 
-#[tokio::test]
-async fn redis_stopping_mid_test_costs_speed_not_availability() {
-    let Some(url) = redis_url() else {
-        eprintln!("skipped here: needs GGH_TEST_REDIS_URL (run by .ci/run)");
-        return;
-    };
+/// An app whose Redis sits behind an [`Outage`] proxy; `None` without a Redis for the run.
+async fn app_behind_outage() -> Option<(Outage, TestApp)> {
+    let url = redis_url()?;
     let rest = url.trim_start_matches("redis://");
     let (authority, db) = rest.split_once('/').unwrap_or((rest, "0"));
     let outage = Outage::start(authority.to_owned()).await;
@@ -198,6 +195,15 @@ async fn redis_stopping_mid_test_costs_speed_not_availability() {
         vars.insert("REDIS_URL", proxied);
     })
     .await;
+    Some((outage, app))
+}
+
+#[tokio::test]
+async fn redis_stopping_mid_test_costs_speed_not_availability() {
+    let Some((outage, app)) = app_behind_outage().await else {
+        eprintln!("skipped here: needs GGH_TEST_REDIS_URL (run by .ci/run)");
+        return;
+    };
     let cache = &app.state.cache;
     cache
         .set("survivor", "kept in redis", MINUTE)
@@ -242,18 +248,10 @@ async fn redis_stopping_mid_test_costs_speed_not_availability() {
 
 #[tokio::test]
 async fn sessions_keep_working_and_revocations_hold_through_a_redis_outage() {
-    let Some(url) = redis_url() else {
+    let Some((outage, app)) = app_behind_outage().await else {
         eprintln!("skipped here: needs GGH_TEST_REDIS_URL (run by .ci/run)");
         return;
     };
-    let rest = url.trim_start_matches("redis://");
-    let (authority, db) = rest.split_once('/').unwrap_or((rest, "0"));
-    let outage = Outage::start(authority.to_owned()).await;
-    let proxied = format!("redis://127.0.0.1:{}/{db}", outage.port);
-    let app = TestApp::spawn_with(|vars| {
-        vars.insert("REDIS_URL", proxied);
-    })
-    .await;
     let keep = app.register("13200000001").await;
     let doomed = app.login("13200000001", "lost phone").await;
     // Both sessions are now cached as live in Redis.

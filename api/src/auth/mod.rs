@@ -1,6 +1,7 @@
 //! Identity and sessions: phone accounts, one-time codes, tokens, sessions, roles, WeChat login,
 //! the signed mini-program client and rate limits.
 
+pub mod account;
 pub mod client;
 pub mod dto;
 mod error;
@@ -13,6 +14,7 @@ pub mod profile_cache;
 pub mod rate_limit;
 pub mod service;
 pub mod session_cache;
+pub mod sessions;
 pub mod sms;
 pub mod tokens;
 pub mod wechat;

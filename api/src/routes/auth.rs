@@ -5,10 +5,12 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, post};
 use gangonghui_domain::ClientKind;
 
 use crate::audit::RequestContext;
+use crate::auth::account;
 use crate::auth::client::{ClientIp, VerifiedClient};
 use crate::auth::dto::*;
 use crate::auth::profile_cache::Profile;
-use crate::auth::service::{self, Credential, Device, Ending, Registration};
+use crate::auth::service::{self, Credential, Device, Registration};
+use crate::auth::sessions::{self, Ending};
 use crate::auth::{AuthError, Authenticated, otp};
 use crate::error::{ApiError, FieldIssueKind};
 use crate::extract::ValidJson;
@@ -147,7 +149,7 @@ pub async fn refresh(
     body: ValidJson<RefreshBody>,
 ) -> Result<Json<TokensDto>, ApiError> {
     Ok(Json(
-        service::refresh(&state, body.into_inner().refresh_token, ctx)
+        sessions::refresh(&state, body.into_inner().refresh_token, ctx)
             .await?
             .into(),
     ))
@@ -162,7 +164,7 @@ pub async fn logout(
     auth: Authenticated,
     ctx: RequestContext,
 ) -> Result<HttpResponse, ApiError> {
-    service::end_sessions(&state, &auth, Ending::Current, ctx).await?;
+    sessions::end_sessions(&state, &auth, Ending::Current, ctx).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -175,7 +177,7 @@ pub async fn logout_all(
     auth: Authenticated,
     ctx: RequestContext,
 ) -> Result<HttpResponse, ApiError> {
-    service::end_sessions(&state, &auth, Ending::All, ctx).await?;
+    sessions::end_sessions(&state, &auth, Ending::All, ctx).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -198,7 +200,7 @@ pub async fn reset_password(
     );
     let (p, code, pw) = issues.finish(|| Some((p?, code?, pw?)))?;
     let ip = req.extensions().get::<ClientIp>().map(|ip| ip.0);
-    service::reset_password(&state, p, code, pw, ip, ctx).await?;
+    account::reset_password(&state, p, code, pw, ip, ctx).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

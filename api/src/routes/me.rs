@@ -8,7 +8,7 @@ use gangonghui_domain::time::shanghai_date;
 use crate::audit::RequestContext;
 use crate::auth::Authenticated;
 use crate::auth::dto::*;
-use crate::auth::service;
+use crate::auth::{account, sessions};
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 use crate::state::AppState;
@@ -21,7 +21,7 @@ pub async fn get_me(
     state: Data<AppState>,
     auth: Authenticated,
 ) -> Result<Json<ProfileDto>, ApiError> {
-    let profile = service::profile(&state, &auth).await?;
+    let profile = account::profile(&state, &auth).await?;
     Ok(Json(ProfileDto::new(profile, &auth.grants)))
 }
 
@@ -39,7 +39,7 @@ pub async fn verify_real_name(
     body: ValidJson<RealNameBody>,
 ) -> Result<Json<ProfileDto>, ApiError> {
     let (name, id) = body.into_inner().into_domain(shanghai_date(Utc::now()))?;
-    let profile = service::verify_real_name(&state, &auth, name, id, ctx).await?;
+    let profile = account::verify_real_name(&state, &auth, name, id, ctx).await?;
     Ok(Json(ProfileDto::new(profile, &auth.grants)))
 }
 
@@ -57,7 +57,7 @@ pub async fn change_password(
     let mut issues = Issues::default();
     let new = new_password(&mut issues, "new_password", &body.new_password);
     let new = issues.finish(|| new)?;
-    service::change_password(&state, &auth, body.current_password, new, ctx).await?;
+    account::change_password(&state, &auth, body.current_password, new, ctx).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -69,7 +69,7 @@ pub async fn list_sessions(
     state: Data<AppState>,
     auth: Authenticated,
 ) -> Result<Json<SessionListDto>, ApiError> {
-    let rows = service::list_sessions(&state, &auth).await?;
+    let rows = sessions::list_sessions(&state, &auth).await?;
     let items = rows
         .into_iter()
         .map(|r| SessionDto::new(r, &auth.session_id))
@@ -90,6 +90,6 @@ pub async fn delete_session(
     ctx: RequestContext,
     id: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    service::end_session(&state, &auth, id.into_inner(), ctx).await?;
+    sessions::end_session(&state, &auth, id.into_inner(), ctx).await?;
     Ok(HttpResponse::NoContent().finish())
 }
