@@ -5,8 +5,12 @@
 pub mod account;
 pub mod card;
 pub mod client;
+pub mod credit_code;
+pub mod geo;
 pub mod membership;
+pub mod merchant;
 pub mod money;
+pub mod offer;
 pub mod org;
 pub mod otp;
 pub mod phone;
