@@ -121,6 +121,8 @@ pub enum ApiError {
     Auth(#[from] crate::auth::AuthError),
     #[error(transparent)]
     Member(#[from] crate::members::MemberError),
+    #[error(transparent)]
+    Merchant(#[from] crate::merchants::MerchantError),
     /// An error status raised outside our handlers (by actix or a mounted service).
     #[error("HTTP {0}")]
     Status(StatusCode),
@@ -170,6 +172,7 @@ impl ApiError {
             }
             ApiError::Auth(e) => e.kind(),
             ApiError::Member(e) => e.kind(),
+            ApiError::Merchant(e) => e.kind(),
             ApiError::Status(status) => (*status, "http.error"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }
@@ -192,6 +195,7 @@ impl ApiError {
             ApiError::Unavailable { .. } => lang.pick("服务暂不可用", "Service unavailable"),
             ApiError::Auth(e) => e.title(lang),
             ApiError::Member(e) => e.title(lang),
+            ApiError::Merchant(e) => e.title(lang),
             ApiError::Status(_) => lang.pick("请求无法处理", "Request not processed"),
             ApiError::Internal(_) => lang.pick("服务器内部错误", "Internal server error"),
         }
@@ -238,6 +242,7 @@ impl ApiError {
             }
             (ApiError::Auth(e), _) => e.title(lang).into(),
             (ApiError::Member(e), _) => e.title(lang).into(),
+            (ApiError::Merchant(e), _) => e.title(lang).into(),
             (ApiError::Status(status), Lang::Zh) => format!("HTTP {}", status.as_u16()),
             (ApiError::Status(status), Lang::En) => format!(
                 "HTTP {} {}",

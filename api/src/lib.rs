@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod i18n;
 pub mod members;
+pub mod merchants;
 pub mod middleware;
 pub mod routes;
 pub mod seed;

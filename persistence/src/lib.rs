@@ -11,6 +11,7 @@ pub mod conn;
 pub mod error;
 pub mod ids;
 pub mod memberships;
+pub mod merchants;
 pub mod migrate;
 pub mod nonces;
 pub mod orgs;

@@ -183,6 +183,59 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    merchant_applications (id) {
+        id -> Text,
+        applicant_id -> Text,
+        name -> Text,
+        credit_code -> Text,
+        category -> Text,
+        division_code -> Text,
+        org_path -> Text,
+        address -> Text,
+        lat -> Double,
+        lng -> Double,
+        contact_phone -> Text,
+        status -> Text,
+        reason -> Nullable<Text>,
+        merchant_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    merchants (id) {
+        id -> Text,
+        name -> Text,
+        credit_code -> Text,
+        category -> Text,
+        division_code -> Text,
+        city -> Integer,
+        org_path -> Text,
+        address -> Text,
+        lat -> Double,
+        lng -> Double,
+        contact_phone -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    merchant_api_keys (id) {
+        id -> Text,
+        merchant_id -> Text,
+        key_hash -> Text,
+        label -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(account_roles -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -204,4 +257,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     card_serials,
     cards,
     card_code_spends,
+    merchant_applications,
+    merchants,
+    merchant_api_keys,
 );

@@ -11,6 +11,7 @@ mod cards;
 mod errors;
 mod helpers;
 mod membership;
+mod merchants;
 mod openapi;
 mod otp;
 mod real_name;

@@ -7,6 +7,7 @@ pub mod fallback;
 pub mod health;
 pub mod me;
 pub mod membership;
+pub mod merchants;
 pub mod orgs;
 
 use utoipa_actix_web::scope;
@@ -44,6 +45,18 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(cards::report_card_lost)
                 .service(cards::replace_card)
                 .service(cards::freeze_card)
-                .service(cards::unfreeze_card),
+                .service(cards::unfreeze_card)
+                .service(merchants::create_merchant_application)
+                .service(merchants::list_merchant_applications)
+                .service(merchants::approve_merchant_application)
+                .service(merchants::reject_merchant_application)
+                .service(merchants::suspend_merchant)
+                .service(merchants::resume_merchant)
+                .service(merchants::list_merchants)
+                .service(merchants::list_staff)
+                .service(merchants::add_staff)
+                .service(merchants::remove_staff)
+                .service(merchants::create_api_key)
+                .service(merchants::revoke_api_key),
         );
 }

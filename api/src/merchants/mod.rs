@@ -1,0 +1,12 @@
+//! Partner merchants: onboarding, staff and POS keys, and discovery. (Offers and redemption
+//! build on these.)
+
+pub mod discovery;
+pub mod dto;
+mod error;
+pub mod extract;
+pub mod onboarding;
+pub mod staff;
+
+pub use error::MerchantError;
+pub use extract::{MerchantOwner, MerchantStaff};

@@ -1,0 +1,182 @@
+//! A merchant's people: the owner adds and removes staff by phone, and creates and revokes POS
+//! API keys (shown once, stored hashed).
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Utc;
+use gangonghui_domain::{Phone, Role};
+use gangonghui_persistence::accounts::{self, NewRole};
+use gangonghui_persistence::{ids, merchants, write_tx};
+use rand::RngCore;
+
+use super::{MerchantError, MerchantOwner, MerchantStaff};
+use crate::audit::{AuditEvent, RequestContext};
+use crate::auth::keys::sha256_hex;
+use crate::auth::session_cache;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// API keys carry this prefix so a leaked one is recognisable.
+const KEY_PREFIX: &str = "ggh_pk_";
+
+pub struct StaffMember {
+    pub account_id: String,
+    pub display_name: String,
+    pub phone_masked: String,
+    pub owner: bool,
+}
+
+pub async fn list(state: &AppState, staff: &MerchantStaff) -> Result<Vec<StaffMember>, ApiError> {
+    let merchant = staff.merchant_id.clone();
+    state
+        .db(move |conn| {
+            let mut out = Vec::new();
+            for (account_id, owner) in merchants::staff(conn, &merchant)? {
+                if let Some(a) = accounts::find_by_id(conn, &account_id)? {
+                    let phone_masked = Phone::parse(&a.phone)
+                        .map(|p| p.masked())
+                        .unwrap_or_default();
+                    out.push(StaffMember {
+                        account_id,
+                        display_name: a.display_name,
+                        phone_masked,
+                        owner,
+                    });
+                }
+            }
+            Ok(out)
+        })
+        .await
+}
+
+/// Adds the account of `phone` as staff; adding someone already on the staff changes nothing.
+pub async fn add(
+    state: &AppState,
+    owner: &MerchantOwner,
+    phone: Phone,
+    ctx: RequestContext,
+) -> Result<String, ApiError> {
+    let (merchant, actor) = (owner.0.merchant_id.clone(), owner.0.account_id.clone());
+    let account_id = state
+        .db(move |conn| {
+            write_tx(conn, |c| {
+                let account = accounts::find_by_phone(c, phone.as_str())?
+                    .ok_or(MerchantError::AccountNotFound)?;
+                match merchants::merchant_of(c, &account.id)? {
+                    Some(m) if m == merchant => return Ok(account.id),
+                    Some(_) => return Err(MerchantError::StaffElsewhere.into()),
+                    None => {}
+                }
+                let (role_id, now) = (ids::new_id(), Utc::now().naive_utc());
+                accounts::grant_role(
+                    c,
+                    &NewRole {
+                        id: &role_id,
+                        account_id: &account.id,
+                        role: Role::MerchantStaff.as_str(),
+                        org_id: None,
+                        merchant_id: Some(&merchant),
+                        owner: false,
+                        created_at: now,
+                    },
+                )?;
+                AuditEvent::new("merchant.staff_add", "merchant", &merchant)
+                    .by(&actor, Role::MerchantStaff)
+                    .detail(serde_json::json!({ "account_id": account.id }))
+                    .record(c, &ctx)?;
+                Ok::<_, ApiError>(account.id)
+            })
+        })
+        .await?;
+    session_cache::roles_changed(state, &account_id).await?;
+    Ok(account_id)
+}
+
+pub async fn remove(
+    state: &AppState,
+    owner: &MerchantOwner,
+    account_id: String,
+    ctx: RequestContext,
+) -> Result<(), ApiError> {
+    let (merchant, actor, member) = (
+        owner.0.merchant_id.clone(),
+        owner.0.account_id.clone(),
+        account_id.clone(),
+    );
+    state
+        .db(move |conn| {
+            write_tx(conn, |c| {
+                if !merchants::remove_staff(c, &merchant, &member)? {
+                    return Err(ApiError::NotFound);
+                }
+                AuditEvent::new("merchant.staff_remove", "merchant", &merchant)
+                    .by(&actor, Role::MerchantStaff)
+                    .detail(serde_json::json!({ "account_id": member }))
+                    .record(c, &ctx)?;
+                Ok(())
+            })
+        })
+        .await?;
+    session_cache::roles_changed(state, &account_id).await
+}
+
+/// Creates a POS key; returns its id and the key itself, which is never shown again.
+pub async fn create_key(
+    state: &AppState,
+    owner: &MerchantOwner,
+    label: String,
+    ctx: RequestContext,
+) -> Result<(String, String), ApiError> {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let key = format!("{KEY_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));
+    let hash = sha256_hex(key.as_bytes());
+    let (merchant, actor, id) = (
+        owner.0.merchant_id.clone(),
+        owner.0.account_id.clone(),
+        ids::new_id(),
+    );
+    let key_id = id.clone();
+    state
+        .db(move |conn| {
+            write_tx(conn, |c| {
+                merchants::insert_api_key(
+                    c,
+                    &id,
+                    &merchant,
+                    &hash,
+                    &label,
+                    &actor,
+                    Utc::now().naive_utc(),
+                )?;
+                AuditEvent::new("merchant.api_key_create", "merchant_api_key", &id)
+                    .by(&actor, Role::MerchantStaff)
+                    .record(c, &ctx)?;
+                Ok::<_, ApiError>(())
+            })
+        })
+        .await?;
+    Ok((key_id, key))
+}
+
+pub async fn revoke_key(
+    state: &AppState,
+    owner: &MerchantOwner,
+    key_id: String,
+    ctx: RequestContext,
+) -> Result<(), ApiError> {
+    let (merchant, actor) = (owner.0.merchant_id.clone(), owner.0.account_id.clone());
+    state
+        .db(move |conn| {
+            write_tx(conn, |c| {
+                if !merchants::revoke_api_key(c, &key_id, &merchant, Utc::now().naive_utc())? {
+                    return Err(ApiError::NotFound);
+                }
+                AuditEvent::new("merchant.api_key_revoke", "merchant_api_key", &key_id)
+                    .by(&actor, Role::MerchantStaff)
+                    .record(c, &ctx)?;
+                Ok(())
+            })
+        })
+        .await
+}

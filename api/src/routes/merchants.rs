@@ -1,0 +1,332 @@
+//! Merchant onboarding, administration, staff and POS keys, and discovery.
+
+use actix_web::web::{Data, Json, Path, Query};
+use actix_web::{HttpResponse, delete, get, post};
+use gangonghui_domain::Phone;
+use gangonghui_domain::geo::Point;
+use gangonghui_domain::membership::Decision;
+
+use super::orgs::page;
+use crate::audit::RequestContext;
+use crate::auth::dto::Issues;
+use crate::auth::{Authenticated, UnionAdmin};
+use crate::error::{ApiError, FieldIssue, FieldIssueKind};
+use crate::extract::ValidJson;
+use crate::members::dto::{ApplicationStatusDto, ApplicationsQuery, RejectBody};
+use crate::members::{decode_cursor, encode_cursor, page_size};
+use crate::merchants::discovery::{self, Page, Search};
+use crate::merchants::dto::*;
+use crate::merchants::{MerchantOwner, MerchantStaff, onboarding, staff};
+use crate::state::AppState;
+
+const DEFAULT_RADIUS_M: f64 = 5_000.0;
+const MAX_RADIUS_M: f64 = 50_000.0;
+
+/// Apply to become a partner merchant (any logged-in account; it becomes the owner).
+#[utoipa::path(tag = "merchants", security(("bearer" = [])), request_body = MerchantApplicationBody,
+    responses((status = 201, body = MerchantApplicationDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/merchant-applications")]
+pub async fn create_merchant_application(
+    state: Data<AppState>,
+    auth: Authenticated,
+    ctx: RequestContext,
+    body: ValidJson<MerchantApplicationBody>,
+) -> Result<HttpResponse, ApiError> {
+    let cmd = body.into_inner().into_domain()?;
+    let app = onboarding::apply(&state, &auth, cmd, ctx).await?;
+    Ok(HttpResponse::Created().json(MerchantApplicationDto::from(app)))
+}
+
+/// Merchant applications in the admin's subtree.
+#[utoipa::path(tag = "merchants", security(("bearer" = [])), params(ApplicationsQuery),
+    responses((status = 200, body = MerchantApplicationListDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[get("/admin/merchant-applications")]
+pub async fn list_merchant_applications(
+    state: Data<AppState>,
+    admin: UnionAdmin,
+    query: Query<ApplicationsQuery>,
+) -> Result<Json<MerchantApplicationListDto>, ApiError> {
+    let query = query.into_inner();
+    let limit = page_size(query.limit)?;
+    let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    let status = query.status.map(|s| match s {
+        ApplicationStatusDto::Pending => "pending",
+        ApplicationStatusDto::Approved => "approved",
+        ApplicationStatusDto::Rejected => "rejected",
+    });
+    let rows = onboarding::list(&state, &admin, status, after, limit + 1).await?;
+    Ok(Json(page(
+        rows,
+        limit,
+        |a| a.id.clone(),
+        MerchantApplicationDto::from,
+        |items, next_cursor| MerchantApplicationListDto { items, next_cursor },
+    )))
+}
+
+/// Approve: the merchant becomes active and the applicant its owner.
+#[utoipa::path(tag = "merchants", security(("bearer" = [])), params(("id" = String, Path, description = "Application id")),
+    responses((status = 200, body = MerchantDecisionDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/admin/merchant-applications/{id}/approve")]
+pub async fn approve_merchant_application(
+    state: Data<AppState>,
+    admin: UnionAdmin,
+    ctx: RequestContext,
+    id: Path<String>,
+) -> Result<Json<MerchantDecisionDto>, ApiError> {
+    let (application, merchant) = onboarding::decide(
+        &state,
+        &admin,
+        id.into_inner(),
+        Decision::Approve,
+        None,
+        ctx,
+    )
+    .await?;
+    Ok(Json(MerchantDecisionDto {
+        application: application.into(),
+        merchant: merchant.map(|m| MerchantDto::new(m, None)),
+    }))
+}
+
+/// Reject with a reason.
+#[utoipa::path(tag = "merchants", security(("bearer" = [])), params(("id" = String, Path, description = "Application id")), request_body = RejectBody,
+    responses((status = 200, body = MerchantDecisionDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/admin/merchant-applications/{id}/reject")]
+pub async fn reject_merchant_application(
+    state: Data<AppState>,
+    admin: UnionAdmin,
+    ctx: RequestContext,
+    id: Path<String>,
+    body: ValidJson<RejectBody>,
+) -> Result<Json<MerchantDecisionDto>, ApiError> {
+    let reason = body.into_inner().reason.trim().to_owned();
+    if reason.is_empty() {
+        return Err(ApiError::Validation(vec![FieldIssue::new(
+            "reason",
+            FieldIssueKind::Required,
+        )]));
+    }
+    let (application, _) = onboarding::decide(
+        &state,
+        &admin,
+        id.into_inner(),
+        Decision::Reject,
+        Some(reason),
+        ctx,
+    )
+    .await?;
+    Ok(Json(MerchantDecisionDto {
+        application: application.into(),
+        merchant: None,
+    }))
+}
+
+/// Suspend a merchant: its staff and keys can do nothing until it is resumed.
+#[utoipa::path(tag = "merchants", security(("bearer" = [])), params(("id" = String, Path, description = "Merchant id")),
+    responses((status = 200, body = MerchantDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/admin/merchants/{id}/suspend")]
+pub async fn suspend_merchant(
+    state: Data<AppState>,
+    admin: UnionAdmin,
+    ctx: RequestContext,
+    id: Path<String>,
+) -> Result<Json<MerchantDto>, ApiError> {
+    Ok(Json(MerchantDto::new(
+        onboarding::set_status(&state, &admin, id.into_inner(), true, ctx).await?,
+        None,
+    )))
+}
+
+/// Resume a suspended merchant.
+#[utoipa::path(tag = "merchants", security(("bearer" = [])), params(("id" = String, Path, description = "Merchant id")),
+    responses((status = 200, body = MerchantDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/admin/merchants/{id}/resume")]
+pub async fn resume_merchant(
+    state: Data<AppState>,
+    admin: UnionAdmin,
+    ctx: RequestContext,
+    id: Path<String>,
+) -> Result<Json<MerchantDto>, ApiError> {
+    Ok(Json(MerchantDto::new(
+        onboarding::set_status(&state, &admin, id.into_inner(), false, ctx).await?,
+        None,
+    )))
+}
+
+/// Find active merchants by city, category and name; with `lat`/`lng`, nearest first.
+#[utoipa::path(tag = "merchants", params(MerchantsQuery),
+    responses((status = 200, body = MerchantListDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[get("/merchants")]
+pub async fn list_merchants(
+    state: Data<AppState>,
+    query: Query<MerchantsQuery>,
+) -> Result<Json<MerchantListDto>, ApiError> {
+    let q = query.into_inner();
+    let limit = page_size(q.limit)?;
+    let mut issues = Issues::default();
+    let city = match &q.city {
+        Some(code) => issues.check(
+            "city",
+            city_of_division(code)
+                .filter(|_| code.ends_with("00"))
+                .ok_or(()),
+            "city",
+        ),
+        None => None,
+    };
+    let near = match (q.lat, q.lng) {
+        (Some(lat), Some(lng)) => {
+            let radius = q.radius_m.unwrap_or(DEFAULT_RADIUS_M);
+            if !(1.0..=MAX_RADIUS_M).contains(&radius) {
+                issues.push(
+                    "radius_m",
+                    FieldIssueKind::AboveMaximum {
+                        max: MAX_RADIUS_M.to_string(),
+                    },
+                );
+            }
+            issues
+                .check("lat", Point::new(lat, lng).ok_or(()), "coordinates")
+                .map(|p| (p, radius))
+        }
+        (None, None) => None,
+        _ => {
+            issues.push(
+                if q.lat.is_none() { "lat" } else { "lng" },
+                FieldIssueKind::Required,
+            );
+            None
+        }
+    };
+    let page = match q.cursor.as_deref().map(decode_cursor).transpose()? {
+        None if near.is_some() => Page::Offset(0),
+        None => Page::After(None),
+        Some(c) => match c.split_once(':') {
+            Some(("o", n)) => Page::Offset(n.parse().unwrap_or(0)),
+            Some(("a", id)) => Page::After(Some(id.to_owned())),
+            _ => {
+                issues.push("cursor", FieldIssueKind::Invalid { reason: "cursor" });
+                Page::After(None)
+            }
+        },
+    };
+    issues.finish(|| Some(()))?;
+    let search = Search {
+        city,
+        category: q.category.map(Into::into),
+        name: q.q.filter(|s| !s.trim().is_empty()),
+        near,
+    };
+    let (rows, next) = discovery::search(&state, search, page, limit).await?;
+    let next_cursor = next.map(|p| match p {
+        Page::Offset(n) => encode_cursor(&format!("o:{n}")),
+        Page::After(id) => encode_cursor(&format!("a:{}", id.unwrap_or_default())),
+    });
+    Ok(Json(MerchantListDto {
+        items: rows
+            .into_iter()
+            .map(|(m, d)| MerchantDto::new(m, d))
+            .collect(),
+        next_cursor,
+    }))
+}
+
+/// The merchant's staff.
+#[utoipa::path(tag = "merchant", security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = StaffListDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[get("/merchant/staff")]
+pub async fn list_staff(
+    state: Data<AppState>,
+    staff_member: MerchantStaff,
+) -> Result<Json<StaffListDto>, ApiError> {
+    let items = staff::list(&state, &staff_member)
+        .await?
+        .into_iter()
+        .map(|s| StaffDto {
+            account_id: s.account_id,
+            display_name: s.display_name,
+            phone: s.phone_masked,
+            owner: s.owner,
+        })
+        .collect();
+    Ok(Json(StaffListDto {
+        items,
+        next_cursor: None,
+    }))
+}
+
+/// Add a registered account as staff, by phone (owner only).
+#[utoipa::path(tag = "merchant", security(("bearer" = [])), request_body = AddStaffBody,
+    responses((status = 201, body = StaffDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/merchant/staff")]
+pub async fn add_staff(
+    state: Data<AppState>,
+    owner: MerchantOwner,
+    ctx: RequestContext,
+    body: ValidJson<AddStaffBody>,
+) -> Result<HttpResponse, ApiError> {
+    let mut issues = Issues::default();
+    let phone = issues.check("phone", Phone::parse(&body.into_inner().phone), "phone");
+    let phone = issues.finish(|| phone)?;
+    let masked = phone.masked();
+    let account_id = staff::add(&state, &owner, phone, ctx).await?;
+    let display_name = crate::auth::profile_cache::load(&state, &account_id)
+        .await?
+        .display_name;
+    Ok(HttpResponse::Created().json(StaffDto {
+        account_id,
+        display_name,
+        phone: masked,
+        owner: false,
+    }))
+}
+
+/// Remove a staff member (owner only; the owner cannot be removed).
+#[utoipa::path(tag = "merchant", security(("bearer" = [])), params(("account_id" = String, Path, description = "Staff account id")),
+    responses((status = 204), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[delete("/merchant/staff/{account_id}")]
+pub async fn remove_staff(
+    state: Data<AppState>,
+    owner: MerchantOwner,
+    ctx: RequestContext,
+    account_id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    staff::remove(&state, &owner, account_id.into_inner(), ctx).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Create a POS API key (owner only). The key is shown once.
+#[utoipa::path(tag = "merchant", security(("bearer" = [])), request_body = CreateApiKeyBody,
+    responses((status = 201, body = ApiKeyCreatedDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/merchant/api-keys")]
+pub async fn create_api_key(
+    state: Data<AppState>,
+    owner: MerchantOwner,
+    ctx: RequestContext,
+    body: ValidJson<CreateApiKeyBody>,
+) -> Result<HttpResponse, ApiError> {
+    let label = body.into_inner().label.trim().to_owned();
+    if label.is_empty() {
+        return Err(ApiError::Validation(vec![FieldIssue::new(
+            "label",
+            FieldIssueKind::Required,
+        )]));
+    }
+    let (id, key) = staff::create_key(&state, &owner, label.clone(), ctx).await?;
+    Ok(HttpResponse::Created().json(ApiKeyCreatedDto { id, key, label }))
+}
+
+/// Revoke a POS API key (owner only); it stops working at once.
+#[utoipa::path(tag = "merchant", security(("bearer" = [])), params(("id" = String, Path, description = "API key id")),
+    responses((status = 204), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[delete("/merchant/api-keys/{id}")]
+pub async fn revoke_api_key(
+    state: Data<AppState>,
+    owner: MerchantOwner,
+    ctx: RequestContext,
+    id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    staff::revoke_key(&state, &owner, id.into_inner(), ctx).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

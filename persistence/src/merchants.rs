@@ -1,0 +1,337 @@
+//! Merchant applications, merchants and their POS API keys.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::conn::DbConn;
+use crate::schema::{
+    account_roles, merchant_api_keys as keys, merchant_applications as apps, merchants,
+};
+
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct MerchantApplicationRow {
+    pub id: String,
+    pub applicant_id: String,
+    pub name: String,
+    pub credit_code: String,
+    pub category: String,
+    pub division_code: String,
+    pub org_path: String,
+    pub address: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub contact_phone: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub merchant_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = apps)]
+pub struct NewMerchantApplication<'a> {
+    pub id: &'a str,
+    pub applicant_id: &'a str,
+    pub name: &'a str,
+    pub credit_code: &'a str,
+    pub category: &'a str,
+    pub division_code: &'a str,
+    pub org_path: &'a str,
+    pub address: &'a str,
+    pub lat: f64,
+    pub lng: f64,
+    pub contact_phone: &'a str,
+    pub status: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct MerchantRow {
+    pub id: String,
+    pub name: String,
+    pub credit_code: String,
+    pub category: String,
+    pub division_code: String,
+    pub city: i32,
+    pub org_path: String,
+    pub address: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub contact_phone: String,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = merchants)]
+pub struct NewMerchant<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub credit_code: &'a str,
+    pub category: &'a str,
+    pub division_code: &'a str,
+    pub city: i32,
+    pub org_path: &'a str,
+    pub address: &'a str,
+    pub lat: f64,
+    pub lng: f64,
+    pub contact_phone: &'a str,
+    pub status: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct ApiKeyRow {
+    pub id: String,
+    pub merchant_id: String,
+    pub key_hash: String,
+    pub label: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+pub fn insert_application(conn: &mut DbConn, app: &NewMerchantApplication<'_>) -> QueryResult<()> {
+    diesel::insert_into(apps::table)
+        .values(app)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find_application(
+    conn: &mut DbConn,
+    id: &str,
+) -> QueryResult<Option<MerchantApplicationRow>> {
+    apps::table
+        .find(id)
+        .select(apps::all_columns)
+        .first(conn)
+        .optional()
+}
+
+pub fn open_application_for(
+    conn: &mut DbConn,
+    credit_code: &str,
+) -> QueryResult<Option<MerchantApplicationRow>> {
+    apps::table
+        .filter(apps::credit_code.eq(credit_code))
+        .filter(apps::status.eq("pending"))
+        .select(apps::all_columns)
+        .first(conn)
+        .optional()
+}
+
+pub fn applications_in_scope(
+    conn: &mut DbConn,
+    scope_path: &str,
+    status: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<MerchantApplicationRow>> {
+    let mut query = apps::table
+        .filter(apps::org_path.like(format!("{scope_path}%")))
+        .select(apps::all_columns)
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(apps::status.eq(status));
+    }
+    if let Some(after) = after {
+        query = query.filter(apps::id.gt(after));
+    }
+    query.order(apps::id.asc()).limit(limit).load(conn)
+}
+
+/// Decides a pending application in one conditional statement; false if it was not pending.
+pub fn decide_application(
+    conn: &mut DbConn,
+    id: &str,
+    to: &str,
+    reason: Option<&str>,
+    merchant_id: Option<&str>,
+    by: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let updated = diesel::update(apps::table.find(id).filter(apps::status.eq("pending")))
+        .set((
+            apps::status.eq(to),
+            apps::reason.eq(reason),
+            apps::merchant_id.eq(merchant_id),
+            apps::decided_at.eq(now),
+            apps::decided_by.eq(by),
+        ))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+pub fn insert(conn: &mut DbConn, merchant: &NewMerchant<'_>) -> QueryResult<()> {
+    diesel::insert_into(merchants::table)
+        .values(merchant)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<MerchantRow>> {
+    merchants::table
+        .find(id)
+        .select(merchants::all_columns)
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_credit_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<MerchantRow>> {
+    merchants::table
+        .filter(merchants::credit_code.eq(code))
+        .select(merchants::all_columns)
+        .first(conn)
+        .optional()
+}
+
+/// Moves a merchant between `active` and `suspended`; false if it was not `from`.
+pub fn set_status(
+    conn: &mut DbConn,
+    id: &str,
+    from: &str,
+    to: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let updated = diesel::update(merchants::table.find(id).filter(merchants::status.eq(from)))
+        .set((merchants::status.eq(to), merchants::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// What a merchant search may filter by.
+#[derive(Debug, Clone, Default)]
+pub struct MerchantFilter {
+    pub city: Option<i32>,
+    pub category: Option<String>,
+    /// A substring of the name.
+    pub name: Option<String>,
+    /// Only merchants inside this box (lat/lng degrees).
+    pub within: Option<(f64, f64, f64, f64)>,
+    pub after: Option<String>,
+}
+
+/// Active merchants matching `filter`, by id, at most `limit`.
+pub fn search(
+    conn: &mut DbConn,
+    filter: &MerchantFilter,
+    limit: i64,
+) -> QueryResult<Vec<MerchantRow>> {
+    let mut query = merchants::table
+        .filter(merchants::status.eq("active"))
+        .select(merchants::all_columns)
+        .into_boxed();
+    if let Some(city) = filter.city {
+        query = query.filter(merchants::city.eq(city));
+    }
+    if let Some(category) = &filter.category {
+        query = query.filter(merchants::category.eq(category.clone()));
+    }
+    if let Some(name) = &filter.name {
+        // `like` is case-sensitive on PostgreSQL and not for ASCII on SQLite; Chinese names,
+        // the common case, match the same on both.
+        let pattern = format!(
+            "%{}%",
+            name.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        query = query.filter(merchants::name.like(pattern).escape('\\'));
+    }
+    if let Some((min_lat, max_lat, min_lng, max_lng)) = filter.within {
+        query = query
+            .filter(merchants::lat.between(min_lat, max_lat))
+            .filter(merchants::lng.between(min_lng, max_lng));
+    }
+    if let Some(after) = &filter.after {
+        query = query.filter(merchants::id.gt(after.clone()));
+    }
+    query.order(merchants::id.asc()).limit(limit).load(conn)
+}
+
+pub fn insert_api_key(
+    conn: &mut DbConn,
+    id: &str,
+    merchant_id: &str,
+    key_hash: &str,
+    label: &str,
+    by: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(keys::table)
+        .values((
+            keys::id.eq(id),
+            keys::merchant_id.eq(merchant_id),
+            keys::key_hash.eq(key_hash),
+            keys::label.eq(label),
+            keys::created_by.eq(by),
+            keys::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn live_api_key(conn: &mut DbConn, key_hash: &str) -> QueryResult<Option<ApiKeyRow>> {
+    keys::table
+        .filter(keys::key_hash.eq(key_hash))
+        .filter(keys::revoked_at.is_null())
+        .select(keys::all_columns)
+        .first(conn)
+        .optional()
+}
+
+pub fn revoke_api_key(
+    conn: &mut DbConn,
+    id: &str,
+    merchant_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        keys::table
+            .find(id)
+            .filter(keys::merchant_id.eq(merchant_id))
+            .filter(keys::revoked_at.is_null()),
+    )
+    .set(keys::revoked_at.eq(now))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// The staff of a merchant: (account id, owner).
+pub fn staff(conn: &mut DbConn, merchant_id: &str) -> QueryResult<Vec<(String, bool)>> {
+    account_roles::table
+        .filter(account_roles::role.eq("merchant_staff"))
+        .filter(account_roles::merchant_id.eq(merchant_id))
+        .order(account_roles::created_at.asc())
+        .select((account_roles::account_id, account_roles::owner))
+        .load(conn)
+}
+
+/// The merchant an account is staff of, if any.
+pub fn merchant_of(conn: &mut DbConn, account_id: &str) -> QueryResult<Option<String>> {
+    account_roles::table
+        .filter(account_roles::role.eq("merchant_staff"))
+        .filter(account_roles::account_id.eq(account_id))
+        .select(account_roles::merchant_id)
+        .first::<Option<String>>(conn)
+        .optional()
+        .map(Option::flatten)
+}
+
+/// Removes a non-owner staff member; false if not staff of this merchant (or an owner).
+pub fn remove_staff(conn: &mut DbConn, merchant_id: &str, account_id: &str) -> QueryResult<bool> {
+    let deleted = diesel::delete(
+        account_roles::table
+            .filter(account_roles::role.eq("merchant_staff"))
+            .filter(account_roles::merchant_id.eq(merchant_id))
+            .filter(account_roles::account_id.eq(account_id))
+            .filter(account_roles::owner.eq(false)),
+    )
+    .execute(conn)?;
+    Ok(deleted == 1)
+}
