@@ -274,3 +274,103 @@ mod tests {
         }
     }
 }
+
+/// Who an offer is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    All,
+    /// 劳模 of any level.
+    LaborModel,
+    /// Workers flagged in hardship.
+    Hardship,
+}
+
+/// The window a per-member limit counts in, by the Asia/Shanghai calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitPeriod {
+    Day,
+    Month,
+    Total,
+}
+
+impl Audience {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Audience::All => "all",
+            Audience::LaborModel => "labor_model",
+            Audience::Hardship => "hardship",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Audience> {
+        [Audience::All, Audience::LaborModel, Audience::Hardship]
+            .into_iter()
+            .find(|a| a.as_str() == raw)
+    }
+
+    /// Whether a member with this 劳模 level (`none` when not one) and hardship flag qualifies.
+    pub fn admits(self, labor_model_level: &str, hardship: bool) -> bool {
+        match self {
+            Audience::All => true,
+            Audience::LaborModel => labor_model_level != "none",
+            Audience::Hardship => hardship,
+        }
+    }
+}
+
+impl LimitPeriod {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            LimitPeriod::Day => "day",
+            LimitPeriod::Month => "month",
+            LimitPeriod::Total => "total",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<LimitPeriod> {
+        [LimitPeriod::Day, LimitPeriod::Month, LimitPeriod::Total]
+            .into_iter()
+            .find(|p| p.as_str() == raw)
+    }
+
+    /// The key of the period containing `at`: `2026-11-28`, `2026-11` or `total`.
+    pub fn key_at(self, at: chrono::DateTime<chrono::Utc>) -> String {
+        let day = crate::time::shanghai_date(at);
+        match self {
+            LimitPeriod::Day => day.format("%Y-%m-%d").to_string(),
+            LimitPeriod::Month => day.format("%Y-%m").to_string(),
+            LimitPeriod::Total => "total".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod audience_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn audiences_admit_the_right_members() {
+        assert!(Audience::All.admits("none", false));
+        assert!(
+            Audience::LaborModel.admits("city", false)
+                && !Audience::LaborModel.admits("none", true)
+        );
+        assert!(
+            Audience::Hardship.admits("none", true)
+                && !Audience::Hardship.admits("national", false)
+        );
+    }
+
+    #[test]
+    fn periods_follow_the_shanghai_calendar() {
+        // 2026-11-30 17:00 UTC is already 1 December in Shanghai.
+        let at = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 30, 17, 0, 0)
+            .single()
+            .unwrap();
+        assert_eq!(LimitPeriod::Day.key_at(at), "2026-12-01");
+        assert_eq!(LimitPeriod::Month.key_at(at), "2026-12");
+        assert_eq!(LimitPeriod::Total.key_at(at), "total");
+    }
+}

@@ -14,6 +14,7 @@ pub mod memberships;
 pub mod merchants;
 pub mod migrate;
 pub mod nonces;
+pub mod offers;
 pub mod orgs;
 pub mod otp;
 pub mod pool;

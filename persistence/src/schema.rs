@@ -236,6 +236,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    offers (id) {
+        id -> Text,
+        merchant_id -> Text,
+        title -> Text,
+        kind -> Text,
+        percent_off_bp -> Nullable<BigInt>,
+        threshold_fen -> Nullable<BigInt>,
+        off_fen -> Nullable<BigInt>,
+        max_discount_fen -> Nullable<BigInt>,
+        per_member_limit -> Nullable<Integer>,
+        limit_period -> Nullable<Text>,
+        total_quota -> Nullable<BigInt>,
+        used_quota -> BigInt,
+        audience -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offer_usage (offer_id, account_id, period_key) {
+        offer_id -> Text,
+        account_id -> Text,
+        period_key -> Text,
+        used -> Integer,
+    }
+}
+
 diesel::joinable!(account_roles -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -260,4 +292,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     merchant_applications,
     merchants,
     merchant_api_keys,
+    offers,
+    offer_usage,
 );

@@ -12,6 +12,7 @@ mod errors;
 mod helpers;
 mod membership;
 mod merchants;
+mod offers;
 mod openapi;
 mod otp;
 mod real_name;

@@ -24,6 +24,8 @@ pub enum MerchantError {
     InvalidTransition,
     #[error("only the owner may do this")]
     OwnerOnly,
+    #[error("offer not found")]
+    OfferNotFound,
 }
 
 impl MerchantError {
@@ -39,6 +41,7 @@ impl MerchantError {
             MerchantError::Suspended => (S::FORBIDDEN, "merchant.suspended"),
             MerchantError::InvalidTransition => (S::CONFLICT, "merchant.invalid_transition"),
             MerchantError::OwnerOnly => (S::FORBIDDEN, "merchant.owner_only"),
+            MerchantError::OfferNotFound => (S::NOT_FOUND, "offer.not_found"),
         }
     }
 
@@ -69,6 +72,7 @@ impl MerchantError {
                 "Not possible in the merchant's state",
             ),
             MerchantError::OwnerOnly => lang.pick("仅店主可操作", "Only the owner may do this"),
+            MerchantError::OfferNotFound => lang.pick("优惠不存在", "Offer not found"),
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod discovery;
 pub mod dto;
 mod error;
 pub mod extract;
+pub mod offers;
 pub mod onboarding;
 pub mod staff;
 

@@ -1,10 +1,12 @@
 //! Merchant onboarding, administration, staff and POS keys, and discovery.
 
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpResponse, delete, get, post};
+use actix_web::{HttpResponse, delete, get, patch, post};
+use chrono::Utc;
 use gangonghui_domain::Phone;
 use gangonghui_domain::geo::Point;
 use gangonghui_domain::membership::Decision;
+use gangonghui_persistence::offers::OfferChange;
 
 use super::orgs::page;
 use crate::audit::RequestContext;
@@ -16,7 +18,7 @@ use crate::members::dto::{ApplicationStatusDto, ApplicationsQuery, RejectBody};
 use crate::members::{decode_cursor, encode_cursor, page_size};
 use crate::merchants::discovery::{self, Page, Search};
 use crate::merchants::dto::*;
-use crate::merchants::{MerchantOwner, MerchantStaff, onboarding, staff};
+use crate::merchants::{MerchantOwner, MerchantStaff, offers, onboarding, staff};
 use crate::state::AppState;
 
 const DEFAULT_RADIUS_M: f64 = 5_000.0;
@@ -329,4 +331,115 @@ pub async fn revoke_api_key(
 ) -> Result<HttpResponse, ApiError> {
     staff::revoke_key(&state, &owner, id.into_inner(), ctx).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// An active merchant with the offers usable now.
+#[utoipa::path(tag = "merchants", params(("id" = String, Path, description = "Merchant id")),
+    responses((status = 200, body = MerchantDetailDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[get("/merchants/{id}")]
+pub async fn get_merchant(
+    state: Data<AppState>,
+    id: Path<String>,
+) -> Result<Json<MerchantDetailDto>, ApiError> {
+    let (merchant, live) = offers::merchant_with_offers(&state, id.into_inner()).await?;
+    Ok(Json(MerchantDetailDto {
+        merchant: MerchantDto::new(merchant, None),
+        offers: live.into_iter().map(OfferDto::from).collect(),
+    }))
+}
+
+/// Create an offer (owner only).
+#[utoipa::path(tag = "merchant", security(("bearer" = [])), request_body = CreateOfferBody,
+    responses((status = 201, body = OfferDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/merchant/offers")]
+pub async fn create_offer(
+    state: Data<AppState>,
+    owner: MerchantOwner,
+    ctx: RequestContext,
+    body: ValidJson<CreateOfferBody>,
+) -> Result<HttpResponse, ApiError> {
+    let offer = body.into_inner().into_domain(Utc::now())?;
+    let created = offers::create(&state, &owner, offer, ctx).await?;
+    Ok(HttpResponse::Created().json(OfferDto::from(created)))
+}
+
+/// The merchant's offers, newest first.
+#[utoipa::path(tag = "merchant", security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = OfferListDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[get("/merchant/offers")]
+pub async fn list_offers(
+    state: Data<AppState>,
+    staff_member: MerchantStaff,
+) -> Result<Json<OfferListDto>, ApiError> {
+    let items = offers::list_own(&state, &staff_member)
+        .await?
+        .into_iter()
+        .map(OfferDto::from)
+        .collect();
+    Ok(Json(OfferListDto {
+        items,
+        next_cursor: None,
+    }))
+}
+
+/// Pause, resume or edit an offer (owner only).
+#[utoipa::path(tag = "merchant", security(("bearer" = [])), params(("id" = String, Path, description = "Offer id")), request_body = UpdateOfferBody,
+    responses((status = 200, body = OfferDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[patch("/merchant/offers/{id}")]
+pub async fn update_offer(
+    state: Data<AppState>,
+    owner: MerchantOwner,
+    ctx: RequestContext,
+    id: Path<String>,
+    body: ValidJson<UpdateOfferBody>,
+) -> Result<Json<OfferDto>, ApiError> {
+    let body = body.into_inner();
+    let title = body.title.map(|t| t.trim().to_owned());
+    if title.as_deref().is_some_and(str::is_empty) {
+        return Err(ApiError::Validation(vec![FieldIssue::new(
+            "title",
+            FieldIssueKind::Required,
+        )]));
+    }
+    let change = OfferChange {
+        title,
+        status: body.status.map(|s| match s {
+            OfferStatusDto::Active => "active".to_owned(),
+            OfferStatusDto::Paused => "paused".to_owned(),
+        }),
+        ends_at: body.ends_at.map(|t| t.naive_utc()),
+        total_quota: body.total_quota,
+        updated_at: None,
+    };
+    Ok(Json(
+        offers::change(&state, &owner, id.into_inner(), change, ctx)
+            .await?
+            .into(),
+    ))
+}
+
+/// Check a member's code at the counter and list the offers they may use; spends nothing.
+#[utoipa::path(tag = "merchant", security(("bearer" = []), ("api_key" = [])), request_body = VerifyBody,
+    responses((status = 200, body = VerificationDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/merchant/verifications")]
+pub async fn create_verification(
+    state: Data<AppState>,
+    staff_member: MerchantStaff,
+    body: ValidJson<VerifyBody>,
+) -> Result<Json<VerificationDto>, ApiError> {
+    let v = offers::verify(&state, &staff_member, body.into_inner().code, Utc::now()).await?;
+    let eligible_offers = v
+        .eligible
+        .into_iter()
+        .map(|(o, remaining)| EligibleOfferDto {
+            offer_id: o.id,
+            title: o.title,
+            remaining_for_member: remaining,
+        })
+        .collect();
+    Ok(Json(VerificationDto {
+        card_status: v.card_status,
+        holder_name: v.holder_name,
+        eligible_offers,
+    }))
 }

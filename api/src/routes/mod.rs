@@ -57,6 +57,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(merchants::add_staff)
                 .service(merchants::remove_staff)
                 .service(merchants::create_api_key)
-                .service(merchants::revoke_api_key),
+                .service(merchants::revoke_api_key)
+                .service(merchants::get_merchant)
+                .service(merchants::create_offer)
+                .service(merchants::list_offers)
+                .service(merchants::update_offer)
+                .service(merchants::create_verification),
         );
 }

@@ -1,0 +1,2 @@
+DROP TABLE offer_usage;
+DROP TABLE offers;

@@ -1,0 +1,115 @@
+//! Offers and per-member usage.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::conn::DbConn;
+use crate::schema::{offer_usage, offers};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable)]
+#[diesel(table_name = offers)]
+pub struct OfferRow {
+    pub id: String,
+    pub merchant_id: String,
+    pub title: String,
+    pub kind: String,
+    pub percent_off_bp: Option<i64>,
+    pub threshold_fen: Option<i64>,
+    pub off_fen: Option<i64>,
+    pub max_discount_fen: Option<i64>,
+    pub per_member_limit: Option<i32>,
+    pub limit_period: Option<String>,
+    pub total_quota: Option<i64>,
+    pub used_quota: i64,
+    pub audience: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What an owner may change on an offer.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = offers)]
+pub struct OfferChange {
+    pub title: Option<String>,
+    pub status: Option<String>,
+    pub ends_at: Option<NaiveDateTime>,
+    pub total_quota: Option<i64>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+pub fn insert(conn: &mut DbConn, offer: &OfferRow) -> QueryResult<()> {
+    diesel::insert_into(offers::table)
+        .values(offer)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<OfferRow>> {
+    offers::table
+        .find(id)
+        .select(offers::all_columns)
+        .first(conn)
+        .optional()
+}
+
+pub fn for_merchant(conn: &mut DbConn, merchant_id: &str) -> QueryResult<Vec<OfferRow>> {
+    offers::table
+        .filter(offers::merchant_id.eq(merchant_id))
+        .order(offers::created_at.desc())
+        .select(offers::all_columns)
+        .load(conn)
+}
+
+/// Offers a member could use at `now`: active, inside their window, not sold out.
+pub fn live_for_merchant(
+    conn: &mut DbConn,
+    merchant_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<OfferRow>> {
+    offers::table
+        .filter(offers::merchant_id.eq(merchant_id))
+        .filter(offers::status.eq("active"))
+        .filter(offers::starts_at.le(now))
+        .filter(offers::ends_at.gt(now))
+        .filter(
+            offers::total_quota
+                .is_null()
+                .or(offers::used_quota.lt(offers::total_quota.assume_not_null())),
+        )
+        .order(offers::created_at.asc())
+        .select(offers::all_columns)
+        .load(conn)
+}
+
+pub fn update(
+    conn: &mut DbConn,
+    id: &str,
+    merchant_id: &str,
+    change: &OfferChange,
+) -> QueryResult<usize> {
+    diesel::update(
+        offers::table
+            .find(id)
+            .filter(offers::merchant_id.eq(merchant_id)),
+    )
+    .set(change)
+    .execute(conn)
+}
+
+/// How many times the member used the offer in the period.
+pub fn used(
+    conn: &mut DbConn,
+    offer_id: &str,
+    account_id: &str,
+    period_key: &str,
+) -> QueryResult<i32> {
+    offer_usage::table
+        .find((offer_id, account_id, period_key))
+        .select(offer_usage::used)
+        .first(conn)
+        .optional()
+        .map(|u| u.unwrap_or(0))
+}
