@@ -18,6 +18,7 @@ pub mod offers;
 pub mod orgs;
 pub mod otp;
 pub mod pool;
+pub mod redemptions;
 pub mod schema;
 pub mod sessions;
 pub mod testdb;

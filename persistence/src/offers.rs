@@ -113,3 +113,62 @@ pub fn used(
         .optional()
         .map(|u| u.unwrap_or(0))
 }
+
+/// Takes one use of the member's limit in the period, atomically; false when it is used up.
+pub fn take_usage(
+    conn: &mut DbConn,
+    offer_id: &str,
+    account_id: &str,
+    period_key: &str,
+    limit: i32,
+) -> QueryResult<bool> {
+    let bump = |c: &mut DbConn| {
+        diesel::update(
+            offer_usage::table
+                .find((offer_id, account_id, period_key))
+                .filter(offer_usage::used.lt(limit)),
+        )
+        .set(offer_usage::used.eq(offer_usage::used + 1))
+        .execute(c)
+    };
+    if bump(conn)? == 1 {
+        return Ok(true);
+    }
+    if used(conn, offer_id, account_id, period_key)? > 0 || limit < 1 {
+        return Ok(false);
+    }
+    // First use in this period. In a savepoint, so a concurrent first use that wins the primary
+    // key leaves this transaction usable; then the conditional update decides.
+    let inserted = conn.transaction(|c| {
+        diesel::insert_into(offer_usage::table)
+            .values((
+                offer_usage::offer_id.eq(offer_id),
+                offer_usage::account_id.eq(account_id),
+                offer_usage::period_key.eq(period_key),
+                offer_usage::used.eq(1),
+            ))
+            .execute(c)
+    });
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(bump(conn)? == 1),
+        Err(e) => Err(e),
+    }
+}
+
+/// Takes one from the offer's total quota, atomically; false when it is sold out.
+pub fn take_quota(conn: &mut DbConn, offer_id: &str) -> QueryResult<bool> {
+    let updated = diesel::update(
+        offers::table.find(offer_id).filter(
+            offers::total_quota
+                .is_null()
+                .or(offers::used_quota.lt(offers::total_quota.assume_not_null())),
+        ),
+    )
+    .set(offers::used_quota.eq(offers::used_quota + 1))
+    .execute(conn)?;
+    Ok(updated == 1)
+}

@@ -268,6 +268,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    redemptions (id) {
+        id -> Text,
+        merchant_id -> Text,
+        staff_account_id -> Text,
+        api_key_id -> Nullable<Text>,
+        card_id -> Text,
+        account_id -> Text,
+        offer_id -> Text,
+        original_fen -> BigInt,
+        discount_fen -> BigInt,
+        payable_fen -> BigInt,
+        code_step -> BigInt,
+        period_key -> Nullable<Text>,
+        local_date -> Text,
+        created_at -> Timestamp,
+        reversed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (merchant_id, idem_key) {
+        merchant_id -> Text,
+        idem_key -> Text,
+        request_hash -> Text,
+        state -> Text,
+        response_status -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(account_roles -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -294,4 +326,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     merchant_api_keys,
     offers,
     offer_usage,
+    redemptions,
+    idempotency_keys,
 );

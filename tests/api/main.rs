@@ -16,6 +16,7 @@ mod offers;
 mod openapi;
 mod otp;
 mod real_name;
+mod redemptions;
 mod roles;
 mod service;
 mod sessions;

@@ -531,3 +531,38 @@ pub struct VerificationDto {
     pub holder_name: String,
     pub eligible_offers: Vec<EligibleOfferDto>,
 }
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RedeemBody {
+    /// The 22-digit code or the QR payload shown by the member.
+    #[schema(example = "3601000000000017123456", max_length = 64)]
+    pub code: String,
+    pub offer_id: String,
+    /// The purchase before discount, in fen.
+    #[schema(example = 12800, minimum = 1)]
+    pub amount_fen: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RedemptionDto {
+    pub id: String,
+    pub offer_id: String,
+    pub original_fen: i64,
+    pub discount_fen: i64,
+    pub payable_fen: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<gangonghui_persistence::redemptions::RedemptionRow> for RedemptionDto {
+    fn from(r: gangonghui_persistence::redemptions::RedemptionRow) -> Self {
+        RedemptionDto {
+            id: r.id,
+            offer_id: r.offer_id,
+            original_fen: r.original_fen,
+            discount_fen: r.discount_fen,
+            payable_fen: r.payable_fen,
+            created_at: r.created_at.and_utc(),
+        }
+    }
+}

@@ -26,6 +26,22 @@ pub enum MerchantError {
     OwnerOnly,
     #[error("offer not found")]
     OfferNotFound,
+    #[error("offer paused or outside its window")]
+    OfferInactive,
+    #[error("the member is not in the offer's audience")]
+    OfferNotEligible,
+    #[error("amount below the offer's threshold")]
+    BelowThreshold,
+    #[error("the member's limit for this offer is used up")]
+    LimitReached,
+    #[error("the offer is sold out")]
+    SoldOut,
+    #[error("Idempotency-Key header required")]
+    IdempotencyKeyRequired,
+    #[error("Idempotency-Key reused with a different body")]
+    IdempotencyMismatch,
+    #[error("a request with this Idempotency-Key is still running")]
+    IdempotencyInProgress,
 }
 
 impl MerchantError {
@@ -42,6 +58,14 @@ impl MerchantError {
             MerchantError::InvalidTransition => (S::CONFLICT, "merchant.invalid_transition"),
             MerchantError::OwnerOnly => (S::FORBIDDEN, "merchant.owner_only"),
             MerchantError::OfferNotFound => (S::NOT_FOUND, "offer.not_found"),
+            MerchantError::OfferInactive => (S::UNPROCESSABLE_ENTITY, "offer.inactive"),
+            MerchantError::OfferNotEligible => (S::UNPROCESSABLE_ENTITY, "offer.not_eligible"),
+            MerchantError::BelowThreshold => (S::UNPROCESSABLE_ENTITY, "offer.below_threshold"),
+            MerchantError::LimitReached => (S::CONFLICT, "offer.limit_reached"),
+            MerchantError::SoldOut => (S::CONFLICT, "offer.sold_out"),
+            MerchantError::IdempotencyKeyRequired => (S::BAD_REQUEST, "idempotency.key_required"),
+            MerchantError::IdempotencyMismatch => (S::UNPROCESSABLE_ENTITY, "idempotency.mismatch"),
+            MerchantError::IdempotencyInProgress => (S::CONFLICT, "idempotency.in_progress"),
         }
     }
 
@@ -73,6 +97,33 @@ impl MerchantError {
             ),
             MerchantError::OwnerOnly => lang.pick("仅店主可操作", "Only the owner may do this"),
             MerchantError::OfferNotFound => lang.pick("优惠不存在", "Offer not found"),
+            MerchantError::OfferInactive => lang.pick(
+                "优惠未开始、已结束或已暂停",
+                "Offer paused or outside its dates",
+            ),
+            MerchantError::OfferNotEligible => {
+                lang.pick("该会员不符合优惠条件", "The member is not eligible")
+            }
+            MerchantError::BelowThreshold => lang.pick(
+                "消费金额未达到优惠门槛",
+                "Amount below the offer's threshold",
+            ),
+            MerchantError::LimitReached => {
+                lang.pick("该会员本期优惠次数已用完", "The member's uses are used up")
+            }
+            MerchantError::SoldOut => lang.pick("优惠名额已抢完", "The offer is sold out"),
+            MerchantError::IdempotencyKeyRequired => lang.pick(
+                "请提供 Idempotency-Key 请求头",
+                "Send an Idempotency-Key header",
+            ),
+            MerchantError::IdempotencyMismatch => lang.pick(
+                "同一 Idempotency-Key 的请求内容不一致",
+                "Idempotency-Key reused with another body",
+            ),
+            MerchantError::IdempotencyInProgress => lang.pick(
+                "相同请求正在处理中",
+                "The same request is still in progress",
+            ),
         }
     }
 }

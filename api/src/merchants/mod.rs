@@ -5,8 +5,10 @@ pub mod discovery;
 pub mod dto;
 mod error;
 pub mod extract;
+pub mod idempotency;
 pub mod offers;
 pub mod onboarding;
+pub mod redemption;
 pub mod staff;
 
 pub use error::MerchantError;

@@ -1,8 +1,10 @@
 //! Merchant onboarding, administration, staff and POS keys, and discovery.
 
+use actix_web::http::StatusCode;
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpResponse, delete, get, patch, post};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::Utc;
+use gangonghui_domain::Fen;
 use gangonghui_domain::Phone;
 use gangonghui_domain::geo::Point;
 use gangonghui_domain::membership::Decision;
@@ -11,14 +13,18 @@ use gangonghui_persistence::offers::OfferChange;
 use super::orgs::page;
 use crate::audit::RequestContext;
 use crate::auth::dto::Issues;
+use crate::auth::keys::sha256_hex;
 use crate::auth::{Authenticated, UnionAdmin};
 use crate::error::{ApiError, FieldIssue, FieldIssueKind};
 use crate::extract::ValidJson;
+use crate::i18n::Lang;
 use crate::members::dto::{ApplicationStatusDto, ApplicationsQuery, RejectBody};
 use crate::members::{decode_cursor, encode_cursor, page_size};
 use crate::merchants::discovery::{self, Page, Search};
 use crate::merchants::dto::*;
-use crate::merchants::{MerchantOwner, MerchantStaff, offers, onboarding, staff};
+use crate::merchants::idempotency::{self, Claim, Stored};
+use crate::merchants::redemption::{self, RedeemCmd};
+use crate::merchants::{MerchantError, MerchantOwner, MerchantStaff, offers, onboarding, staff};
 use crate::state::AppState;
 
 const DEFAULT_RADIUS_M: f64 = 5_000.0;
@@ -442,4 +448,72 @@ pub async fn create_verification(
         holder_name: v.holder_name,
         eligible_offers,
     }))
+}
+
+/// Record a discounted purchase (核销). Send an `Idempotency-Key`: a retry with the same key and
+/// body gets the first answer again, never a second redemption.
+#[utoipa::path(tag = "merchant", security(("bearer" = []), ("api_key" = [])), request_body = RedeemBody,
+    params(("Idempotency-Key" = String, Header, description = "1-255 characters, unique per purchase; kept 24 h per merchant")),
+    responses((status = 201, body = RedemptionDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/merchant/redemptions")]
+pub async fn create_redemption(
+    state: Data<AppState>,
+    req: HttpRequest,
+    staff_member: MerchantStaff,
+    body: ValidJson<RedeemBody>,
+) -> Result<HttpResponse, ApiError> {
+    let key = req
+        .headers()
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| (1..=255).contains(&k.len()))
+        .map(str::to_owned)
+        .ok_or(MerchantError::IdempotencyKeyRequired)?;
+    let body = body.into_inner();
+    let request_hash = sha256_hex(&serde_json::to_vec(&body).map_err(ApiError::internal)?);
+    if let Claim::Replay(stored) =
+        idempotency::claim(&state, &staff_member.merchant_id, &key, &request_hash).await?
+    {
+        return Ok(respond(stored));
+    }
+    let cmd = RedeemCmd {
+        code: body.code,
+        offer_id: body.offer_id,
+        amount: Fen::new(body.amount_fen),
+    };
+    let outcome = redemption::redeem(&state, &staff_member, cmd, Utc::now()).await;
+    let stored = match &outcome {
+        Ok(row) => Stored {
+            status: StatusCode::CREATED,
+            body: serde_json::to_string(&RedemptionDto::from(row.clone()))
+                .map_err(ApiError::internal)?,
+        },
+        Err(e) => {
+            let request_id = req
+                .extensions()
+                .get::<tracing_actix_web::RequestId>()
+                .map(ToString::to_string);
+            Stored {
+                status: e.kind().0,
+                body: serde_json::to_string(
+                    &e.problem(Lang::from_headers(req.headers()), request_id),
+                )
+                .map_err(ApiError::internal)?,
+            }
+        }
+    };
+    idempotency::finish(&state, &staff_member.merchant_id, &key, &stored).await?;
+    outcome.map(|_| respond(stored))
+}
+
+fn respond(stored: Stored) -> HttpResponse {
+    let content_type = if stored.status.is_success() {
+        "application/json"
+    } else {
+        gangonghui_openapi::PROBLEM_JSON
+    };
+    HttpResponse::build(stored.status)
+        .content_type(content_type)
+        .body(stored.body)
 }

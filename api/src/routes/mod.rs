@@ -62,6 +62,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(merchants::create_offer)
                 .service(merchants::list_offers)
                 .service(merchants::update_offer)
-                .service(merchants::create_verification),
+                .service(merchants::create_verification)
+                .service(merchants::create_redemption),
         );
 }

@@ -1,0 +1,118 @@
+//! 核销: recording one discounted purchase at the counter. One transaction spends the code,
+//! checks the card, offer window, audience and threshold, takes the member's limit and the
+//! quota with conditional updates, computes the discount and inserts the redemption. Any refusal
+//! rolls everything back: a failed redemption spends nothing.
+
+use chrono::{DateTime, Utc};
+use gangonghui_domain::Fen;
+use gangonghui_domain::offer::{Audience, LimitPeriod, OfferKind, QuoteError, Terms};
+use gangonghui_domain::time::shanghai_date;
+use gangonghui_persistence::offers::{self, OfferRow};
+use gangonghui_persistence::redemptions::{self, RedemptionRow};
+use gangonghui_persistence::{DbConn, accounts, ids, write_tx};
+
+use super::{MerchantError, MerchantStaff};
+use crate::auth::keys::DataKeys;
+use crate::error::ApiError;
+use crate::members::codes;
+use crate::state::AppState;
+
+pub struct RedeemCmd {
+    pub code: String,
+    pub offer_id: String,
+    pub amount: Fen,
+}
+
+fn terms_of(offer: &OfferRow) -> Result<Terms, ApiError> {
+    let kind = match (offer.kind.as_str(), offer.percent_off_bp, offer.off_fen) {
+        ("percent_off", Some(bp), _) => OfferKind::PercentOff {
+            bp,
+            max_discount: offer.max_discount_fen.map(Fen::new),
+        },
+        ("amount_off", _, Some(off)) => OfferKind::AmountOff { off: Fen::new(off) },
+        _ => {
+            return Err(ApiError::internal(anyhow::anyhow!(
+                "offer {} has inconsistent terms",
+                offer.id
+            )));
+        }
+    };
+    Terms::new(kind, offer.threshold_fen.map(Fen::new)).map_err(ApiError::internal)
+}
+
+/// The redemption inside the caller's transaction.
+pub fn redeem_in(
+    conn: &mut DbConn,
+    keys: &DataKeys,
+    staff: &MerchantStaff,
+    cmd: &RedeemCmd,
+    now: DateTime<Utc>,
+) -> Result<RedemptionRow, ApiError> {
+    let offer = offers::find(conn, &cmd.offer_id)?
+        .filter(|o| o.merchant_id == staff.merchant_id)
+        .ok_or(MerchantError::OfferNotFound)?;
+    let verified = codes::check_and_spend(conn, keys, &cmd.code, now)?;
+    let naive_now = now.naive_utc();
+    if offer.status != "active" || naive_now < offer.starts_at || naive_now >= offer.ends_at {
+        return Err(MerchantError::OfferInactive.into());
+    }
+    let member = accounts::find_by_id(conn, &verified.card.account_id)?
+        .ok_or(diesel::result::Error::NotFound)?;
+    if !Audience::parse(&offer.audience)
+        .is_some_and(|a| a.admits(&member.labor_model_level, member.hardship))
+    {
+        return Err(MerchantError::OfferNotEligible.into());
+    }
+    let quote = terms_of(&offer)?.quote(cmd.amount).map_err(|e| match e {
+        QuoteError::BelowThreshold { .. } | QuoteError::NonPositiveAmount => {
+            MerchantError::BelowThreshold
+        }
+    })?;
+    let period_key = match (
+        offer.per_member_limit,
+        offer.limit_period.as_deref().and_then(LimitPeriod::parse),
+    ) {
+        (Some(limit), Some(period)) => {
+            let key = period.key_at(now);
+            if !offers::take_usage(conn, &offer.id, &member.id, &key, limit)? {
+                return Err(MerchantError::LimitReached.into());
+            }
+            Some(key)
+        }
+        _ => None,
+    };
+    if !offers::take_quota(conn, &offer.id)? {
+        return Err(MerchantError::SoldOut.into());
+    }
+    let row = RedemptionRow {
+        id: ids::new_id(),
+        merchant_id: staff.merchant_id.clone(),
+        staff_account_id: staff.account_id.clone(),
+        api_key_id: staff.api_key_id.clone(),
+        card_id: verified.card.id.clone(),
+        account_id: member.id,
+        offer_id: offer.id,
+        original_fen: quote.original.get(),
+        discount_fen: quote.discount.get(),
+        payable_fen: quote.payable.get(),
+        code_step: verified.step,
+        period_key,
+        local_date: shanghai_date(now).format("%Y-%m-%d").to_string(),
+        created_at: naive_now,
+        reversed_at: None,
+    };
+    redemptions::insert(conn, &row)?;
+    Ok(row)
+}
+
+pub async fn redeem(
+    state: &AppState,
+    staff: &MerchantStaff,
+    cmd: RedeemCmd,
+    now: DateTime<Utc>,
+) -> Result<RedemptionRow, ApiError> {
+    let (keys, staff) = (state.data_keys.clone(), staff.clone());
+    state
+        .db(move |conn| write_tx(conn, |c| redeem_in(c, &keys, &staff, &cmd, now)))
+        .await
+}
