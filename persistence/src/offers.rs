@@ -172,3 +172,29 @@ pub fn take_quota(conn: &mut DbConn, offer_id: &str) -> QueryResult<bool> {
     .execute(conn)?;
     Ok(updated == 1)
 }
+
+/// Gives back one use of the member's limit and one of the quota (a reversal).
+pub fn give_back(
+    conn: &mut DbConn,
+    offer_id: &str,
+    account_id: &str,
+    period_key: Option<&str>,
+) -> QueryResult<()> {
+    if let Some(key) = period_key {
+        diesel::update(
+            offer_usage::table
+                .find((offer_id, account_id, key))
+                .filter(offer_usage::used.gt(0)),
+        )
+        .set(offer_usage::used.eq(offer_usage::used - 1))
+        .execute(conn)?;
+    }
+    diesel::update(
+        offers::table
+            .find(offer_id)
+            .filter(offers::used_quota.gt(0)),
+    )
+    .set(offers::used_quota.eq(offers::used_quota - 1))
+    .execute(conn)
+    .map(drop)
+}

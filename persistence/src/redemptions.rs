@@ -3,8 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::conn::Backend;
 use crate::conn::DbConn;
-use crate::schema::{idempotency_keys as idem, redemptions};
+use crate::schema::{idempotency_keys as idem, redemption_reversals as reversals, redemptions};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable)]
 #[diesel(table_name = redemptions)]
@@ -23,7 +24,6 @@ pub struct RedemptionRow {
     pub period_key: Option<String>,
     pub local_date: String,
     pub created_at: NaiveDateTime,
-    pub reversed_at: Option<NaiveDateTime>,
 }
 
 pub fn insert(conn: &mut DbConn, row: &RedemptionRow) -> QueryResult<()> {
@@ -135,4 +135,128 @@ pub fn release(conn: &mut DbConn, merchant_id: &str, key: &str) -> QueryResult<(
 /// Keys older than the retention (24 h) are forgotten.
 pub fn forget_before(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(idem::table.filter(idem::created_at.lt(before))).execute(conn)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable)]
+#[diesel(table_name = reversals)]
+pub struct ReversalRow {
+    pub id: String,
+    pub redemption_id: String,
+    pub merchant_id: String,
+    pub staff_account_id: String,
+    pub original_fen: i64,
+    pub discount_fen: i64,
+    pub payable_fen: i64,
+    pub local_date: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<RedemptionRow>> {
+    redemptions::table
+        .find(id)
+        .select(redemptions::all_columns)
+        .first(conn)
+        .optional()
+}
+
+/// Records a reversal; false if the redemption was already reversed (the unique redemption id
+/// refuses a second one; the insert runs in a savepoint so the caller's transaction survives).
+pub fn insert_reversal(conn: &mut DbConn, row: &ReversalRow) -> QueryResult<bool> {
+    match conn.transaction(|c| diesel::insert_into(reversals::table).values(row).execute(c)) {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Which of these redemptions are reversed.
+pub fn reversed_among(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<String>> {
+    reversals::table
+        .filter(reversals::redemption_id.eq_any(ids))
+        .select(reversals::redemption_id)
+        .load(conn)
+}
+
+/// A merchant's redemptions of one Asia/Shanghai day, by id, after `after`.
+pub fn for_merchant_day(
+    conn: &mut DbConn,
+    merchant_id: &str,
+    local_date: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<RedemptionRow>> {
+    let mut query = redemptions::table
+        .filter(redemptions::merchant_id.eq(merchant_id))
+        .filter(redemptions::local_date.eq(local_date))
+        .select(redemptions::all_columns)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(redemptions::id.gt(after));
+    }
+    query.order(redemptions::id.asc()).limit(limit).load(conn)
+}
+
+/// A member's redemptions, newest first, before `before`.
+pub fn for_account(
+    conn: &mut DbConn,
+    account_id: &str,
+    before: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<RedemptionRow>> {
+    let mut query = redemptions::table
+        .filter(redemptions::account_id.eq(account_id))
+        .select(redemptions::all_columns)
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(redemptions::id.lt(before));
+    }
+    query.order(redemptions::id.desc()).limit(limit).load(conn)
+}
+
+/// Per-day sums of one month: `(local_date, count, original, discount, payable)`.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct DayTotals {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub local_date: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub n: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub original_fen: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub discount_fen: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub payable_fen: i64,
+}
+
+/// Day totals of redemptions (`reversal = false`) or of reversals (`true`) in a month
+/// (`YYYY-MM`). Raw SQL because SUM over BIGINT is NUMERIC on PostgreSQL, which diesel's shared
+/// types do not cover; the CAST brings both backends back to BIGINT. The placeholder syntax is
+/// the one backend difference.
+pub fn month_totals(
+    conn: &mut DbConn,
+    merchant_id: &str,
+    month: &str,
+    reversal: bool,
+) -> QueryResult<Vec<DayTotals>> {
+    let table = if reversal {
+        "redemption_reversals"
+    } else {
+        "redemptions"
+    };
+    let (p1, p2) = match conn.backend() {
+        Backend::Postgres => ("$1", "$2"),
+        Backend::Sqlite => ("?", "?"),
+    };
+    let sql = format!(
+        "SELECT local_date, COUNT(*) AS n, CAST(SUM(original_fen) AS BIGINT) AS original_fen, \
+         CAST(SUM(discount_fen) AS BIGINT) AS discount_fen, CAST(SUM(payable_fen) AS BIGINT) AS payable_fen \
+         FROM {table} WHERE merchant_id = {p1} AND local_date LIKE {p2} GROUP BY local_date ORDER BY local_date"
+    );
+    diesel::sql_query(sql)
+        .bind::<diesel::sql_types::Text, _>(merchant_id)
+        .bind::<diesel::sql_types::Text, _>(format!("{month}-%"))
+        .load(conn)
 }

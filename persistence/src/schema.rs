@@ -284,7 +284,20 @@ diesel::table! {
         period_key -> Nullable<Text>,
         local_date -> Text,
         created_at -> Timestamp,
-        reversed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    redemption_reversals (id) {
+        id -> Text,
+        redemption_id -> Text,
+        merchant_id -> Text,
+        staff_account_id -> Text,
+        original_fen -> BigInt,
+        discount_fen -> BigInt,
+        payable_fen -> BigInt,
+        local_date -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -327,5 +340,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     offers,
     offer_usage,
     redemptions,
+    redemption_reversals,
     idempotency_keys,
 );

@@ -364,3 +364,200 @@ async fn a_code_redeems_once_and_the_maths_is_to_the_fen() {
     let unknown = redeem(&app, &owner, "m5", &json!({ "code": code_for(&app, &cards[2], step + 1), "offer_id": "nope", "amount_fen": 100 })).await;
     assert_eq!(problem(unknown, 404).await["code"], "offer.not_found");
 }
+
+#[tokio::test]
+async fn a_reversal_gives_back_the_quota_and_the_limit_once() {
+    let app = TestApp::spawn().await;
+    let (owner, union) = shop(&app).await;
+    let offer_id = offer(
+        &app,
+        &owner,
+        json!({ "total_quota": 1, "per_member_limit": 1, "limit_period": "month" }),
+    )
+    .await;
+    let cards = members_with_cards(&app, &union, 2).await;
+    let first_step = step_at(Utc::now().timestamp());
+    let step = first_step;
+    let first: Value = redeem(&app, &owner, "r1", &json!({ "code": code_for(&app, &cards[0], step), "offer_id": offer_id, "amount_fen": 5000 })).await.json().await.unwrap();
+    let other = redeem(&app, &owner, "r2", &json!({ "code": code_for(&app, &cards[1], step), "offer_id": offer_id, "amount_fen": 5000 })).await;
+    assert_eq!(problem(other, 409).await["code"], "offer.sold_out");
+
+    // Another merchant's staff cannot touch it.
+    let stranger = app.register("13800007002").await;
+    let body = json!({
+        "name": "别家店", "credit_code": "91360100MA35XXXX0X", "category": "retail", "division_code": "360102",
+        "address": "南昌", "lat": 28.6, "lng": 115.8, "contact_phone": "13800007002"
+    });
+    let mut body = body;
+    let code = b"91360100MA35XXXX0";
+    body["credit_code"] = json!(format!(
+        "{}{}",
+        String::from_utf8_lossy(code),
+        gangonghui_domain::credit_code::check_character(code).unwrap() as char
+    ));
+    let application: Value = app
+        .post(
+            "/api/v1/merchant-applications",
+            &body,
+            Some(&stranger.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let admin = app.login("13900000501", "again").await;
+    app.post(
+        &format!(
+            "/api/v1/admin/merchant-applications/{}/approve",
+            application["id"].as_str().unwrap()
+        ),
+        &json!({}),
+        Some(&admin.access),
+    )
+    .await;
+    let id = first["id"].as_str().unwrap();
+    let foreign = app
+        .post(
+            &format!("/api/v1/merchant/redemptions/{id}/reverse"),
+            &json!({}),
+            Some(&stranger.access),
+        )
+        .await;
+    assert_eq!(problem(foreign, 404).await["code"], "redemption.not_found");
+
+    let reversed = app
+        .post(
+            &format!("/api/v1/merchant/redemptions/{id}/reverse"),
+            &json!({}),
+            Some(&owner.access),
+        )
+        .await;
+    assert_eq!(reversed.status().as_u16(), 200);
+    let again = app
+        .post(
+            &format!("/api/v1/merchant/redemptions/{id}/reverse"),
+            &json!({}),
+            Some(&owner.access),
+        )
+        .await;
+    assert_eq!(
+        problem(again, 409).await["code"],
+        "redemption.already_reversed"
+    );
+
+    // The quota is back: the other member now succeeds; and the first member's limit is back too.
+    let step = step_at(Utc::now().timestamp()) + 1;
+    let now_ok = redeem(&app, &owner, "r3", &json!({ "code": code_for(&app, &cards[1], step), "offer_id": offer_id, "amount_fen": 5000 })).await;
+    assert_eq!(now_ok.status().as_u16(), 201);
+    let second_offer = offer(
+        &app,
+        &owner,
+        json!({ "per_member_limit": 1, "limit_period": "total" }),
+    )
+    .await;
+    let used: Value = redeem(&app, &owner, "r4", &json!({ "code": code_for(&app, &cards[0], step), "offer_id": second_offer, "amount_fen": 1000 })).await.json().await.unwrap();
+    app.post(
+        &format!(
+            "/api/v1/merchant/redemptions/{}/reverse",
+            used["id"].as_str().unwrap()
+        ),
+        &json!({}),
+        Some(&owner.access),
+    )
+    .await;
+    // A code of this card not spent yet (r1 and r4 spent two steps of the window).
+    let now_step = step_at(Utc::now().timestamp());
+    let free = (now_step - 1..=now_step + 1)
+        .find(|s| *s != first_step && *s != step)
+        .unwrap();
+    let reuse = redeem(&app, &owner, "r5", &json!({ "code": code_for(&app, &cards[0], free), "offer_id": second_offer, "amount_fen": 1000 })).await;
+    assert_eq!(reuse.status().as_u16(), 201, "the member's use came back");
+
+    // The day's ledger and the month's settlement, reversals netted.
+    let ledger: Value = app
+        .get_as("/api/v1/merchant/redemptions", &owner.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = ledger["items"].as_array().unwrap();
+    assert_eq!(items.len(), 4);
+    assert_eq!(items.iter().filter(|i| i["reversed"] == true).count(), 2);
+    let settlement: Value = app
+        .get_as("/api/v1/merchant/settlements", &owner.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let day = &settlement["days"][0];
+    assert_eq!(
+        (day["count"].as_i64(), day["reversals"].as_i64()),
+        (Some(4), Some(2))
+    );
+    // Sales 5000+5000+1000+1000 original, minus the two reversed (5000 + 1000).
+    assert_eq!(day["original_fen"].as_i64(), Some(6000));
+    assert_eq!(
+        day["discount_fen"].as_i64(),
+        Some(720),
+        "12 % of 6000 after netting"
+    );
+    assert_eq!(day["payable_fen"].as_i64(), Some(5280));
+    let bad_month = app
+        .get_as("/api/v1/merchant/settlements?month=2026-13", &owner.access)
+        .await;
+    assert_eq!(problem(bad_month, 422).await["errors"][0]["field"], "month");
+}
+
+#[tokio::test]
+async fn members_see_their_own_redemptions() {
+    let app = TestApp::spawn().await;
+    let (owner, union) = shop(&app).await;
+    let offer_id = offer(&app, &owner, json!({})).await;
+    let admin = app.login("13900000501", "again").await;
+    let member = app.verified_member("13800007003", 71).await;
+    let application = app.apply(&member, &union).await;
+    assert_eq!(
+        app.approve(&admin, &application).await.status().as_u16(),
+        200
+    );
+    let code: Value = app
+        .get_as("/api/v1/me/card/code", &member.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let made = redeem(
+        &app,
+        &owner,
+        "mine-1",
+        &json!({ "code": code["qr_payload"], "offer_id": offer_id, "amount_fen": 2500 }),
+    )
+    .await;
+    assert_eq!(
+        made.status().as_u16(),
+        201,
+        "the QR payload works as the code"
+    );
+    let mine: Value = app
+        .get_as("/api/v1/me/redemptions", &member.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (
+            mine["items"][0]["original_fen"].as_i64(),
+            mine["items"][0]["discount_fen"].as_i64()
+        ),
+        (Some(2500), Some(300))
+    );
+    let someone_else = app.register("13800007004").await;
+    let theirs: Value = app
+        .get_as("/api/v1/me/redemptions", &someone_else.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs["items"], json!([]));
+}

@@ -42,6 +42,12 @@ pub enum MerchantError {
     IdempotencyMismatch,
     #[error("a request with this Idempotency-Key is still running")]
     IdempotencyInProgress,
+    #[error("redemption not found")]
+    RedemptionNotFound,
+    #[error("redemption already reversed")]
+    AlreadyReversed,
+    #[error("the reversal window has passed")]
+    ReversalWindowPassed,
 }
 
 impl MerchantError {
@@ -66,6 +72,11 @@ impl MerchantError {
             MerchantError::IdempotencyKeyRequired => (S::BAD_REQUEST, "idempotency.key_required"),
             MerchantError::IdempotencyMismatch => (S::UNPROCESSABLE_ENTITY, "idempotency.mismatch"),
             MerchantError::IdempotencyInProgress => (S::CONFLICT, "idempotency.in_progress"),
+            MerchantError::RedemptionNotFound => (S::NOT_FOUND, "redemption.not_found"),
+            MerchantError::AlreadyReversed => (S::CONFLICT, "redemption.already_reversed"),
+            MerchantError::ReversalWindowPassed => {
+                (S::CONFLICT, "redemption.reversal_window_passed")
+            }
         }
     }
 
@@ -124,6 +135,13 @@ impl MerchantError {
                 "相同请求正在处理中",
                 "The same request is still in progress",
             ),
+            MerchantError::RedemptionNotFound => {
+                lang.pick("核销记录不存在", "Redemption not found")
+            }
+            MerchantError::AlreadyReversed => lang.pick("该笔核销已冲正", "Already reversed"),
+            MerchantError::ReversalWindowPassed => {
+                lang.pick("已超过 7 天冲正期限", "Past the 7-day reversal window")
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod dto;
 mod error;
 pub mod extract;
 pub mod idempotency;
+pub mod ledger;
 pub mod offers;
 pub mod onboarding;
 pub mod redemption;

@@ -99,7 +99,6 @@ pub fn redeem_in(
         period_key,
         local_date: shanghai_date(now).format("%Y-%m-%d").to_string(),
         created_at: naive_now,
-        reversed_at: None,
     };
     redemptions::insert(conn, &row)?;
     Ok(row)

@@ -63,6 +63,10 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(merchants::list_offers)
                 .service(merchants::update_offer)
                 .service(merchants::create_verification)
-                .service(merchants::create_redemption),
+                .service(merchants::create_redemption)
+                .service(merchants::reverse_redemption)
+                .service(merchants::list_redemptions)
+                .service(merchants::get_settlements)
+                .service(merchants::list_my_redemptions),
         );
 }

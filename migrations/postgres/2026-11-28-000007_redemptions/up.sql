@@ -14,11 +14,25 @@ CREATE TABLE redemptions (
     code_step        BIGINT NOT NULL,
     period_key       TEXT,
     local_date       TEXT NOT NULL,
-    created_at       TIMESTAMP NOT NULL,
-    reversed_at      TIMESTAMP
+    created_at       TIMESTAMP NOT NULL
 );
 CREATE INDEX redemptions_merchant_day ON redemptions (merchant_id, local_date, id);
 CREATE INDEX redemptions_account ON redemptions (account_id, id);
+
+-- A reversal (冲正) is its own row; the redemption is never edited. The unique redemption_id
+-- makes a second reversal impossible.
+CREATE TABLE redemption_reversals (
+    id               TEXT PRIMARY KEY,
+    redemption_id    TEXT NOT NULL UNIQUE REFERENCES redemptions (id),
+    merchant_id      TEXT NOT NULL REFERENCES merchants (id),
+    staff_account_id TEXT NOT NULL REFERENCES accounts (id),
+    original_fen     BIGINT NOT NULL,
+    discount_fen     BIGINT NOT NULL,
+    payable_fen      BIGINT NOT NULL,
+    local_date       TEXT NOT NULL,
+    created_at       TIMESTAMP NOT NULL
+);
+CREATE INDEX redemption_reversals_merchant_day ON redemption_reversals (merchant_id, local_date);
 
 CREATE TABLE idempotency_keys (
     merchant_id     TEXT NOT NULL,

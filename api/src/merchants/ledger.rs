@@ -1,0 +1,169 @@
+//! After the counter: reversals (冲正) within 7 days that give back the member's use and the
+//! quota, the merchant's day ledger and monthly settlement, and the member's own history.
+
+use chrono::{DateTime, Duration, Utc};
+use gangonghui_domain::Role;
+use gangonghui_domain::time::shanghai_date;
+use gangonghui_persistence::redemptions::{self, DayTotals, RedemptionRow, ReversalRow};
+use gangonghui_persistence::{ids, offers, write_tx};
+
+use super::{MerchantError, MerchantStaff};
+use crate::audit::{AuditEvent, RequestContext};
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub const REVERSAL_WINDOW_DAYS: i64 = 7;
+
+/// Reverses one of this merchant's redemptions, once, within the window (another merchant's
+/// redemption is simply not found).
+pub async fn reverse(
+    state: &AppState,
+    staff: &MerchantStaff,
+    redemption_id: String,
+    now: DateTime<Utc>,
+    ctx: RequestContext,
+) -> Result<ReversalRow, ApiError> {
+    let staff = staff.clone();
+    state
+        .db(move |conn| {
+            write_tx(conn, |c| {
+                let r = redemptions::find(c, &redemption_id)?.filter(|r| r.merchant_id == staff.merchant_id).ok_or(MerchantError::RedemptionNotFound)?;
+                if now.naive_utc() - r.created_at > Duration::days(REVERSAL_WINDOW_DAYS) {
+                    return Err(MerchantError::ReversalWindowPassed.into());
+                }
+                let reversal = ReversalRow {
+                    id: ids::new_id(),
+                    redemption_id: r.id.clone(),
+                    merchant_id: r.merchant_id.clone(),
+                    staff_account_id: staff.account_id.clone(),
+                    original_fen: r.original_fen,
+                    discount_fen: r.discount_fen,
+                    payable_fen: r.payable_fen,
+                    local_date: shanghai_date(now).format("%Y-%m-%d").to_string(),
+                    created_at: now.naive_utc(),
+                };
+                if !redemptions::insert_reversal(c, &reversal)? {
+                    return Err(MerchantError::AlreadyReversed.into());
+                }
+                offers::give_back(c, &r.offer_id, &r.account_id, r.period_key.as_deref())?;
+                AuditEvent::new("redemption.reverse", "redemption", &r.id)
+                    .by(&staff.account_id, Role::MerchantStaff)
+                    .detail(serde_json::json!({ "merchant_id": r.merchant_id, "discount_fen": r.discount_fen }))
+                    .record(c, &ctx)?;
+                Ok(reversal)
+            })
+        })
+        .await
+}
+
+/// A day's redemptions of the merchant with whether each was reversed.
+pub async fn day(
+    state: &AppState,
+    staff: &MerchantStaff,
+    local_date: String,
+    after: Option<String>,
+    limit: i64,
+) -> Result<Vec<(RedemptionRow, bool)>, ApiError> {
+    let merchant = staff.merchant_id.clone();
+    state
+        .db(move |conn| {
+            let rows = redemptions::for_merchant_day(
+                conn,
+                &merchant,
+                &local_date,
+                after.as_deref(),
+                limit,
+            )?;
+            let reversed = redemptions::reversed_among(
+                conn,
+                &rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+            )?;
+            Ok(rows
+                .into_iter()
+                .map(|r| {
+                    let was = reversed.contains(&r.id);
+                    (r, was)
+                })
+                .collect())
+        })
+        .await
+}
+
+/// One settlement day: the day's redemptions less the reversals made that day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettlementDay {
+    pub date: String,
+    pub count: i64,
+    pub reversals: i64,
+    pub original_fen: i64,
+    pub discount_fen: i64,
+    pub payable_fen: i64,
+}
+
+pub async fn month(
+    state: &AppState,
+    staff: &MerchantStaff,
+    month: String,
+) -> Result<Vec<SettlementDay>, ApiError> {
+    let merchant = staff.merchant_id.clone();
+    let (sales, reversals) = state
+        .db(move |conn| {
+            Ok((
+                redemptions::month_totals(conn, &merchant, &month, false)?,
+                redemptions::month_totals(conn, &merchant, &month, true)?,
+            ))
+        })
+        .await?;
+    Ok(net(sales, reversals))
+}
+
+/// Nets reversals against sales day by day (a reversal counts on the day it is made).
+pub fn net(sales: Vec<DayTotals>, reversals: Vec<DayTotals>) -> Vec<SettlementDay> {
+    let mut days: std::collections::BTreeMap<String, SettlementDay> =
+        std::collections::BTreeMap::new();
+    for (t, sign) in sales
+        .into_iter()
+        .map(|t| (t, 1))
+        .chain(reversals.into_iter().map(|t| (t, -1)))
+    {
+        let day = days
+            .entry(t.local_date.clone())
+            .or_insert_with(|| SettlementDay {
+                date: t.local_date.clone(),
+                count: 0,
+                reversals: 0,
+                original_fen: 0,
+                discount_fen: 0,
+                payable_fen: 0,
+            });
+        if sign > 0 {
+            day.count += t.n;
+        } else {
+            day.reversals += t.n;
+        }
+        day.original_fen += sign * t.original_fen;
+        day.discount_fen += sign * t.discount_fen;
+        day.payable_fen += sign * t.payable_fen;
+    }
+    days.into_values().collect()
+}
+
+pub async fn mine(
+    state: &AppState,
+    auth: &Authenticated,
+    before: Option<String>,
+    limit: i64,
+) -> Result<Vec<RedemptionRow>, ApiError> {
+    let account = auth.account_id.clone();
+    state
+        .db(move |conn| {
+            Ok(redemptions::for_account(
+                conn,
+                &account,
+                before.as_deref(),
+                limit,
+            )?)
+        })
+        .await
+}
