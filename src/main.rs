@@ -117,6 +117,9 @@ async fn seed(settings: Settings) -> anyhow::Result<()> {
     for (phone, union) in summary.members {
         println!("  member       {phone}  ({union}, active card)");
     }
+    for (phone, name) in summary.merchants {
+        println!("  shop owner   {phone}  ({name}, one offer)");
+    }
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! `gangonghui seed --demo`: a small data set to try the API with: the org tree with a
-//! grassroots union in Nanchang and in Ganzhou, one union admin per city, and members with
-//! verified names, active memberships and cards. Running it again changes nothing.
+//! grassroots union in Nanchang and in Ganzhou, one union admin per city, members with verified
+//! names, active memberships and cards, and three merchants (owners can log in) with an offer
+//! each. Running it again changes nothing.
 
 use chrono::Utc;
 use gangonghui_domain::account::NewPassword;
@@ -50,9 +51,59 @@ const UNIONS: [(&str, &str); 2] = [
     ("360700", "赣州稀土集团工会"),
 ];
 
+struct DemoShop {
+    owner_phone: &'static str,
+    name: &'static str,
+    /// The first 17 characters of the credit code; the check character is computed.
+    credit_body: &'static str,
+    category: &'static str,
+    division: &'static str,
+    lat: f64,
+    lng: f64,
+    offer_title: &'static str,
+    percent_off_bp: i64,
+}
+
+const MERCHANTS: [DemoShop; 3] = [
+    DemoShop {
+        owner_phone: "13700000101",
+        name: "老表家常菜",
+        credit_body: "91360102MA35DEMX1",
+        category: "dining",
+        division: "360102",
+        lat: 28.6829,
+        lng: 115.8930,
+        offer_title: "会员 88 折",
+        percent_off_bp: 1200,
+    },
+    DemoShop {
+        owner_phone: "13700000102",
+        name: "八一广场书店",
+        credit_body: "91360103MA35DEMX2",
+        category: "education",
+        division: "360103",
+        lat: 28.6742,
+        lng: 115.9060,
+        offer_title: "会员 9 折",
+        percent_off_bp: 1000,
+    },
+    DemoShop {
+        owner_phone: "13700000103",
+        name: "赣州脐橙果行",
+        credit_body: "91360702MA35DEMX3",
+        category: "retail",
+        division: "360702",
+        lat: 25.8310,
+        lng: 114.9330,
+        offer_title: "会员 95 折",
+        percent_off_bp: 500,
+    },
+];
+
 pub struct DemoSummary {
     pub admins: Vec<(String, String)>,
     pub members: Vec<(String, String)>,
+    pub merchants: Vec<(String, String)>,
 }
 
 pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
@@ -164,5 +215,124 @@ pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
             .await?;
         members.push((phone.to_owned(), union.to_owned()));
     }
-    Ok(DemoSummary { admins, members })
+    let mut merchants = Vec::new();
+    for DemoShop {
+        owner_phone: phone,
+        name,
+        credit_body,
+        category,
+        division,
+        lat,
+        lng,
+        offer_title: title,
+        percent_off_bp: bp,
+    } in MERCHANTS
+    {
+        let (hash, credit) = (hash.clone(), credit_code(credit_body)?);
+        state
+            .db(move |conn| {
+                write_tx(conn, |c| {
+                    if gangonghui_persistence::merchants::find_by_credit_code(c, &credit)?.is_some()
+                    {
+                        return Ok::<_, ApiError>(());
+                    }
+                    let now = Utc::now().naive_utc();
+                    let owner = match accounts::find_by_phone(c, phone)? {
+                        Some(a) => a.id,
+                        None => {
+                            let id = ids::new_id();
+                            accounts::insert(
+                                c,
+                                &NewAccount {
+                                    id: &id,
+                                    phone,
+                                    password_hash: Some(&hash),
+                                    display_name: "店主",
+                                    labor_model_level: "none",
+                                    hardship: false,
+                                    password_changed_at: now,
+                                    created_at: now,
+                                    updated_at: now,
+                                },
+                            )?;
+                            id
+                        }
+                    };
+                    let city_code = format!("{}00", &division[..4]);
+                    let city = orgs::find_by_division(c, &city_code)?.ok_or_else(|| {
+                        ApiError::internal(anyhow::anyhow!("city {city_code} missing"))
+                    })?;
+                    let merchant = ids::new_id();
+                    gangonghui_persistence::merchants::insert(
+                        c,
+                        &gangonghui_persistence::merchants::NewMerchant {
+                            id: &merchant,
+                            name,
+                            credit_code: &credit,
+                            category,
+                            division_code: division,
+                            city: division[2..4].parse().unwrap_or(1),
+                            org_path: &city.path,
+                            address: name,
+                            lat,
+                            lng,
+                            contact_phone: phone,
+                            status: "active",
+                            created_at: now,
+                            updated_at: now,
+                        },
+                    )?;
+                    let role = ids::new_id();
+                    accounts::grant_role(
+                        c,
+                        &accounts::NewRole {
+                            id: &role,
+                            account_id: &owner,
+                            role: "merchant_staff",
+                            org_id: None,
+                            merchant_id: Some(&merchant),
+                            owner: true,
+                            created_at: now,
+                        },
+                    )?;
+                    gangonghui_persistence::offers::insert(
+                        c,
+                        &gangonghui_persistence::offers::OfferRow {
+                            id: ids::new_id(),
+                            merchant_id: merchant,
+                            title: title.into(),
+                            kind: "percent_off".into(),
+                            percent_off_bp: Some(bp),
+                            threshold_fen: None,
+                            off_fen: None,
+                            max_discount_fen: Some(5000),
+                            per_member_limit: Some(3),
+                            limit_period: Some("day".into()),
+                            total_quota: None,
+                            used_quota: 0,
+                            audience: "all".into(),
+                            starts_at: now,
+                            ends_at: now + chrono::Duration::days(365),
+                            status: "active".into(),
+                            created_at: now,
+                            updated_at: now,
+                        },
+                    )?;
+                    Ok(())
+                })
+            })
+            .await?;
+        merchants.push((phone.to_owned(), name.to_owned()));
+    }
+    Ok(DemoSummary {
+        admins,
+        members,
+        merchants,
+    })
+}
+
+fn credit_code(body: &str) -> anyhow::Result<String> {
+    let check = gangonghui_domain::credit_code::check_character(body.as_bytes())
+        .ok_or_else(|| anyhow::anyhow!("bad demo credit code {body}"))?;
+    Ok(format!("{body}{}", check as char))
 }

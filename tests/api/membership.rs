@@ -450,8 +450,14 @@ async fn the_demo_seed_gives_working_logins_and_can_run_twice() {
             .n
     };
     assert_eq!(
-        (count("accounts"), count("cards"), count("memberships")),
-        (14, 3, 3),
+        (
+            count("accounts"),
+            count("cards"),
+            count("memberships"),
+            count("merchants"),
+            count("offers")
+        ),
+        (17, 3, 3, 3, 3),
         "running twice adds nothing"
     );
     let body = json!({ "phone": "13800000101", "password": gangonghui_api::seed::DEMO_PASSWORD });
@@ -461,11 +467,32 @@ async fn the_demo_seed_gives_working_logins_and_can_run_twice() {
         .json()
         .await
         .unwrap();
-    let code = app
+    let code: Value = app
         .get_as(
             "/api/v1/me/card/code",
             tokens["access_token"].as_str().unwrap(),
         )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let owner = json!({ "phone": "13700000101", "password": gangonghui_api::seed::DEMO_PASSWORD });
+    let owner: Value = app
+        .post("/api/v1/auth/login", &owner, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let preview = app
+        .post(
+            "/api/v1/merchant/verifications",
+            &json!({ "code": code["code"] }),
+            owner["access_token"].as_str(),
+        )
         .await;
-    assert_eq!(code.status().as_u16(), 200);
+    let preview: Value = preview.json().await.unwrap();
+    assert_eq!(
+        preview["eligible_offers"][0]["title"], "会员 88 折",
+        "the demo shop sees the demo member's offer: {preview}"
+    );
 }
