@@ -28,11 +28,20 @@ enum Command {
     /// Print the OpenAPI document (regenerate the committed one with
     /// `cargo run -q -- openapi > openapi/openapi.json`).
     Openapi,
-    /// Load data to try the API with (`--demo`).
+    /// Load data: `--demo` to try the API with, or a large generated set for benchmarks.
     Seed {
-        /// The org tree's demo unions, one union admin per city, members with cards.
-        #[arg(long, required = true)]
+        /// Demo unions, one union admin per city, members with cards, shops with offers.
+        #[arg(long, conflicts_with_all = ["members", "merchants", "redemptions"])]
         demo: bool,
+        /// Generated members with active cards.
+        #[arg(long, default_value_t = 0)]
+        members: usize,
+        /// Generated active merchants with one offer each.
+        #[arg(long, default_value_t = 0)]
+        merchants: usize,
+        /// Generated historical redemptions over the last 30 days.
+        #[arg(long, default_value_t = 0)]
+        redemptions: usize,
     },
     /// Operator accounts.
     Admin {
@@ -87,7 +96,29 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("database is up to date");
         }
         Some(Command::Admin { command }) => admin(settings, command).await?,
-        Some(Command::Seed { demo: _ }) => seed(settings).await?,
+        Some(Command::Seed { demo: true, .. }) => seed(settings).await?,
+        Some(Command::Seed {
+            demo: false,
+            members,
+            merchants,
+            redemptions,
+        }) => {
+            let started = std::time::Instant::now();
+            let s = gangonghui_api::seed::bulk(
+                &state(settings).await?,
+                members,
+                merchants,
+                redemptions,
+            )
+            .await?;
+            println!(
+                "generated {} members with cards, {} merchants with offers, {} redemptions in {:.1} s",
+                s.members,
+                s.merchants,
+                s.redemptions,
+                started.elapsed().as_secs_f64()
+            );
+        }
         Some(Command::Serve) | None => {
             Application::build(settings)
                 .await?

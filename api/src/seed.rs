@@ -331,8 +331,264 @@ pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
     })
 }
 
-fn credit_code(body: &str) -> anyhow::Result<String> {
+fn credit_code(body: &str) -> Result<String, ApiError> {
     let check = gangonghui_domain::credit_code::check_character(body.as_bytes())
-        .ok_or_else(|| anyhow::anyhow!("bad demo credit code {body}"))?;
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("bad generated credit code {body}")))?;
     Ok(format!("{body}{}", check as char))
+}
+
+/// Rough centres of the 11 cities, for spreading generated merchants.
+const CITY_CENTRES: [(f64, f64); 11] = [
+    (28.68, 115.86),
+    (29.27, 117.18),
+    (27.62, 113.85),
+    (29.71, 116.00),
+    (27.82, 114.92),
+    (28.26, 117.07),
+    (25.83, 114.93),
+    (27.11, 114.99),
+    (27.80, 114.42),
+    (27.95, 116.36),
+    (28.45, 117.94),
+];
+
+pub struct BulkSummary {
+    pub members: usize,
+    pub merchants: usize,
+    pub redemptions: usize,
+}
+
+/// A realistic large data set for benchmarks: `members` verified members with active cards
+/// spread over the 11 cities, `merchants` active merchants near the city centres with one
+/// unlimited offer each, and `redemptions` historical redemptions over the last 30 days.
+/// Written in batches of 1,000 rows per transaction.
+pub async fn bulk(
+    state: &AppState,
+    members: usize,
+    merchants: usize,
+    redemptions: usize,
+) -> anyhow::Result<BulkSummary> {
+    use gangonghui_persistence::{memberships, merchants as shops, offers, redemptions as ledger};
+    use rand::Rng;
+    const BATCH: usize = 1000;
+    let mut unions = Vec::new();
+    for city in 1..=11u8 {
+        let code = format!("36{city:02}00");
+        let union = state
+            .db(move |conn| {
+                write_tx(conn, |c| {
+                    let city = orgs::find_by_division(c, &code)?.ok_or_else(|| {
+                        ApiError::internal(anyhow::anyhow!("city {code} missing"))
+                    })?;
+                    let name = format!("基准测试工会{code}");
+                    if let Some(u) = orgs::child_named(c, &city.id, &name)? {
+                        return Ok::<_, ApiError>((u.id, u.path));
+                    }
+                    let id = ids::new_id();
+                    let path = format!("{}{id}/", city.path);
+                    orgs::insert(
+                        c,
+                        &NewOrg {
+                            id: &id,
+                            name: &name,
+                            level: "grassroots",
+                            division_code: None,
+                            parent_id: Some(&city.id),
+                            path: &path,
+                            created_at: Utc::now().naive_utc(),
+                        },
+                    )?;
+                    Ok((id, path))
+                })
+            })
+            .await?;
+        unions.push(union);
+    }
+    let mut member_ids = Vec::with_capacity(members);
+    let mut card_ids = Vec::with_capacity(members);
+    for start in (0..members).step_by(BATCH) {
+        let (keys, unions) = (state.data_keys.clone(), unions.clone());
+        let end = (start + BATCH).min(members);
+        let batch = state
+            .db(move |conn| {
+                write_tx(conn, |c| {
+                    let now = Utc::now().naive_utc();
+                    let mut made = Vec::new();
+                    for i in start..end {
+                        let (id, phone) = (ids::new_id(), format!("15{i:09}"));
+                        accounts::insert(
+                            c,
+                            &NewAccount {
+                                id: &id,
+                                phone: &phone,
+                                password_hash: None,
+                                display_name: "会员",
+                                labor_model_level: "none",
+                                hardship: false,
+                                password_changed_at: now,
+                                created_at: now,
+                                updated_at: now,
+                            },
+                        )?;
+                        let (union_id, union_path) = &unions[i % unions.len()];
+                        memberships::activate(c, &id, union_id, union_path, now)?;
+                        let card = issue(c, &keys, &id, union_path, now)?;
+                        made.push((id, card.id));
+                    }
+                    Ok::<_, ApiError>(made)
+                })
+            })
+            .await?;
+        for (member, card) in batch {
+            member_ids.push(member);
+            card_ids.push(card);
+        }
+    }
+    let mut shop_offers = Vec::with_capacity(merchants);
+    for start in (0..merchants).step_by(BATCH) {
+        let end = (start + BATCH).min(merchants);
+        let batch = state
+            .db(move |conn| {
+                write_tx(conn, |c| {
+                    let now = Utc::now().naive_utc();
+                    let mut rng = rand::rng();
+                    let mut made = Vec::new();
+                    for j in start..end {
+                        let city = (j % 11) as u8 + 1;
+                        let (lat0, lng0) = CITY_CENTRES[usize::from(city - 1)];
+                        let credit = credit_code(&format!("9136{city:02}00{j:09}"))?;
+                        let (merchant, owner, phone) =
+                            (ids::new_id(), ids::new_id(), format!("17{j:09}"));
+                        accounts::insert(
+                            c,
+                            &NewAccount {
+                                id: &owner,
+                                phone: &phone,
+                                password_hash: None,
+                                display_name: "店主",
+                                labor_model_level: "none",
+                                hardship: false,
+                                password_changed_at: now,
+                                created_at: now,
+                                updated_at: now,
+                            },
+                        )?;
+                        let city_code = format!("36{city:02}00");
+                        let city_org = orgs::find_by_division(c, &city_code)?
+                            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("city missing")))?;
+                        let name = format!("商户{j}");
+                        shops::insert(
+                            c,
+                            &shops::NewMerchant {
+                                id: &merchant,
+                                name: &name,
+                                credit_code: &credit,
+                                category: gangonghui_domain::merchant::Category::ALL[j % 7]
+                                    .as_str(),
+                                division_code: &city_code,
+                                city: i32::from(city),
+                                org_path: &city_org.path,
+                                address: &name,
+                                lat: lat0 + rng.random_range(-0.15..0.15),
+                                lng: lng0 + rng.random_range(-0.15..0.15),
+                                contact_phone: &phone,
+                                status: "active",
+                                created_at: now,
+                                updated_at: now,
+                            },
+                        )?;
+                        let role = ids::new_id();
+                        accounts::grant_role(
+                            c,
+                            &accounts::NewRole {
+                                id: &role,
+                                account_id: &owner,
+                                role: "merchant_staff",
+                                org_id: None,
+                                merchant_id: Some(&merchant),
+                                owner: true,
+                                created_at: now,
+                            },
+                        )?;
+                        let offer = ids::new_id();
+                        offers::insert(
+                            c,
+                            &offers::OfferRow {
+                                id: offer.clone(),
+                                merchant_id: merchant.clone(),
+                                title: "会员 9 折".into(),
+                                kind: "percent_off".into(),
+                                percent_off_bp: Some(1000),
+                                threshold_fen: None,
+                                off_fen: None,
+                                max_discount_fen: None,
+                                per_member_limit: None,
+                                limit_period: None,
+                                total_quota: None,
+                                used_quota: 0,
+                                audience: "all".into(),
+                                starts_at: now - chrono::Duration::days(60),
+                                ends_at: now + chrono::Duration::days(365),
+                                status: "active".into(),
+                                created_at: now,
+                                updated_at: now,
+                            },
+                        )?;
+                        made.push((merchant, owner, offer));
+                    }
+                    Ok::<_, ApiError>(made)
+                })
+            })
+            .await?;
+        shop_offers.extend(batch);
+    }
+    for start in (0..redemptions).step_by(BATCH) {
+        let end = (start + BATCH).min(redemptions);
+        let (members, cards, shops) = (member_ids.clone(), card_ids.clone(), shop_offers.clone());
+        if members.is_empty() || shops.is_empty() {
+            break;
+        }
+        state
+            .db(move |conn| {
+                write_tx(conn, |c| {
+                    let mut rng = rand::rng();
+                    for _ in start..end {
+                        let m = rng.random_range(0..members.len());
+                        let (merchant, owner, offer) = &shops[rng.random_range(0..shops.len())];
+                        let at = Utc::now()
+                            - chrono::Duration::seconds(rng.random_range(0..30 * 86_400));
+                        let original = rng.random_range(100..100_000i64);
+                        let discount = (original * 1000 + 5000) / 10_000;
+                        ledger::insert(
+                            c,
+                            &ledger::RedemptionRow {
+                                id: ids::new_id(),
+                                merchant_id: merchant.clone(),
+                                staff_account_id: owner.clone(),
+                                api_key_id: None,
+                                card_id: cards[m].clone(),
+                                account_id: members[m].clone(),
+                                offer_id: offer.clone(),
+                                original_fen: original,
+                                discount_fen: discount,
+                                payable_fen: original - discount,
+                                code_step: gangonghui_domain::totp::step_at(at.timestamp()),
+                                period_key: None,
+                                local_date: gangonghui_domain::time::shanghai_date(at)
+                                    .format("%Y-%m-%d")
+                                    .to_string(),
+                                created_at: at.naive_utc(),
+                            },
+                        )?;
+                    }
+                    Ok::<_, ApiError>(())
+                })
+            })
+            .await?;
+    }
+    Ok(BulkSummary {
+        members: member_ids.len(),
+        merchants: shop_offers.len(),
+        redemptions,
+    })
 }

@@ -138,3 +138,13 @@ pub fn spent_steps(conn: &mut DbConn, card_id: &str, from_step: i64) -> QueryRes
         .select(card_code_spends::step)
         .load(conn)
 }
+
+/// Up to `limit` active cards (for load generators).
+pub fn sample_active(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<CardRow>> {
+    cards::table
+        .filter(cards::status.eq("active"))
+        .order(cards::id.asc())
+        .limit(limit)
+        .select(cards::all_columns)
+        .load(conn)
+}

@@ -198,3 +198,22 @@ pub fn give_back(
     .execute(conn)
     .map(drop)
 }
+
+/// Up to `limit` (merchant, offer) pairs of live offers with no per-member limit or quota (for
+/// load generators).
+pub fn sample_unlimited(
+    conn: &mut DbConn,
+    limit: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<(String, String)>> {
+    offers::table
+        .filter(offers::status.eq("active"))
+        .filter(offers::per_member_limit.is_null())
+        .filter(offers::total_quota.is_null())
+        .filter(offers::starts_at.le(now))
+        .filter(offers::ends_at.gt(now))
+        .order(offers::id.asc())
+        .limit(limit)
+        .select((offers::merchant_id, offers::id))
+        .load(conn)
+}

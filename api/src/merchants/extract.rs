@@ -31,11 +31,11 @@ pub struct MerchantStaff {
 #[derive(Debug, Clone)]
 pub struct MerchantOwner(pub MerchantStaff);
 
-async fn active_merchant(state: &AppState, merchant_id: String) -> Result<(), ApiError> {
-    let merchant = state
-        .db(move |conn| Ok(merchants::find(conn, &merchant_id)?))
-        .await?
-        .ok_or(MerchantError::NotFound)?;
+fn ensure_active(
+    conn: &mut gangonghui_persistence::DbConn,
+    merchant_id: &str,
+) -> Result<(), ApiError> {
+    let merchant = merchants::find(conn, merchant_id)?.ok_or(MerchantError::NotFound)?;
     if merchant.status != "active" {
         return Err(MerchantError::Suspended.into());
     }
@@ -88,7 +88,8 @@ impl FromRequest for MerchantStaff {
                 }
                 (None, None) => return Err(AuthError::MissingToken.into()),
             };
-            active_merchant(&state, staff.merchant_id.clone()).await?;
+            let merchant = staff.merchant_id.clone();
+            state.db(move |conn| ensure_active(conn, &merchant)).await?;
             Ok(staff)
         })
     }
