@@ -33,6 +33,8 @@ async fn main() -> anyhow::Result<()> {
     let (card_rows, shops) = state
         .db(move |conn| {
             let mut card_rows = cards::sample_active(conn, 200_000)?;
+            // Whole slices only, so a reversed walk mirrors the forward slices exactly.
+            card_rows.truncate(card_rows.len() - card_rows.len() % connections.max(1));
             if reverse {
                 card_rows.reverse();
             }
