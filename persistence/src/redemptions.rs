@@ -51,33 +51,6 @@ pub struct IdempotencyRow {
     pub created_at: NaiveDateTime,
 }
 
-/// Claims a key for a new request; false when the merchant already used it.
-pub fn claim(
-    conn: &mut DbConn,
-    merchant_id: &str,
-    key: &str,
-    request_hash: &str,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    let inserted = diesel::insert_into(idem::table)
-        .values((
-            idem::merchant_id.eq(merchant_id),
-            idem::idem_key.eq(key),
-            idem::request_hash.eq(request_hash),
-            idem::state.eq("in_progress"),
-            idem::created_at.eq(now),
-        ))
-        .execute(conn);
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(false),
-        Err(e) => Err(e),
-    }
-}
-
 pub fn find_key(
     conn: &mut DbConn,
     merchant_id: &str,
@@ -88,25 +61,6 @@ pub fn find_key(
         .select(idem::all_columns)
         .first(conn)
         .optional()
-}
-
-/// Takes over a claim whose request never finished (its process died), at most once.
-pub fn take_over(
-    conn: &mut DbConn,
-    merchant_id: &str,
-    key: &str,
-    stale_before: NaiveDateTime,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    let updated = diesel::update(
-        idem::table
-            .find((merchant_id, key))
-            .filter(idem::state.eq("in_progress"))
-            .filter(idem::created_at.lt(stale_before)),
-    )
-    .set(idem::created_at.eq(now))
-    .execute(conn)?;
-    Ok(updated == 1)
 }
 
 pub fn complete(
@@ -122,12 +76,6 @@ pub fn complete(
             idem::response_status.eq(status),
             idem::response_body.eq(body),
         ))
-        .execute(conn)
-        .map(drop)
-}
-
-pub fn release(conn: &mut DbConn, merchant_id: &str, key: &str) -> QueryResult<()> {
-    diesel::delete(idem::table.find((merchant_id, key)))
         .execute(conn)
         .map(drop)
 }
@@ -259,4 +207,35 @@ pub fn month_totals(
         .bind::<diesel::sql_types::Text, _>(merchant_id)
         .bind::<diesel::sql_types::Text, _>(format!("{month}-%"))
         .load(conn)
+}
+
+/// Claims a key inside the caller's transaction (in a savepoint, so a refused insert leaves the
+/// transaction usable). A concurrent claim of the same key waits here until the other
+/// transaction ends, then is refused: false.
+pub fn claim_in_transaction(
+    conn: &mut DbConn,
+    merchant_id: &str,
+    key: &str,
+    request_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let inserted = conn.transaction(|c| {
+        diesel::insert_into(idem::table)
+            .values((
+                idem::merchant_id.eq(merchant_id),
+                idem::idem_key.eq(key),
+                idem::request_hash.eq(request_hash),
+                idem::state.eq("in_progress"),
+                idem::created_at.eq(now),
+            ))
+            .execute(c)
+    });
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(e) => Err(e),
+    }
 }

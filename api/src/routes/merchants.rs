@@ -22,7 +22,7 @@ use crate::members::dto::{ApplicationStatusDto, ApplicationsQuery, RejectBody};
 use crate::members::{decode_cursor, encode_cursor, page_size};
 use crate::merchants::discovery::{self, Page, Search};
 use crate::merchants::dto::*;
-use crate::merchants::idempotency::{self, Claim, Stored};
+use crate::merchants::idempotency::{self, Stored};
 use crate::merchants::redemption::{self, RedeemCmd};
 use crate::merchants::{
     MerchantError, MerchantOwner, MerchantStaff, ledger, offers, onboarding, staff,
@@ -474,39 +474,43 @@ pub async fn create_redemption(
         .ok_or(MerchantError::IdempotencyKeyRequired)?;
     let body = body.into_inner();
     let request_hash = sha256_hex(&serde_json::to_vec(&body).map_err(ApiError::internal)?);
-    if let Claim::Replay(stored) =
-        idempotency::claim(&state, &staff_member.merchant_id, &key, &request_hash).await?
-    {
-        return Ok(respond(stored));
-    }
+    let lang = Lang::from_headers(req.headers());
+    let request_id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(ToString::to_string);
     let cmd = RedeemCmd {
         code: body.code,
         offer_id: body.offer_id,
         amount: Fen::new(body.amount_fen),
     };
-    let outcome = redemption::redeem(&state, &staff_member, cmd, Utc::now()).await;
-    let stored = match &outcome {
-        Ok(row) => Stored {
-            status: StatusCode::CREATED,
-            body: serde_json::to_string(&RedemptionDto::from(row.clone()))
-                .map_err(ApiError::internal)?,
-        },
-        Err(e) => {
-            let request_id = req
-                .extensions()
-                .get::<tracing_actix_web::RequestId>()
-                .map(ToString::to_string);
-            Stored {
-                status: e.kind().0,
-                body: serde_json::to_string(
-                    &e.problem(Lang::from_headers(req.headers()), request_id),
-                )
-                .map_err(ApiError::internal)?,
-            }
-        }
-    };
-    idempotency::finish(&state, &staff_member.merchant_id, &key, &stored).await?;
-    outcome.map(|_| respond(stored))
+    let (keys, staff_member, now) = (state.data_keys.clone(), staff_member.clone(), Utc::now());
+    let stored = state
+        .db(move |conn| {
+            let merchant = staff_member.merchant_id.clone();
+            idempotency::once(
+                conn,
+                &merchant,
+                &key,
+                &request_hash,
+                |c| {
+                    let row = redemption::redeem_in(c, &keys, &staff_member, &cmd, now)?;
+                    let body = serde_json::to_string(&RedemptionDto::from(row))
+                        .map_err(ApiError::internal)?;
+                    Ok(Stored {
+                        status: StatusCode::CREATED,
+                        body,
+                    })
+                },
+                |e| Stored {
+                    status: e.kind().0,
+                    body: serde_json::to_string(&e.problem(lang, request_id.clone()))
+                        .unwrap_or_default(),
+                },
+            )
+        })
+        .await?;
+    Ok(respond(stored))
 }
 
 fn respond(stored: Stored) -> HttpResponse {
