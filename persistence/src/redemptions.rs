@@ -239,3 +239,24 @@ pub fn claim_in_transaction(
         Err(e) => Err(e),
     }
 }
+
+/// Marks a key as in flight for the rest of the caller's transaction, without waiting; false
+/// when another transaction holds it. PostgreSQL: a transaction-scoped advisory lock on a 64-bit
+/// hash of merchant and key (a backend-specific exception: the shared DSL has no such lock).
+/// SQLite runs one writer at a time, so a key can never be in flight twice there: always true.
+pub fn try_mark_in_flight(conn: &mut DbConn, merchant_id: &str, key: &str) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Locked {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        locked: bool,
+    }
+    match conn {
+        DbConn::Postgresql(pg) => {
+            diesel::sql_query("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked")
+                .bind::<diesel::sql_types::Text, _>(format!("{merchant_id}/{key}"))
+                .get_result::<Locked>(pg)
+                .map(|l| l.locked)
+        }
+        DbConn::Sqlite(_) => Ok(true),
+    }
+}

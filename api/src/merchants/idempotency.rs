@@ -3,8 +3,10 @@
 //! different body is 422. A 5xx stores nothing, so the client may retry.
 //!
 //! [`once`] claims the key, does the work in a savepoint and stores the answer in ONE transaction
-//! (one commit per request): a concurrent retry waits on the key's row and then replays the
-//! answer, and a process that dies mid-request leaves no claim behind.
+//! (one commit per request), so a process that dies mid-request leaves no claim behind. A retry
+//! while the first is in flight is 409 `idempotency.in_progress` (on PostgreSQL an advisory lock
+//! on the key says so without waiting; SQLite runs one writer at a time, so there the retry
+//! simply waits and replays).
 
 use actix_web::http::StatusCode;
 use chrono::{Duration, Utc};
@@ -38,6 +40,9 @@ pub fn once(
         let now = Utc::now().naive_utc();
         if rand::random::<u16>().is_multiple_of(1024) {
             redemptions::forget_before(c, now - Duration::hours(RETENTION_HOURS))?;
+        }
+        if !redemptions::try_mark_in_flight(c, merchant_id, key)? {
+            return Err(MerchantError::IdempotencyInProgress.into());
         }
         if !redemptions::claim_in_transaction(c, merchant_id, key, request_hash, now)? {
             let row = redemptions::find_key(c, merchant_id, key)?
