@@ -30,6 +30,15 @@ impl ClientKind {
             .find(|k| k.audience() == aud)
     }
 
+    /// The kind stored as `as_str`; anything unknown reads as the app, the least privileged.
+    pub fn from_stored(raw: &str) -> ClientKind {
+        match raw {
+            "mini_program" => ClientKind::MiniProgram,
+            "pos" => ClientKind::Pos,
+            _ => ClientKind::App,
+        }
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             ClientKind::App => "app",

@@ -88,11 +88,7 @@ pub async fn load(state: &AppState, session_id: &str) -> Result<Option<LiveSessi
             let Some(session) = sessions::find_live(conn, &sid, Utc::now().naive_utc())? else {
                 return Ok(None);
             };
-            let client = match session.client.as_str() {
-                "mini_program" => ClientKind::MiniProgram,
-                "pos" => ClientKind::Pos,
-                _ => ClientKind::App,
-            };
+            let client = ClientKind::from_stored(session.client.as_str());
             let grants = grants_from(accounts::roles(conn, &session.account_id)?);
             Ok(Some(LiveSession {
                 account_id: session.account_id,

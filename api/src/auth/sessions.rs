@@ -70,11 +70,7 @@ pub async fn refresh(
                 let expires = (now + REFRESH_TTL).naive_utc();
                 sessions::insert_refresh(c, &new_hash, &sid, now.naive_utc(), expires)?;
                 sessions::touch(c, &sid, now.naive_utc(), Some(expires))?;
-                let client = match session.client.as_str() {
-                    "mini_program" => ClientKind::MiniProgram,
-                    "pos" => ClientKind::Pos,
-                    _ => ClientKind::App,
-                };
+                let client = ClientKind::from_stored(session.client.as_str());
                 Ok(Rotation::Rotated {
                     account_id: session.account_id,
                     session_id: sid,

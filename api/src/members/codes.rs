@@ -69,6 +69,16 @@ pub fn format_code(card_no: &str, otp: u32) -> String {
     format!("{card_no}{otp:06}")
 }
 
+/// Refuses a card that is not active with its own code: a lost card's codes fail at once.
+fn ensure_active(card: &CardRow) -> Result<(), ApiError> {
+    match status_of(card)? {
+        CardStatus::Active => Ok(()),
+        CardStatus::Frozen => Err(MemberError::CardFrozen.into()),
+        CardStatus::Lost => Err(MemberError::CardLost.into()),
+        CardStatus::Cancelled => Err(MemberError::CardCancelled.into()),
+    }
+}
+
 /// Accepts the 22-digit code or the QR payload.
 pub fn parse(raw: &str) -> Result<PresentedCode, MemberError> {
     let digits = raw.trim().strip_prefix(QR_PREFIX).unwrap_or(raw.trim());
@@ -91,12 +101,7 @@ pub async fn current(
     state
         .db(move |conn| {
             let card = cards::live_for(conn, &account)?.ok_or(MemberError::CardNotFound)?;
-            match status_of(&card)? {
-                CardStatus::Active => {}
-                CardStatus::Frozen => return Err(MemberError::CardFrozen.into()),
-                CardStatus::Lost => return Err(MemberError::CardLost.into()),
-                CardStatus::Cancelled => return Err(MemberError::CardCancelled.into()),
-            }
+            ensure_active(&card)?;
             let now_step = step_at(now.timestamp());
             let spent = cards::spent_steps(conn, &card.id, now_step)?;
             let step = (now_step..=now_step + WINDOW)
@@ -130,12 +135,7 @@ pub fn check(
     let presented = parse(raw)?;
     let card =
         cards::find_by_no(conn, presented.card_no.as_str())?.ok_or(MemberError::CardNotFound)?;
-    match status_of(&card)? {
-        CardStatus::Active => {}
-        CardStatus::Frozen => return Err(MemberError::CardFrozen.into()),
-        CardStatus::Lost => return Err(MemberError::CardLost.into()),
-        CardStatus::Cancelled => return Err(MemberError::CardCancelled.into()),
-    }
+    ensure_active(&card)?;
     let secret = secret_of(keys, &card)?;
     let now_step = step_at(now.timestamp());
     let Some(step) = matching_step(presented.otp, now_step, hmac_sha1(&secret)) else {

@@ -61,17 +61,22 @@ impl FromRequest for MerchantStaff {
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState is not registered")))?;
             let staff = match (api_key, login) {
                 (Some(key), _) => {
+                    // The key and its merchant's status in one database job.
                     let hash = sha256_hex(key.as_bytes());
                     let row = state
-                        .db(move |conn| Ok(merchants::live_api_key(conn, &hash)?))
-                        .await?
-                        .ok_or(AuthError::InvalidToken)?;
-                    MerchantStaff {
+                        .db(move |conn| {
+                            let row = merchants::live_api_key(conn, &hash)?
+                                .ok_or(AuthError::InvalidToken)?;
+                            ensure_active(conn, &row.merchant_id)?;
+                            Ok(row)
+                        })
+                        .await?;
+                    return Ok(MerchantStaff {
                         merchant_id: row.merchant_id,
                         account_id: row.created_by,
                         owner: false,
                         api_key_id: Some(row.id),
-                    }
+                    });
                 }
                 (None, Some(login)) => {
                     let auth = login.await?;
