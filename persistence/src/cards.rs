@@ -3,8 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::accounts::AccountRow;
 use crate::conn::DbConn;
-use crate::schema::{card_code_spends, card_serials, cards};
+use crate::schema::{accounts, card_code_spends, card_serials, cards};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct CardRow {
@@ -57,17 +58,22 @@ pub fn live_for(conn: &mut DbConn, account_id: &str) -> QueryResult<Option<CardR
         .optional()
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<CardRow>> {
+/// A card by number with its holder, in one query (the counter needs both).
+pub fn find_by_no_with_holder(
+    conn: &mut DbConn,
+    card_no: &str,
+) -> QueryResult<Option<(CardRow, AccountRow)>> {
     cards::table
-        .find(id)
-        .select(cards::all_columns)
+        .inner_join(accounts::table)
+        .filter(cards::card_no.eq(card_no))
+        .select((cards::all_columns, accounts::all_columns))
         .first(conn)
         .optional()
 }
 
-pub fn find_by_no(conn: &mut DbConn, card_no: &str) -> QueryResult<Option<CardRow>> {
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<CardRow>> {
     cards::table
-        .filter(cards::card_no.eq(card_no))
+        .find(id)
         .select(cards::all_columns)
         .first(conn)
         .optional()
@@ -94,32 +100,25 @@ pub fn transition(
     Ok(updated == 1)
 }
 
-/// Spends one counter code (card + step); false if it was already spent. The insert runs in a
-/// savepoint, so inside a caller's transaction a refused insert (the primary key) leaves that
-/// transaction usable on PostgreSQL too.
+/// Spends one counter code (card + step); false if it was already spent (the primary key decides,
+/// so two replicas spending the same code at once get one `true`).
 pub fn spend_code(
     conn: &mut DbConn,
     card_id: &str,
     step: i64,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let inserted = conn.transaction(|c| {
-        diesel::insert_into(card_code_spends::table)
-            .values((
-                card_code_spends::card_id.eq(card_id),
-                card_code_spends::step.eq(step),
-                card_code_spends::spent_at.eq(now),
-            ))
-            .execute(c)
-    });
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(false),
-        Err(e) => Err(e),
-    }
+    // ON CONFLICT DO NOTHING: a spent code is a refused row, not an error that would abort a
+    // PostgreSQL transaction, so no savepoint round trips are needed.
+    let inserted = crate::on_backend!(conn, |c| diesel::insert_into(card_code_spends::table)
+        .values((
+            card_code_spends::card_id.eq(card_id),
+            card_code_spends::step.eq(step),
+            card_code_spends::spent_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    Ok(inserted == 1)
 }
 
 pub fn is_spent(conn: &mut DbConn, card_id: &str, step: i64) -> QueryResult<bool> {

@@ -31,6 +31,18 @@ impl Backend {
     }
 }
 
+/// Runs one diesel body on the concrete connection, for the statements `MultiConnection` does not
+/// compile (upserts, see STACK.md): the SQL is the same on both backends, only the type differs.
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::DbConn::Postgresql($c) => $body,
+            $crate::DbConn::Sqlite($c) => $body,
+        }
+    };
+}
+
 impl DbConn {
     pub fn backend(&self) -> Backend {
         match self {

@@ -276,11 +276,22 @@ pub fn insert_api_key(
         .map(drop)
 }
 
-pub fn live_api_key(conn: &mut DbConn, key_hash: &str) -> QueryResult<Option<ApiKeyRow>> {
+/// A live POS key with its merchant's status, in one query (checked on every counter request).
+pub fn live_api_key(conn: &mut DbConn, key_hash: &str) -> QueryResult<Option<(ApiKeyRow, String)>> {
     keys::table
+        .inner_join(merchants::table)
         .filter(keys::key_hash.eq(key_hash))
         .filter(keys::revoked_at.is_null())
-        .select(keys::all_columns)
+        .select((keys::all_columns, merchants::status))
+        .first(conn)
+        .optional()
+}
+
+/// A merchant's status (`active`, `suspended`), if it exists.
+pub fn status(conn: &mut DbConn, id: &str) -> QueryResult<Option<String>> {
+    merchants::table
+        .find(id)
+        .select(merchants::status)
         .first(conn)
         .optional()
 }

@@ -122,41 +122,29 @@ pub fn take_usage(
     period_key: &str,
     limit: i32,
 ) -> QueryResult<bool> {
-    let bump = |c: &mut DbConn| {
-        diesel::update(
-            offer_usage::table
-                .find((offer_id, account_id, period_key))
-                .filter(offer_usage::used.lt(limit)),
-        )
-        .set(offer_usage::used.eq(offer_usage::used + 1))
-        .execute(c)
-    };
-    if bump(conn)? == 1 {
-        return Ok(true);
-    }
-    if used(conn, offer_id, account_id, period_key)? > 0 || limit < 1 {
+    if limit < 1 {
         return Ok(false);
     }
-    // First use in this period. In a savepoint, so a concurrent first use that wins the primary
-    // key leaves this transaction usable; then the conditional update decides.
-    let inserted = conn.transaction(|c| {
-        diesel::insert_into(offer_usage::table)
-            .values((
-                offer_usage::offer_id.eq(offer_id),
-                offer_usage::account_id.eq(account_id),
-                offer_usage::period_key.eq(period_key),
-                offer_usage::used.eq(1),
-            ))
-            .execute(c)
-    });
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(bump(conn)? == 1),
-        Err(e) => Err(e),
-    }
+    use diesel::query_dsl::methods::FilterDsl;
+    // One statement: the first use inserts, later ones count up while below the limit. The row
+    // lock of the conflicting row serialises a member's concurrent uses.
+    let taken = crate::on_backend!(conn, |c| diesel::insert_into(offer_usage::table)
+        .values((
+            offer_usage::offer_id.eq(offer_id),
+            offer_usage::account_id.eq(account_id),
+            offer_usage::period_key.eq(period_key),
+            offer_usage::used.eq(1),
+        ))
+        .on_conflict((
+            offer_usage::offer_id,
+            offer_usage::account_id,
+            offer_usage::period_key,
+        ))
+        .do_update()
+        .set(offer_usage::used.eq(offer_usage::used + 1))
+        .filter(offer_usage::used.lt(limit))
+        .execute(c))?;
+    Ok(taken == 1)
 }
 
 /// Takes one from the offer's total quota, atomically; false when it is sold out.

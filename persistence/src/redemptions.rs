@@ -63,21 +63,31 @@ pub fn find_key(
         .optional()
 }
 
-pub fn complete(
+/// Stores the answer of a key's first completed request; false (nothing written) when the key
+/// already has one. ON CONFLICT DO NOTHING, so inside a transaction a settled key is an answer,
+/// not an error that would abort it. Rows are written complete, so `state` is always `done`.
+pub fn store_answer(
     conn: &mut DbConn,
     merchant_id: &str,
     key: &str,
+    request_hash: &str,
     status: i32,
     body: &str,
-) -> QueryResult<()> {
-    diesel::update(idem::table.find((merchant_id, key)))
-        .set((
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let inserted = crate::on_backend!(conn, |c| diesel::insert_into(idem::table)
+        .values((
+            idem::merchant_id.eq(merchant_id),
+            idem::idem_key.eq(key),
+            idem::request_hash.eq(request_hash),
             idem::state.eq("done"),
-            idem::response_status.eq(status),
-            idem::response_body.eq(body),
+            idem::response_status.eq(Some(status)),
+            idem::response_body.eq(Some(body)),
+            idem::created_at.eq(now),
         ))
-        .execute(conn)
-        .map(drop)
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    Ok(inserted == 1)
 }
 
 /// Keys older than the retention (24 h) are forgotten.
@@ -207,37 +217,6 @@ pub fn month_totals(
         .bind::<diesel::sql_types::Text, _>(merchant_id)
         .bind::<diesel::sql_types::Text, _>(format!("{month}-%"))
         .load(conn)
-}
-
-/// Claims a key inside the caller's transaction (in a savepoint, so a refused insert leaves the
-/// transaction usable). A concurrent claim of the same key waits here until the other
-/// transaction ends, then is refused: false.
-pub fn claim_in_transaction(
-    conn: &mut DbConn,
-    merchant_id: &str,
-    key: &str,
-    request_hash: &str,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    let inserted = conn.transaction(|c| {
-        diesel::insert_into(idem::table)
-            .values((
-                idem::merchant_id.eq(merchant_id),
-                idem::idem_key.eq(key),
-                idem::request_hash.eq(request_hash),
-                idem::state.eq("in_progress"),
-                idem::created_at.eq(now),
-            ))
-            .execute(c)
-    });
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(false),
-        Err(e) => Err(e),
-    }
 }
 
 /// Marks a key as in flight for the rest of the caller's transaction, without waiting; false

@@ -317,6 +317,8 @@ diesel::joinable!(account_roles -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(wechat_bindings -> accounts (account_id));
+diesel::joinable!(cards -> accounts (account_id));
+diesel::joinable!(merchant_api_keys -> merchants (merchant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,

@@ -272,6 +272,42 @@ async fn fifty_retries_with_one_key_make_one_redemption() {
     );
 }
 
+/// A refusal is a completed answer too: the key keeps it, and a different body under the key
+/// is refused without its work taking effect (the code it carries stays unspent).
+#[tokio::test]
+async fn a_key_keeps_its_first_answer_even_a_refusal() {
+    let app = TestApp::spawn().await;
+    let (owner, union) = shop(&app).await;
+    let offer_id = offer(&app, &owner, json!({ "threshold_fen": 10000 })).await;
+    let card = members_with_cards(&app, &union, 1).await.remove(0);
+    let code = code_for(&app, &card, step_at(Utc::now().timestamp()));
+    let below = json!({ "code": code, "offer_id": offer_id, "amount_fen": 5000 });
+    let first = redeem(&app, &owner, "till-7", &below).await;
+    assert_eq!(first.status().as_u16(), 422);
+    let first = first.text().await.unwrap();
+    assert!(first.contains("offer.below_threshold"), "{first}");
+    let again = redeem(&app, &owner, "till-7", &below).await;
+    assert_eq!(
+        (again.status().as_u16(), again.text().await.unwrap()),
+        (422, first),
+        "the stored refusal is replayed as it was"
+    );
+
+    let enough = json!({ "code": code, "offer_id": offer_id, "amount_fen": 20000 });
+    assert_eq!(
+        problem(redeem(&app, &owner, "till-7", &enough).await, 422).await["code"],
+        "idempotency.mismatch"
+    );
+    assert_eq!(
+        rows_for(&app, &offer_id).await,
+        0,
+        "the mismatched body redeemed nothing"
+    );
+    let fresh = redeem(&app, &owner, "till-8", &enough).await;
+    assert_eq!(fresh.status().as_u16(), 201, "its code was not spent");
+    assert_eq!(rows_for(&app, &offer_id).await, 1);
+}
+
 #[tokio::test]
 async fn a_code_redeems_once_and_the_maths_is_to_the_fen() {
     let app = TestApp::spawn().await;

@@ -9,6 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use gangonghui_domain::card::{CardNo, CardStatus};
 use gangonghui_domain::totp::{STEP_SECS, WINDOW, code_at, matching_step, step_at};
 use gangonghui_persistence::DbConn;
+use gangonghui_persistence::accounts::AccountRow;
 use gangonghui_persistence::cards::{self, CardRow};
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
@@ -38,10 +39,11 @@ pub struct PresentedCode {
     pub otp: u32,
 }
 
-/// A code that matched a live card at a step not yet spent.
+/// A code that matched a live card at a step not yet spent, with the card's holder.
 #[derive(Debug, Clone)]
 pub struct VerifiedCode {
     pub card: CardRow,
+    pub holder: AccountRow,
     pub step: i64,
 }
 
@@ -124,17 +126,18 @@ pub async fn current(
         .await
 }
 
-/// Checks a presented code at `now` without spending it: card status first (a lost card's codes
-/// fail at once), then the time window, then whether that step was already spent.
-pub fn check(
+/// Matches a presented code at `now` to its card and time step: card status first (a lost
+/// card's codes fail at once), then the time window. Whether the step is spent is the caller's
+/// question.
+fn matched(
     conn: &mut DbConn,
     keys: &DataKeys,
     raw: &str,
     now: DateTime<Utc>,
 ) -> Result<VerifiedCode, ApiError> {
     let presented = parse(raw)?;
-    let card =
-        cards::find_by_no(conn, presented.card_no.as_str())?.ok_or(MemberError::CardNotFound)?;
+    let (card, holder) = cards::find_by_no_with_holder(conn, presented.card_no.as_str())?
+        .ok_or(MemberError::CardNotFound)?;
     ensure_active(&card)?;
     let secret = secret_of(keys, &card)?;
     let now_step = step_at(now.timestamp());
@@ -148,20 +151,32 @@ pub fn check(
         }
         .into());
     };
-    if cards::is_spent(conn, &card.id, step)? {
-        return Err(MemberError::CodeUsed.into());
-    }
-    Ok(VerifiedCode { card, step })
+    Ok(VerifiedCode { card, holder, step })
 }
 
-/// Checks and spends a code inside the caller's transaction; exactly one caller can spend it.
+/// Checks a presented code at `now` without spending it.
+pub fn check(
+    conn: &mut DbConn,
+    keys: &DataKeys,
+    raw: &str,
+    now: DateTime<Utc>,
+) -> Result<VerifiedCode, ApiError> {
+    let verified = matched(conn, keys, raw, now)?;
+    if cards::is_spent(conn, &verified.card.id, verified.step)? {
+        return Err(MemberError::CodeUsed.into());
+    }
+    Ok(verified)
+}
+
+/// Checks and spends a code inside the caller's transaction; exactly one caller can spend it
+/// (the spend's primary key decides, so no separate "is it spent" read is needed).
 pub fn check_and_spend(
     conn: &mut DbConn,
     keys: &DataKeys,
     raw: &str,
     now: DateTime<Utc>,
 ) -> Result<VerifiedCode, ApiError> {
-    let verified = check(conn, keys, raw, now)?;
+    let verified = matched(conn, keys, raw, now)?;
     if !cards::spend_code(conn, &verified.card.id, verified.step, now.naive_utc())? {
         return Err(MemberError::CodeUsed.into());
     }

@@ -1,12 +1,13 @@
-//! `MerchantStaff` (a staff login or a POS API key) and `MerchantOwner`. Both refuse a suspended
-//! merchant's staff at once: the merchant's status is read on every request.
+//! `MerchantStaff` (a staff login or a POS API key), `MerchantOwner`, and the counter's
+//! `CounterCredential`. All refuse a suspended merchant's staff at once: the merchant's status is
+//! read on every request.
 
 use actix_web::dev::Payload;
 use actix_web::web::Data;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use gangonghui_domain::Role;
-use gangonghui_persistence::merchants;
+use gangonghui_persistence::{DbConn, merchants};
 
 use super::MerchantError;
 use crate::auth::keys::sha256_hex;
@@ -31,15 +32,72 @@ pub struct MerchantStaff {
 #[derive(Debug, Clone)]
 pub struct MerchantOwner(pub MerchantStaff);
 
-fn ensure_active(
-    conn: &mut gangonghui_persistence::DbConn,
-    merchant_id: &str,
-) -> Result<(), ApiError> {
-    let merchant = merchants::find(conn, merchant_id)?.ok_or(MerchantError::NotFound)?;
-    if merchant.status != "active" {
-        return Err(MerchantError::Suspended.into());
+/// Who is at the counter, as presented. [`CounterCredential::resolve`] checks it inside the
+/// caller's database job, so the counter's hot endpoints cost one job per request; the other
+/// merchant endpoints take [`MerchantStaff`], which resolves it in a job of its own.
+#[derive(Debug, Clone)]
+pub enum CounterCredential {
+    /// A logged-in staff member whose session is checked; the merchant's status is not yet.
+    Login(MerchantStaff),
+    /// A POS key, by its SHA-256.
+    ApiKey { hash: String },
+}
+
+fn ensure_active(status: Option<String>) -> Result<(), ApiError> {
+    match status.as_deref() {
+        Some("active") => Ok(()),
+        Some(_) => Err(MerchantError::Suspended.into()),
+        None => Err(MerchantError::NotFound.into()),
     }
-    Ok(())
+}
+
+impl CounterCredential {
+    /// The staff member, if the key is live and the merchant active (one query either way).
+    pub fn resolve(self, conn: &mut DbConn) -> Result<MerchantStaff, ApiError> {
+        match self {
+            CounterCredential::Login(staff) => {
+                ensure_active(merchants::status(conn, &staff.merchant_id)?)?;
+                Ok(staff)
+            }
+            CounterCredential::ApiKey { hash } => {
+                let (key, status) =
+                    merchants::live_api_key(conn, &hash)?.ok_or(AuthError::InvalidToken)?;
+                ensure_active(Some(status))?;
+                Ok(MerchantStaff {
+                    merchant_id: key.merchant_id,
+                    account_id: key.created_by,
+                    owner: false,
+                    api_key_id: Some(key.id),
+                })
+            }
+        }
+    }
+}
+
+impl FromRequest for CounterCredential {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if let Some(key) = req.headers().get(API_KEY_HEADER) {
+            let hash = sha256_hex(key.as_bytes());
+            return Box::pin(async move { Ok(CounterCredential::ApiKey { hash }) });
+        }
+        let login = Authenticated::from_request(req, payload);
+        Box::pin(async move {
+            let auth = login.await?;
+            let grant = auth
+                .grant(Role::MerchantStaff)
+                .ok_or(AuthError::Forbidden)?;
+            let merchant_id = grant.merchant_id.clone().ok_or(AuthError::Forbidden)?;
+            Ok(CounterCredential::Login(MerchantStaff {
+                merchant_id,
+                account_id: auth.account_id.clone(),
+                owner: grant.owner,
+                api_key_id: None,
+            }))
+        })
+    }
 }
 
 impl FromRequest for MerchantStaff {
@@ -48,54 +106,12 @@ impl FromRequest for MerchantStaff {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let state = req.app_data::<Data<AppState>>().cloned();
-        let api_key = req
-            .headers()
-            .get(API_KEY_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let login = api_key
-            .is_none()
-            .then(|| Authenticated::from_request(req, payload));
+        let credential = CounterCredential::from_request(req, payload);
         Box::pin(async move {
             let state = state
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState is not registered")))?;
-            let staff = match (api_key, login) {
-                (Some(key), _) => {
-                    // The key and its merchant's status in one database job.
-                    let hash = sha256_hex(key.as_bytes());
-                    let row = state
-                        .db(move |conn| {
-                            let row = merchants::live_api_key(conn, &hash)?
-                                .ok_or(AuthError::InvalidToken)?;
-                            ensure_active(conn, &row.merchant_id)?;
-                            Ok(row)
-                        })
-                        .await?;
-                    return Ok(MerchantStaff {
-                        merchant_id: row.merchant_id,
-                        account_id: row.created_by,
-                        owner: false,
-                        api_key_id: Some(row.id),
-                    });
-                }
-                (None, Some(login)) => {
-                    let auth = login.await?;
-                    let grant = auth
-                        .grant(Role::MerchantStaff)
-                        .ok_or(AuthError::Forbidden)?;
-                    let merchant_id = grant.merchant_id.clone().ok_or(AuthError::Forbidden)?;
-                    MerchantStaff {
-                        merchant_id,
-                        account_id: auth.account_id.clone(),
-                        owner: grant.owner,
-                        api_key_id: None,
-                    }
-                }
-                (None, None) => return Err(AuthError::MissingToken.into()),
-            };
-            let merchant = staff.merchant_id.clone();
-            state.db(move |conn| ensure_active(conn, &merchant)).await?;
-            Ok(staff)
+            let credential = credential.await?;
+            state.db(move |conn| credential.resolve(conn)).await
         })
     }
 }

@@ -13,4 +13,4 @@ pub mod redemption;
 pub mod staff;
 
 pub use error::MerchantError;
-pub use extract::{MerchantOwner, MerchantStaff};
+pub use extract::{CounterCredential, MerchantOwner, MerchantStaff};

@@ -6,9 +6,9 @@ use gangonghui_domain::Role;
 use gangonghui_domain::offer::{Audience, LimitPeriod};
 use gangonghui_persistence::merchants::{self, MerchantRow};
 use gangonghui_persistence::offers::{self, OfferChange, OfferRow};
-use gangonghui_persistence::{accounts, ids, write_tx};
+use gangonghui_persistence::{ids, write_tx};
 
-use super::{MerchantError, MerchantOwner, MerchantStaff};
+use super::{CounterCredential, MerchantError, MerchantOwner, MerchantStaff};
 use crate::audit::{AuditEvent, RequestContext};
 use crate::error::{ApiError, FieldIssue, FieldIssueKind};
 use crate::members::codes;
@@ -112,16 +112,16 @@ pub struct Verification {
 /// Checks a code (spending nothing) and lists the offers of this merchant the member may use.
 pub async fn verify(
     state: &AppState,
-    staff: &MerchantStaff,
+    credential: CounterCredential,
     code: String,
     now: DateTime<Utc>,
 ) -> Result<Verification, ApiError> {
-    let (merchant, keys) = (staff.merchant_id.clone(), state.data_keys.clone());
+    let keys = state.data_keys.clone();
     state
         .db(move |conn| {
+            let merchant = credential.resolve(conn)?.merchant_id;
             let verified = codes::check(conn, &keys, &code, now)?;
-            let member = accounts::find_by_id(conn, &verified.card.account_id)?
-                .ok_or(diesel::result::Error::NotFound)?;
+            let member = &verified.holder;
             let holder = member
                 .legal_name_enc
                 .as_deref()

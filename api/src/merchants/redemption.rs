@@ -9,13 +9,12 @@ use gangonghui_domain::offer::{Audience, LimitPeriod, OfferKind, QuoteError, Ter
 use gangonghui_domain::time::shanghai_date;
 use gangonghui_persistence::offers::{self, OfferRow};
 use gangonghui_persistence::redemptions::{self, RedemptionRow};
-use gangonghui_persistence::{DbConn, accounts, ids, write_tx};
+use gangonghui_persistence::{DbConn, ids};
 
 use super::{MerchantError, MerchantStaff};
 use crate::auth::keys::DataKeys;
 use crate::error::ApiError;
 use crate::members::codes;
-use crate::state::AppState;
 
 pub struct RedeemCmd {
     pub code: String,
@@ -56,8 +55,7 @@ pub fn redeem_in(
     if offer.status != "active" || naive_now < offer.starts_at || naive_now >= offer.ends_at {
         return Err(MerchantError::OfferInactive.into());
     }
-    let member = accounts::find_by_id(conn, &verified.card.account_id)?
-        .ok_or(diesel::result::Error::NotFound)?;
+    let member = verified.holder;
     if !Audience::parse(&offer.audience)
         .is_some_and(|a| a.admits(&member.labor_model_level, member.hardship))
     {
@@ -102,16 +100,4 @@ pub fn redeem_in(
     };
     redemptions::insert(conn, &row)?;
     Ok(row)
-}
-
-pub async fn redeem(
-    state: &AppState,
-    staff: &MerchantStaff,
-    cmd: RedeemCmd,
-    now: DateTime<Utc>,
-) -> Result<RedemptionRow, ApiError> {
-    let (keys, staff) = (state.data_keys.clone(), staff.clone());
-    state
-        .db(move |conn| write_tx(conn, |c| redeem_in(c, &keys, &staff, &cmd, now)))
-        .await
 }

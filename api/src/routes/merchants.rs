@@ -25,7 +25,8 @@ use crate::merchants::dto::*;
 use crate::merchants::idempotency::{self, Stored};
 use crate::merchants::redemption::{self, RedeemCmd};
 use crate::merchants::{
-    MerchantError, MerchantOwner, MerchantStaff, ledger, offers, onboarding, staff,
+    CounterCredential, MerchantError, MerchantOwner, MerchantStaff, ledger, offers, onboarding,
+    staff,
 };
 use crate::state::AppState;
 
@@ -432,10 +433,10 @@ pub async fn update_offer(
 #[post("/merchant/verifications")]
 pub async fn create_verification(
     state: Data<AppState>,
-    staff_member: MerchantStaff,
+    credential: CounterCredential,
     body: ValidJson<VerifyBody>,
 ) -> Result<Json<VerificationDto>, ApiError> {
-    let v = offers::verify(&state, &staff_member, body.into_inner().code, Utc::now()).await?;
+    let v = offers::verify(&state, credential, body.into_inner().code, Utc::now()).await?;
     let eligible_offers = v
         .eligible
         .into_iter()
@@ -461,7 +462,7 @@ pub async fn create_verification(
 pub async fn create_redemption(
     state: Data<AppState>,
     req: HttpRequest,
-    staff_member: MerchantStaff,
+    credential: CounterCredential,
     body: ValidJson<RedeemBody>,
 ) -> Result<HttpResponse, ApiError> {
     let key = req
@@ -484,15 +485,19 @@ pub async fn create_redemption(
         offer_id: body.offer_id,
         amount: Fen::new(body.amount_fen),
     };
-    let (keys, staff_member, now) = (state.data_keys.clone(), staff_member.clone(), Utc::now());
+    let (keys, now) = (state.data_keys.clone(), Utc::now());
+    // One database job: who is at the counter, then the redemption under its key.
     let stored = state
         .db(move |conn| {
-            let merchant = staff_member.merchant_id.clone();
+            let staff_member = credential.resolve(conn)?;
+            let keyed = idempotency::Keyed {
+                merchant_id: &staff_member.merchant_id,
+                key: &key,
+                request_hash: &request_hash,
+            };
             idempotency::once(
                 conn,
-                &merchant,
-                &key,
-                &request_hash,
+                &keyed,
                 |c| {
                     let row = redemption::redeem_in(c, &keys, &staff_member, &cmd, now)?;
                     let body = serde_json::to_string(&RedemptionDto::from(row))
