@@ -14,6 +14,7 @@ PORT=${PORT:-18183}
 DB=ggh_bench_counter_$$
 WORK=$(mktemp -d)
 command -v pgbench >/dev/null || { echo "pgbench is not installed (postgresql-contrib)"; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
 
 cargo build --release -q --bin gangonghui --bin bench-counter
 psql "$PG_ADMIN" -qc "CREATE DATABASE $DB" >/dev/null
@@ -34,12 +35,20 @@ for _ in $(seq 1 50); do curl -fs "127.0.0.1:$PORT/healthz" >/dev/null && break;
 pgbench -q -i -s 10 "$DATABASE_URL" >/dev/null 2>&1
 PGB=$(pgbench -N -c 16 -j 2 -T "$SECONDS_PER_RUN" "$DATABASE_URL" 2>/dev/null | awk '/^tps/ {print $3; exit}')
 echo "pgbench -N -c16 -j2 -T$SECONDS_PER_RUN (same database):  $PGB tps"
-export BENCH_URL="http://127.0.0.1:$PORT" BENCH_SECONDS="$SECONDS_PER_RUN" BENCH_CONNECTIONS=64
-REDEEM_OUT=$(BENCH_MODE=redeem ./target/release/bench-counter)
-echo "$REDEEM_OUT"
-# Verification uses other cards: the redemption run spent codes of the first ones this step.
-VERIFY_OUT=$(BENCH_MODE=verify BENCH_REVERSE=1 ./target/release/bench-counter)
-echo "$VERIFY_OUT"
-REDEEM=$(echo "$REDEEM_OUT" | sed -E 's/.* = ([0-9]+) req\/s.*/\1/')
-VERIFY=$(echo "$VERIFY_OUT" | sed -E 's/.* = ([0-9]+) req\/s.*/\1/')
+
+# wrk sends requests prepared just before (fresh one-time codes, POS keys, Idempotency-Keys).
+counter() { # mode, cards -> prints wrk's report; sets RATE
+  BENCH_CARDS=$2 ./target/release/bench-counter "$1" "$WORK/$1.tsv"
+  local out
+  out=$(BENCH_REQUESTS="$WORK/$1.tsv" BENCH_THREADS=2 \
+    wrk -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency -s scripts/counter.lua "http://127.0.0.1:$PORT")
+  echo "$out" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|statuses|requests in"
+  RATE=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
+}
+echo "== redemptions (POST /merchant/redemptions)"
+counter redeem first
+REDEEM=$RATE
+echo "== verifications (POST /merchant/verifications)"
+counter verify second
+VERIFY=$RATE
 python3 -c "r=$REDEEM; v=$VERIFY; p=float('$PGB'); print(f'redemptions = {r/p*100:.1f} % of pgbench -N (goal >= 25 %); verifications = {v/r:.2f}x redemptions (goal >= 3x)')"

@@ -1,13 +1,17 @@
-//! Load generator for the merchant counter: fires redemptions (or verifications) with fresh
-//! one-time codes at a running server, as POS integrations would, and prints throughput and
-//! latency percentiles. Reads the server's own settings (DATABASE_URL, GGH_DATA_KEY) to mint
-//! codes for seeded cards and to create POS keys for seeded merchants.
+//! Prepares counter requests for wrk (`scripts/counter.lua`), as POS integrations would send
+//! them: one line per request with a fresh one-time code of a seeded card, the POS key of one of
+//! `BENCH_SHOPS` seeded merchants (keys created straight in the database) and, for redemptions,
+//! a fresh Idempotency-Key. Codes are minted for the current 30 s step, so they stay valid for
+//! at least 30 s (the server accepts one step either side). Reads the server's own settings
+//! (DATABASE_URL, GGH_DATA_KEY or GGH_DATA_DIR) to find cards and decrypt their secrets.
 //!
-//!   BENCH_URL=http://127.0.0.1:18181 BENCH_MODE=redeem BENCH_SECONDS=10 BENCH_CONNECTIONS=64 \
-//!   DATABASE_URL=... GGH_DATA_KEY=... cargo run --release --bin bench-counter
+//!   bench-counter redeem|verify FILE      (BENCH_CARDS=first|second half of the cards)
+//!
+//! Line format: `path \t api key \t idempotency key or - \t JSON body`.
 
-use std::time::{Duration, Instant};
+use std::io::Write;
 
+use anyhow::Context;
 use chrono::Utc;
 use gangonghui_api::members::codes;
 use gangonghui_api::{AppState, Settings, cache::Cache, startup};
@@ -18,133 +22,92 @@ fn env(key: &str, default: &str) -> String {
     std::env::var(key).unwrap_or_else(|_| default.to_owned())
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
-    let url = env("BENCH_URL", "http://127.0.0.1:18181");
-    let mode = env("BENCH_MODE", "redeem");
-    let seconds: u64 = env("BENCH_SECONDS", "10").parse()?;
-    let connections: usize = env("BENCH_CONNECTIONS", "64").parse()?;
-    // Walk the cards from the other end (so a second run within one 30 s step reuses no code).
-    let reverse = env("BENCH_REVERSE", "0") == "1";
+    let args: Vec<String> = std::env::args().collect();
+    let (mode, out) = match args.as_slice() {
+        [_, mode, out] if mode == "redeem" || mode == "verify" => (mode.clone(), out.clone()),
+        _ => anyhow::bail!("usage: bench-counter redeem|verify FILE"),
+    };
+    let shops: i64 = env("BENCH_SHOPS", "64").parse()?;
+    // Redemptions spend codes of their cards for this step; verifications take the other half.
+    let second_half = env("BENCH_CARDS", "first") == "second";
     let settings = Settings::from_env()?;
     let db = startup::open_database(&settings.database_url, Some(2)).await?;
     let state = AppState::new(settings, db, Cache::Memory(Default::default()))?;
 
-    let (card_rows, shops) = state
+    let (mut card_rows, shops) = state
         .db(move |conn| {
-            let mut card_rows = cards::sample_active(conn, 200_000)?;
-            // Whole slices only, so a reversed walk mirrors the forward slices exactly.
-            card_rows.truncate(card_rows.len() - card_rows.len() % connections.max(1));
-            if reverse {
-                card_rows.reverse();
-            }
-            let shops = offers::sample_unlimited(conn, connections as i64, Utc::now().naive_utc())?;
+            let card_rows = cards::sample_active(conn, 1_000_000)?;
+            let shops = offers::sample_unlimited(conn, shops, Utc::now().naive_utc())?;
             Ok((card_rows, shops))
         })
         .await?;
     anyhow::ensure!(
-        !card_rows.is_empty() && !shops.is_empty(),
+        card_rows.len() >= 2 && !shops.is_empty(),
         "seed first: gangonghui seed --members N --merchants M"
     );
-    // One POS key per merchant used, created straight in the database.
+    let half = card_rows.len() / 2;
+    card_rows = if second_half {
+        card_rows.split_off(half)
+    } else {
+        card_rows.truncate(half);
+        card_rows
+    };
+
     let mut keyed = Vec::new();
     for (merchant, offer) in shops {
         let key = format!("ggh_pk_bench_{}", uuid::Uuid::new_v4().simple());
         let hash = gangonghui_api::auth::keys::sha256_hex(key.as_bytes());
-        let (m, owner) = (
-            merchant.clone(),
-            state
-                .db(move |c| Ok(merchants::staff(c, &merchant)?))
-                .await?,
-        );
-        let created_by = owner.first().map(|(a, _)| a.clone()).unwrap_or_default();
         state
             .db(move |c| {
-                Ok(merchants::insert_api_key(
+                let owner = merchants::staff(c, &merchant)?
+                    .first()
+                    .map(|(a, _)| a.clone())
+                    .unwrap_or_default();
+                let now = Utc::now().naive_utc();
+                merchants::insert_api_key(
                     c,
                     &ids::new_id(),
-                    &m,
+                    &merchant,
                     &hash,
                     "bench",
-                    &created_by,
-                    Utc::now().naive_utc(),
-                )?)
+                    &owner,
+                    now,
+                )?;
+                Ok(())
             })
             .await?;
         keyed.push((key, offer));
     }
-    // Each worker owns a slice of cards and uses each at most once per step.
-    let per_worker = card_rows.len() / connections;
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(connections)
-        .build()?;
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let mut workers = Vec::new();
-    for w in 0..connections {
-        let slice: Vec<_> = card_rows[w * per_worker..(w + 1) * per_worker].to_vec();
-        let (key, offer) = keyed[w % keyed.len()].clone();
-        let (client, url, mode, keys) = (
-            client.clone(),
-            url.clone(),
-            mode.clone(),
-            state.data_keys.clone(),
-        );
-        workers.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut statuses = std::collections::BTreeMap::<u16, u64>::new();
-            let mut i = 0;
-            while Instant::now() < deadline && i < slice.len() {
-                let card = &slice[i];
-                i += 1;
-                let step = step_at(Utc::now().timestamp());
-                let Ok(otp) = codes::otp_for(&keys, card, step) else { continue };
-                let code = codes::format_code(&card.card_no, otp);
-                let started = Instant::now();
-                let request = if mode == "verify" {
-                    client.post(format!("{url}/api/v1/merchant/verifications")).json(&serde_json::json!({ "code": code }))
-                } else {
-                    client
-                        .post(format!("{url}/api/v1/merchant/redemptions"))
-                        .header("idempotency-key", uuid::Uuid::new_v4().to_string())
-                        .json(&serde_json::json!({ "code": code, "offer_id": offer, "amount_fen": 12_800 }))
-                };
-                let status = match request.header("x-api-key", &key).send().await {
-                    Ok(r) => {
-                        let s = r.status().as_u16();
-                        let _ = r.bytes().await;
-                        s
-                    }
-                    Err(_) => 0,
-                };
-                latencies.push(started.elapsed());
-                *statuses.entry(status).or_default() += 1;
-            }
-            (latencies, statuses)
-        }));
+
+    let step = step_at(Utc::now().timestamp());
+    let mut file = std::io::BufWriter::new(
+        std::fs::File::create(&out).with_context(|| format!("creating {out}"))?,
+    );
+    for (i, card) in card_rows.iter().enumerate() {
+        let (key, offer) = &keyed[i % keyed.len()];
+        let code = codes::format_code(&card.card_no, codes::otp_for(&state.data_keys, card, step)?);
+        let (path, idem, body) = if mode == "verify" {
+            (
+                "/api/v1/merchant/verifications",
+                "-".to_owned(),
+                serde_json::json!({ "code": code }),
+            )
+        } else {
+            (
+                "/api/v1/merchant/redemptions",
+                uuid::Uuid::new_v4().to_string(),
+                serde_json::json!({ "code": code, "offer_id": offer, "amount_fen": 12_800 }),
+            )
+        };
+        writeln!(file, "{path}\t{key}\t{idem}\t{body}")?;
     }
-    let started = Instant::now();
-    let mut latencies = Vec::new();
-    let mut statuses = std::collections::BTreeMap::<u16, u64>::new();
-    for w in workers {
-        let (l, s) = w.await?;
-        latencies.extend(l);
-        for (k, v) in s {
-            *statuses.entry(k).or_default() += v;
-        }
-    }
-    let elapsed = started.elapsed().as_secs_f64().max(seconds as f64 * 0.5);
-    latencies.sort();
-    let pct = |p: f64| {
-        latencies
-            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
-            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
-    };
-    println!(
-        "{mode}: {} requests in {elapsed:.1} s = {:.0} req/s  p50 {:.2} ms  p99 {:.2} ms  statuses {statuses:?}",
-        latencies.len(),
-        latencies.len() as f64 / elapsed,
-        pct(0.50),
-        pct(0.99)
+    file.flush()?;
+    eprintln!(
+        "{mode}: {} requests for {} shops, codes of step {step}",
+        card_rows.len(),
+        keyed.len()
     );
     Ok(())
 }

@@ -399,6 +399,20 @@ async fn a_code_redeems_once_and_the_maths_is_to_the_fen() {
     assert!(statuses.iter().all(|s| *s == 201 || *s == 409));
     let unknown = redeem(&app, &owner, "m5", &json!({ "code": code_for(&app, &cards[2], step + 1), "offer_id": "nope", "amount_fen": 100 })).await;
     assert_eq!(problem(unknown, 404).await["code"], "offer.not_found");
+    let malformed = redeem(
+        &app,
+        &owner,
+        "m6",
+        &json!({ "code": "12345", "offer_id": capped, "amount_fen": 100 }),
+    )
+    .await;
+    assert_eq!(problem(malformed, 422).await["code"], "code.invalid");
+    let nobody = gangonghui_domain::card::CardNo::new(1, 99_999_999).unwrap();
+    let no_card = json!({ "code": codes::format_code(nobody.as_str(), 123_456), "offer_id": capped, "amount_fen": 100 });
+    assert_eq!(
+        problem(redeem(&app, &owner, "m7", &no_card).await, 404).await["code"],
+        "card.not_found"
+    );
 }
 
 #[tokio::test]
@@ -460,6 +474,8 @@ async fn a_reversal_gives_back_the_quota_and_the_limit_once() {
         )
         .await;
     assert_eq!(problem(foreign, 404).await["code"], "redemption.not_found");
+    let foreign_offer = redeem(&app, &stranger, "s1", &json!({ "code": code_for(&app, &cards[1], step + 1), "offer_id": offer_id, "amount_fen": 5000 })).await;
+    assert_eq!(problem(foreign_offer, 404).await["code"], "offer.not_found");
 
     let reversed = app
         .post(

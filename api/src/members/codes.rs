@@ -126,9 +126,30 @@ pub async fn current(
         .await
 }
 
-/// Matches a presented code at `now` to its card and time step: card status first (a lost
-/// card's codes fail at once), then the time window. Whether the step is spent is the caller's
+/// The time step a one-time part matches on this card at `now`: card status first (a lost
+/// card's codes fail at once), then the window. Whether the step is spent is the caller's
 /// question.
+pub fn matching(
+    keys: &DataKeys,
+    card: &CardRow,
+    otp: u32,
+    now: DateTime<Utc>,
+) -> Result<i64, ApiError> {
+    ensure_active(card)?;
+    let secret = secret_of(keys, card)?;
+    let now_step = step_at(now.timestamp());
+    matching_step(otp, now_step, hmac_sha1(&secret)).ok_or_else(|| {
+        let older = (now_step - EXPIRED_LOOKBACK_STEPS..now_step - WINDOW)
+            .any(|s| code_at(s, hmac_sha1(&secret)) == otp);
+        if older {
+            MemberError::CodeExpired
+        } else {
+            MemberError::CodeInvalid
+        }
+        .into()
+    })
+}
+
 fn matched(
     conn: &mut DbConn,
     keys: &DataKeys,
@@ -138,19 +159,7 @@ fn matched(
     let presented = parse(raw)?;
     let (card, holder) = cards::find_by_no_with_holder(conn, presented.card_no.as_str())?
         .ok_or(MemberError::CardNotFound)?;
-    ensure_active(&card)?;
-    let secret = secret_of(keys, &card)?;
-    let now_step = step_at(now.timestamp());
-    let Some(step) = matching_step(presented.otp, now_step, hmac_sha1(&secret)) else {
-        let older = (now_step - EXPIRED_LOOKBACK_STEPS..now_step - WINDOW)
-            .any(|s| code_at(s, hmac_sha1(&secret)) == presented.otp);
-        return Err(if older {
-            MemberError::CodeExpired
-        } else {
-            MemberError::CodeInvalid
-        }
-        .into());
-    };
+    let step = matching(keys, &card, presented.otp, now)?;
     Ok(VerifiedCode { card, holder, step })
 }
 
@@ -168,19 +177,35 @@ pub fn check(
     Ok(verified)
 }
 
-/// Checks and spends a code inside the caller's transaction; exactly one caller can spend it
-/// (the spend's primary key decides, so no separate "is it spent" read is needed).
+/// Spends the step a one-time part matches on a card already read, inside the caller's
+/// transaction; exactly one caller can spend it (the spend's primary key decides, so no separate
+/// "is it spent" read is needed).
+pub fn spend(
+    conn: &mut DbConn,
+    keys: &DataKeys,
+    card: &CardRow,
+    otp: u32,
+    now: DateTime<Utc>,
+) -> Result<i64, ApiError> {
+    let step = matching(keys, card, otp, now)?;
+    if !cards::spend_code(conn, &card.id, step, now.naive_utc())? {
+        return Err(MemberError::CodeUsed.into());
+    }
+    Ok(step)
+}
+
+/// Checks and spends a presented code inside the caller's transaction.
 pub fn check_and_spend(
     conn: &mut DbConn,
     keys: &DataKeys,
     raw: &str,
     now: DateTime<Utc>,
 ) -> Result<VerifiedCode, ApiError> {
-    let verified = matched(conn, keys, raw, now)?;
-    if !cards::spend_code(conn, &verified.card.id, verified.step, now.naive_utc())? {
-        return Err(MemberError::CodeUsed.into());
-    }
-    Ok(verified)
+    let presented = parse(raw)?;
+    let (card, holder) = cards::find_by_no_with_holder(conn, presented.card_no.as_str())?
+        .ok_or(MemberError::CardNotFound)?;
+    let step = spend(conn, keys, &card, presented.otp, now)?;
+    Ok(VerifiedCode { card, holder, step })
 }
 
 #[cfg(test)]

@@ -9,12 +9,12 @@ use gangonghui_domain::offer::{Audience, LimitPeriod, OfferKind, QuoteError, Ter
 use gangonghui_domain::time::shanghai_date;
 use gangonghui_persistence::offers::{self, OfferRow};
 use gangonghui_persistence::redemptions::{self, RedemptionRow};
-use gangonghui_persistence::{DbConn, ids};
+use gangonghui_persistence::{DbConn, cards, ids};
 
 use super::{MerchantError, MerchantStaff};
 use crate::auth::keys::DataKeys;
 use crate::error::ApiError;
-use crate::members::codes;
+use crate::members::{MemberError, codes};
 
 pub struct RedeemCmd {
     pub code: String,
@@ -47,15 +47,29 @@ pub fn redeem_in(
     cmd: &RedeemCmd,
     now: DateTime<Utc>,
 ) -> Result<RedemptionRow, ApiError> {
-    let offer = offers::find(conn, &cmd.offer_id)?
-        .filter(|o| o.merchant_id == staff.merchant_id)
-        .ok_or(MerchantError::OfferNotFound)?;
-    let verified = codes::check_and_spend(conn, keys, &cmd.code, now)?;
+    let presented = codes::parse(&cmd.code);
+    let found = match &presented {
+        Ok(p) => cards::find_with_offer(conn, p.card_no.as_str(), &cmd.offer_id)?
+            .map(|found| (found, p.otp)),
+        Err(_) => None,
+    };
+    let Some(((card, member, offer), otp)) =
+        found.filter(|((_, _, offer), _)| offer.merchant_id == staff.merchant_id)
+    else {
+        // Something is missing or another merchant's: answer in the documented order.
+        offers::find(conn, &cmd.offer_id)?
+            .filter(|o| o.merchant_id == staff.merchant_id)
+            .ok_or(MerchantError::OfferNotFound)?;
+        return Err(match presented {
+            Err(e) => e.into(),
+            Ok(_) => MemberError::CardNotFound.into(),
+        });
+    };
+    let step = codes::spend(conn, keys, &card, otp, now)?;
     let naive_now = now.naive_utc();
     if offer.status != "active" || naive_now < offer.starts_at || naive_now >= offer.ends_at {
         return Err(MerchantError::OfferInactive.into());
     }
-    let member = verified.holder;
     if !Audience::parse(&offer.audience)
         .is_some_and(|a| a.admits(&member.labor_model_level, member.hardship))
     {
@@ -79,25 +93,27 @@ pub fn redeem_in(
         }
         _ => None,
     };
-    if !offers::take_quota(conn, &offer.id)? {
-        return Err(MerchantError::SoldOut.into());
-    }
     let row = RedemptionRow {
         id: ids::new_id(),
         merchant_id: staff.merchant_id.clone(),
         staff_account_id: staff.account_id.clone(),
         api_key_id: staff.api_key_id.clone(),
-        card_id: verified.card.id.clone(),
+        card_id: card.id,
         account_id: member.id,
         offer_id: offer.id,
         original_fen: quote.original.get(),
         discount_fen: quote.discount.get(),
         payable_fen: quote.payable.get(),
-        code_step: verified.step,
+        code_step: step,
         period_key,
         local_date: shanghai_date(now).format("%Y-%m-%d").to_string(),
         created_at: naive_now,
     };
     redemptions::insert(conn, &row)?;
+    // Last, so the offer's row (shared by every counter of the merchant) is locked only for
+    // the rest of the commit.
+    if !offers::take_quota(conn, &row.offer_id)? {
+        return Err(MerchantError::SoldOut.into());
+    }
     Ok(row)
 }
