@@ -72,6 +72,34 @@ pub fn find_by_no_with_holder(
         .optional()
 }
 
+/// A card by number with its holder and which of `steps` are spent, in one query (a counter's
+/// check of a code).
+pub fn find_for_check(
+    conn: &mut DbConn,
+    card_no: &str,
+    steps: std::ops::RangeInclusive<i64>,
+) -> QueryResult<Option<(CardRow, AccountRow, Vec<i64>)>> {
+    let rows: Vec<(CardRow, AccountRow, Option<i64>)> = cards::table
+        .inner_join(accounts::table)
+        .left_join(
+            card_code_spends::table.on(card_code_spends::card_id
+                .eq(cards::id)
+                .and(card_code_spends::step.between(*steps.start(), *steps.end()))),
+        )
+        .filter(cards::card_no.eq(card_no))
+        .select((
+            cards::all_columns,
+            accounts::all_columns,
+            card_code_spends::step.nullable(),
+        ))
+        .load(conn)?;
+    let spent = rows.iter().filter_map(|(_, _, step)| *step).collect();
+    Ok(rows
+        .into_iter()
+        .next()
+        .map(|(card, holder, _)| (card, holder, spent)))
+}
+
 /// The offer and the card with its holder, in one query: the counter's hot path. `None` when
 /// either is missing (the caller then asks which).
 pub fn find_with_offer(
@@ -140,14 +168,6 @@ pub fn spend_code(
         .on_conflict_do_nothing()
         .execute(c))?;
     Ok(inserted == 1)
-}
-
-pub fn is_spent(conn: &mut DbConn, card_id: &str, step: i64) -> QueryResult<bool> {
-    let n: i64 = card_code_spends::table
-        .find((card_id, step))
-        .count()
-        .get_result(conn)?;
-    Ok(n > 0)
 }
 
 /// Spent steps of a card at or after `from_step`.

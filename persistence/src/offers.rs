@@ -99,19 +99,51 @@ pub fn update(
     .execute(conn)
 }
 
-/// How many times the member used the offer in the period.
-pub fn used(
+/// A member's use of an offer in one period: `(period key, times used)`.
+pub type Usage = (String, i32);
+
+/// The merchant's live offers, each with the member's usage rows among `period_keys` (the keys of
+/// now: day, month and total; the caller picks the one of the offer's own period), in one query.
+pub fn live_for_merchant_with_usage(
     conn: &mut DbConn,
-    offer_id: &str,
+    merchant_id: &str,
+    now: NaiveDateTime,
     account_id: &str,
-    period_key: &str,
-) -> QueryResult<i32> {
-    offer_usage::table
-        .find((offer_id, account_id, period_key))
-        .select(offer_usage::used)
-        .first(conn)
-        .optional()
-        .map(|u| u.unwrap_or(0))
+    period_keys: &[String],
+) -> QueryResult<Vec<(OfferRow, Vec<Usage>)>> {
+    let rows: Vec<(OfferRow, Option<String>, Option<i32>)> = offers::table
+        .left_join(
+            offer_usage::table.on(offer_usage::offer_id
+                .eq(offers::id)
+                .and(offer_usage::account_id.eq(account_id))
+                .and(offer_usage::period_key.eq_any(period_keys))),
+        )
+        .filter(offers::merchant_id.eq(merchant_id))
+        .filter(offers::status.eq("active"))
+        .filter(offers::starts_at.le(now))
+        .filter(offers::ends_at.gt(now))
+        .filter(
+            offers::total_quota
+                .is_null()
+                .or(offers::used_quota.lt(offers::total_quota.assume_not_null())),
+        )
+        .order((offers::created_at.asc(), offers::id.asc()))
+        .select((
+            offers::all_columns,
+            offer_usage::period_key.nullable(),
+            offer_usage::used.nullable(),
+        ))
+        .load(conn)?;
+    // Rows of one offer are adjacent (ordered by offer).
+    let mut grouped: Vec<(OfferRow, Vec<Usage>)> = Vec::new();
+    for (offer, key, used) in rows {
+        let usage = key.zip(used);
+        match grouped.last_mut() {
+            Some((last, uses)) if last.id == offer.id => uses.extend(usage),
+            _ => grouped.push((offer, usage.into_iter().collect())),
+        }
+    }
+    Ok(grouped)
 }
 
 /// Takes one use of the member's limit in the period, atomically; false when it is used up.

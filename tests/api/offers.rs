@@ -14,6 +14,24 @@ fn percent_offer(title: &str, audience: &str) -> Value {
     })
 }
 
+/// The first eligible offer a preview of `code` shows.
+async fn preview_offer_id(app: &TestApp, owner: &Session, code: &str) -> String {
+    let preview: Value = app
+        .post(
+            "/api/v1/merchant/verifications",
+            &json!({ "code": code }),
+            Some(&owner.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    preview["eligible_offers"][0]["offer_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// An approved merchant with its owner, and a member with an active card.
 async fn counter(app: &TestApp) -> (Session, String, Session) {
     let admin = app.admin("13900000401", "360100").await;
@@ -206,11 +224,25 @@ async fn the_counter_previews_a_card_without_spending_its_code() {
             (Some("会员 88 折"), Some(2))
         );
     }
-    assert_eq!(
-        app.spend_code(&code, Utc::now()).await,
-        Ok(()),
-        "previews spent nothing"
-    );
+    let offer_id = preview_offer_id(&app, &owner, &code).await;
+    let redeemed = app
+        .client
+        .post(app.url("/api/v1/merchant/redemptions"))
+        .bearer_auth(&owner.access)
+        .header("idempotency-key", "preview-then-buy")
+        .json(&json!({ "code": code, "offer_id": offer_id, "amount_fen": 10000 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(redeemed.status().as_u16(), 201, "previews spent nothing");
+    let again = app
+        .post(
+            "/api/v1/merchant/verifications",
+            &json!({ "code": code }),
+            Some(&owner.access),
+        )
+        .await;
+    assert_eq!(problem(again, 409).await["code"], "code.used");
 
     let garbage = app
         .post(
@@ -235,6 +267,21 @@ async fn the_counter_previews_a_card_without_spending_its_code() {
         .json()
         .await
         .unwrap();
+    let after_use: Value = app
+        .post(
+            "/api/v1/merchant/verifications",
+            &json!({ "code": next["code"] }),
+            Some(&owner.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        after_use["eligible_offers"][0]["remaining_for_member"].as_i64(),
+        Some(1),
+        "one of today's two uses is taken: {after_use}"
+    );
     app.post(
         "/api/v1/me/card/report-lost",
         &json!({}),

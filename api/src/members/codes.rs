@@ -150,31 +150,27 @@ pub fn matching(
     })
 }
 
-fn matched(
-    conn: &mut DbConn,
-    keys: &DataKeys,
-    raw: &str,
-    now: DateTime<Utc>,
-) -> Result<VerifiedCode, ApiError> {
-    let presented = parse(raw)?;
-    let (card, holder) = cards::find_by_no_with_holder(conn, presented.card_no.as_str())?
-        .ok_or(MemberError::CardNotFound)?;
-    let step = matching(keys, &card, presented.otp, now)?;
-    Ok(VerifiedCode { card, holder, step })
-}
-
-/// Checks a presented code at `now` without spending it.
+/// Checks a presented code at `now` without spending it (one query: card, holder and the spent
+/// steps of the window).
 pub fn check(
     conn: &mut DbConn,
     keys: &DataKeys,
     raw: &str,
     now: DateTime<Utc>,
 ) -> Result<VerifiedCode, ApiError> {
-    let verified = matched(conn, keys, raw, now)?;
-    if cards::is_spent(conn, &verified.card.id, verified.step)? {
+    let presented = parse(raw)?;
+    let now_step = step_at(now.timestamp());
+    let (card, holder, spent) = cards::find_for_check(
+        conn,
+        presented.card_no.as_str(),
+        now_step - WINDOW..=now_step + WINDOW,
+    )?
+    .ok_or(MemberError::CardNotFound)?;
+    let step = matching(keys, &card, presented.otp, now)?;
+    if spent.contains(&step) {
         return Err(MemberError::CodeUsed.into());
     }
-    Ok(verified)
+    Ok(VerifiedCode { card, holder, step })
 }
 
 /// Spends the step a one-time part matches on a card already read, inside the caller's

@@ -127,8 +127,17 @@ pub async fn verify(
                 .as_deref()
                 .and_then(|enc| keys.decrypt(enc).ok())
                 .unwrap_or(member.display_name.clone());
+            let period_keys =
+                [LimitPeriod::Day, LimitPeriod::Month, LimitPeriod::Total].map(|p| p.key_at(now));
+            let live = offers::live_for_merchant_with_usage(
+                conn,
+                &merchant,
+                now.naive_utc(),
+                &member.id,
+                &period_keys,
+            )?;
             let mut eligible = Vec::new();
-            for offer in offers::live_for_merchant(conn, &merchant, now.naive_utc())? {
+            for (offer, uses) in live {
                 let admitted = Audience::parse(&offer.audience)
                     .is_some_and(|a| a.admits(&member.labor_model_level, member.hardship));
                 if !admitted {
@@ -138,12 +147,11 @@ pub async fn verify(
                     offer.per_member_limit,
                     offer.limit_period.as_deref().and_then(LimitPeriod::parse),
                 ) {
-                    (Some(limit), Some(period)) => Some(
-                        i64::from(
-                            limit - offers::used(conn, &offer.id, &member.id, &period.key_at(now))?,
-                        )
-                        .max(0),
-                    ),
+                    (Some(limit), Some(period)) => {
+                        let key = period.key_at(now);
+                        let used = uses.iter().find(|(k, _)| *k == key).map_or(0, |(_, u)| *u);
+                        Some(i64::from(limit - used).max(0))
+                    }
                     _ => None,
                 };
                 if remaining != Some(0) {
