@@ -296,21 +296,24 @@ pub fn status(conn: &mut DbConn, id: &str) -> QueryResult<Option<String>> {
         .optional()
 }
 
+/// Revokes a live key of the merchant; its hash (to drop it from caches), or `None` if there was
+/// no such live key.
 pub fn revoke_api_key(
     conn: &mut DbConn,
     id: &str,
     merchant_id: &str,
     now: NaiveDateTime,
-) -> QueryResult<bool> {
-    let updated = diesel::update(
+) -> QueryResult<Option<String>> {
+    diesel::update(
         keys::table
             .find(id)
             .filter(keys::merchant_id.eq(merchant_id))
             .filter(keys::revoked_at.is_null()),
     )
     .set(keys::revoked_at.eq(now))
-    .execute(conn)?;
-    Ok(updated == 1)
+    .returning(keys::key_hash)
+    .get_result(conn)
+    .optional()
 }
 
 /// The staff of a merchant: (account id, owner).

@@ -9,6 +9,8 @@ use gangonghui_api::cache::Cache;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::task::AbortHandle;
 
+use serde_json::{Value, json};
+
 use crate::helpers::{TestApp, problem, redis_url};
 
 /// Both implementations when Redis is configured for the run, else the in-process one.
@@ -328,4 +330,99 @@ async fn flushing_the_cache_does_not_revive_a_revoked_session() {
         "the database still says revoked"
     );
     assert_eq!(app.me_status(&alive.access).await, 200);
+}
+
+#[tokio::test]
+async fn pos_key_revocations_and_suspensions_hold_through_a_redis_outage() {
+    let Some((outage, app)) = app_behind_outage().await else {
+        eprintln!("skipped here: needs GGH_TEST_REDIS_URL (run by .ci/run)");
+        return;
+    };
+    let (owner, _) = crate::redemptions::shop(&app).await;
+    let new_key = |label: &'static str| {
+        let (app, owner) = (&app, &owner);
+        async move {
+            let key: Value = app
+                .post(
+                    "/api/v1/merchant/api-keys",
+                    &json!({ "label": label }),
+                    Some(&owner.access),
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            (
+                key["id"].as_str().unwrap().to_owned(),
+                key["key"].as_str().unwrap().to_owned(),
+            )
+        }
+    };
+    let (doomed_id, doomed) = new_key("收银台 1").await;
+    let (_, kept) = new_key("收银台 2").await;
+    let with_key = |key: String| {
+        let app = &app;
+        async move {
+            app.client
+                .get(app.url("/api/v1/merchant/staff"))
+                .header("x-api-key", key)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    // Both keys and the merchant's status are now cached in Redis.
+    assert_eq!(
+        (with_key(doomed.clone()).await, with_key(kept.clone()).await),
+        (200, 200)
+    );
+
+    outage.cut();
+    let revoke = app
+        .client
+        .delete(app.url(&format!("/api/v1/merchant/api-keys/{doomed_id}")))
+        .bearer_auth(&owner.access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoke.status().as_u16(), 204);
+    assert_eq!(
+        with_key(doomed.clone()).await,
+        401,
+        "revoked while Redis is down"
+    );
+    let merchants: Value = app
+        .get("/api/v1/merchants?city=360100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let merchant_id = merchants["items"][0]["id"].as_str().unwrap().to_owned();
+    let admin = app.login("13900000501", "outage").await;
+    let suspend = app
+        .post(
+            &format!("/api/v1/admin/merchants/{merchant_id}/suspend"),
+            &json!({}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_eq!(suspend.status().as_u16(), 200);
+    assert_eq!(
+        with_key(kept.clone()).await,
+        403,
+        "suspended while Redis is down"
+    );
+
+    // Redis comes back holding the key and the status as they were before the outage.
+    outage.restore().await;
+    for _ in 0..20 {
+        assert_eq!(
+            (with_key(doomed.clone()).await, with_key(kept.clone()).await),
+            (401, 403),
+            "a revoked key or a suspended merchant came back"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

@@ -12,7 +12,7 @@ use crate::helpers::{Session, TestApp, problem};
 use crate::membership::NANCHANG;
 
 /// An approved merchant's owner, and a grassroots union id for members.
-async fn shop(app: &TestApp) -> (Session, String) {
+pub(crate) async fn shop(app: &TestApp) -> (Session, String) {
     let admin = app.admin("13900000501", "360100").await;
     let owner = app.register("13800007001").await;
     let body = json!({

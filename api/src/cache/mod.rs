@@ -63,6 +63,9 @@ impl Cache {
     pub async fn get(&self, key: &str) -> Result<Option<String>, CacheError> {
         match self {
             Cache::Memory(c) => Ok(c.get(key)),
+            // Redis may still hold the entry a waiting write replaces: a miss, so the caller
+            // asks the database.
+            Cache::Redis(c) if c.is_waiting(key) => Ok(None),
             Cache::Redis(c) => c.get(key).await,
         }
     }
@@ -96,6 +99,7 @@ impl Cache {
     ) -> Result<bool, CacheError> {
         match self {
             Cache::Memory(c) => Ok(c.set_if_absent(key, value, ttl)),
+            Cache::Redis(c) if c.is_waiting(key) => Ok(false),
             Cache::Redis(c) => c.set_if_absent(key, value, ttl).await,
         }
     }
@@ -111,24 +115,35 @@ impl Cache {
 
     /// Sets `key` now, or, when the cache cannot be reached, keeps retrying in the background
     /// for up to `ttl`. For writes that must not be lost while an older entry may still sit in
-    /// the cache (a revocation, a changed profile).
+    /// the cache (a revocation, a changed status or profile). While the write waits, this
+    /// instance reads the key as a miss (the database answers), and a newer write of the same
+    /// key supersedes it.
     pub async fn set_eventually(&self, key: &str, value: &str, ttl: Duration) {
-        if self.set(key, value, ttl).await.is_ok() {
+        let Cache::Redis(redis) = self else {
+            let _ = self.set(key, value, ttl).await;
+            return;
+        };
+        let generation = redis.hold(key);
+        if redis.set(key, value, ttl).await.is_ok() {
+            redis.release_if_current(key, generation);
             return;
         }
         tracing::warn!(
             key,
             "cache unreachable; retrying the write in the background"
         );
-        let (cache, key, value) = (self.clone(), key.to_owned(), value.to_owned());
+        let (redis, key, value) = (redis.clone(), key.to_owned(), value.to_owned());
         actix_web::rt::spawn(async move {
             let deadline = std::time::Instant::now() + ttl;
             while std::time::Instant::now() < deadline {
-                tokio::time::sleep(Duration::from_millis(250)).await;
-                if cache.set(&key, &value, ttl).await.is_ok() {
-                    return;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                if !redis.is_current(&key, generation) || redis.set(&key, &value, ttl).await.is_ok()
+                {
+                    break;
                 }
             }
+            // Done, superseded, or past `ttl` (by then any entry it replaced has expired).
+            redis.release_if_current(&key, generation);
         });
     }
 

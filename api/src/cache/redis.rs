@@ -1,8 +1,9 @@
 //! The Redis cache for several API instances. Every call is bounded in time, and after a failure
 //! Redis is skipped for a moment, so a dead Redis costs callers a fast error, not a stall.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -19,6 +20,17 @@ pub struct RedisCache {
     conn: ConnectionManager,
     prefix: Arc<str>,
     health: Arc<Health>,
+    pending: Arc<Pending>,
+}
+
+/// Writes that must not be lost and are waiting for Redis to come back (see
+/// `Cache::set_eventually`). While one waits, its key is a miss here: Redis may still hold the
+/// entry the write replaces, and reading that would undo a revocation. Each write has a
+/// generation, so a newer write to the key supersedes an older one still retrying.
+#[derive(Default)]
+struct Pending {
+    generations: Mutex<HashMap<String, u64>>,
+    next: AtomicU64,
 }
 
 /// A small circuit breaker shared by all clones.
@@ -46,7 +58,40 @@ impl RedisCache {
                 skip_until_ms: AtomicU64::new(0),
                 down: AtomicBool::new(false),
             }),
+            pending: Arc::default(),
         })
+    }
+
+    fn pending(&self) -> std::sync::MutexGuard<'_, HashMap<String, u64>> {
+        self.pending
+            .generations
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Marks a write of `key` as waiting and returns its generation; any older waiting write
+    /// of the key is superseded.
+    pub fn hold(&self, key: &str) -> u64 {
+        let generation = self.pending.next.fetch_add(1, Ordering::Relaxed);
+        self.pending().insert(key.to_owned(), generation);
+        generation
+    }
+
+    /// Whether `generation` is still the newest waiting write of `key`.
+    pub fn is_current(&self, key: &str, generation: u64) -> bool {
+        self.pending().get(key) == Some(&generation)
+    }
+
+    /// Releases `key` if `generation` is still its newest waiting write.
+    pub fn release_if_current(&self, key: &str, generation: u64) {
+        let mut pending = self.pending();
+        if pending.get(key) == Some(&generation) {
+            pending.remove(key);
+        }
+    }
+
+    pub fn is_waiting(&self, key: &str) -> bool {
+        self.pending().contains_key(key)
     }
 
     fn key(&self, key: &str) -> String {

@@ -1,15 +1,14 @@
-//! `MerchantStaff` (a staff login or a POS API key), `MerchantOwner`, and the counter's
-//! `CounterCredential`. All refuse a suspended merchant's staff at once: the merchant's status is
-//! read on every request.
+//! `MerchantStaff` (a staff login or a POS API key) and `MerchantOwner`. Both refuse a suspended
+//! merchant's staff at once: key and merchant status are checked on every request (through the
+//! cache, see [`super::access`]).
 
 use actix_web::dev::Payload;
 use actix_web::web::Data;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use gangonghui_domain::Role;
-use gangonghui_persistence::{DbConn, merchants};
 
-use super::MerchantError;
+use super::{MerchantError, access};
 use crate::auth::keys::sha256_hex;
 use crate::auth::{AuthError, Authenticated};
 use crate::error::ApiError;
@@ -32,71 +31,11 @@ pub struct MerchantStaff {
 #[derive(Debug, Clone)]
 pub struct MerchantOwner(pub MerchantStaff);
 
-/// Who is at the counter, as presented. [`CounterCredential::resolve`] checks it inside the
-/// caller's database job, so the counter's hot endpoints cost one job per request; the other
-/// merchant endpoints take [`MerchantStaff`], which resolves it in a job of its own.
-#[derive(Debug, Clone)]
-pub enum CounterCredential {
-    /// A logged-in staff member whose session is checked; the merchant's status is not yet.
-    Login(MerchantStaff),
-    /// A POS key, by its SHA-256.
-    ApiKey { hash: String },
-}
-
 fn ensure_active(status: Option<String>) -> Result<(), ApiError> {
     match status.as_deref() {
         Some("active") => Ok(()),
         Some(_) => Err(MerchantError::Suspended.into()),
         None => Err(MerchantError::NotFound.into()),
-    }
-}
-
-impl CounterCredential {
-    /// The staff member, if the key is live and the merchant active (one query either way).
-    pub fn resolve(self, conn: &mut DbConn) -> Result<MerchantStaff, ApiError> {
-        match self {
-            CounterCredential::Login(staff) => {
-                ensure_active(merchants::status(conn, &staff.merchant_id)?)?;
-                Ok(staff)
-            }
-            CounterCredential::ApiKey { hash } => {
-                let (key, status) =
-                    merchants::live_api_key(conn, &hash)?.ok_or(AuthError::InvalidToken)?;
-                ensure_active(Some(status))?;
-                Ok(MerchantStaff {
-                    merchant_id: key.merchant_id,
-                    account_id: key.created_by,
-                    owner: false,
-                    api_key_id: Some(key.id),
-                })
-            }
-        }
-    }
-}
-
-impl FromRequest for CounterCredential {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        if let Some(key) = req.headers().get(API_KEY_HEADER) {
-            let hash = sha256_hex(key.as_bytes());
-            return Box::pin(async move { Ok(CounterCredential::ApiKey { hash }) });
-        }
-        let login = Authenticated::from_request(req, payload);
-        Box::pin(async move {
-            let auth = login.await?;
-            let grant = auth
-                .grant(Role::MerchantStaff)
-                .ok_or(AuthError::Forbidden)?;
-            let merchant_id = grant.merchant_id.clone().ok_or(AuthError::Forbidden)?;
-            Ok(CounterCredential::Login(MerchantStaff {
-                merchant_id,
-                account_id: auth.account_id.clone(),
-                owner: grant.owner,
-                api_key_id: None,
-            }))
-        })
     }
 }
 
@@ -106,12 +45,45 @@ impl FromRequest for MerchantStaff {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let state = req.app_data::<Data<AppState>>().cloned();
-        let credential = CounterCredential::from_request(req, payload);
+        let key_hash = req
+            .headers()
+            .get(API_KEY_HEADER)
+            .map(|key| sha256_hex(key.as_bytes()));
+        let login = key_hash
+            .is_none()
+            .then(|| Authenticated::from_request(req, payload));
         Box::pin(async move {
             let state = state
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState is not registered")))?;
-            let credential = credential.await?;
-            state.db(move |conn| credential.resolve(conn)).await
+            let staff = match (key_hash, login) {
+                (Some(hash), _) => {
+                    let key = access::pos_key(&state, &hash)
+                        .await?
+                        .ok_or(AuthError::InvalidToken)?;
+                    MerchantStaff {
+                        merchant_id: key.merchant_id,
+                        account_id: key.created_by,
+                        owner: false,
+                        api_key_id: Some(key.key_id),
+                    }
+                }
+                (None, Some(login)) => {
+                    let auth = login.await?;
+                    let grant = auth
+                        .grant(Role::MerchantStaff)
+                        .ok_or(AuthError::Forbidden)?;
+                    let merchant_id = grant.merchant_id.clone().ok_or(AuthError::Forbidden)?;
+                    MerchantStaff {
+                        merchant_id,
+                        account_id: auth.account_id.clone(),
+                        owner: grant.owner,
+                        api_key_id: None,
+                    }
+                }
+                (None, None) => return Err(AuthError::MissingToken.into()),
+            };
+            ensure_active(access::merchant_status(&state, &staff.merchant_id).await?)?;
+            Ok(staff)
         })
     }
 }

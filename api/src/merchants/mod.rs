@@ -1,6 +1,7 @@
 //! Partner merchants: onboarding, staff and POS keys, and discovery. (Offers and redemption
 //! build on these.)
 
+pub mod access;
 pub mod discovery;
 pub mod dto;
 mod error;
@@ -13,4 +14,4 @@ pub mod redemption;
 pub mod staff;
 
 pub use error::MerchantError;
-pub use extract::{CounterCredential, MerchantOwner, MerchantStaff};
+pub use extract::{MerchantOwner, MerchantStaff};

@@ -8,7 +8,7 @@ use gangonghui_persistence::merchants::{self, MerchantRow};
 use gangonghui_persistence::offers::{self, OfferChange, OfferRow};
 use gangonghui_persistence::{ids, write_tx};
 
-use super::{CounterCredential, MerchantError, MerchantOwner, MerchantStaff};
+use super::{MerchantError, MerchantOwner, MerchantStaff};
 use crate::audit::{AuditEvent, RequestContext};
 use crate::error::{ApiError, FieldIssue, FieldIssueKind};
 use crate::members::codes;
@@ -112,14 +112,13 @@ pub struct Verification {
 /// Checks a code (spending nothing) and lists the offers of this merchant the member may use.
 pub async fn verify(
     state: &AppState,
-    credential: CounterCredential,
+    staff: &MerchantStaff,
     code: String,
     now: DateTime<Utc>,
 ) -> Result<Verification, ApiError> {
-    let keys = state.data_keys.clone();
+    let (merchant, keys) = (staff.merchant_id.clone(), state.data_keys.clone());
     state
         .db(move |conn| {
-            let merchant = credential.resolve(conn)?.merchant_id;
             let verified = codes::check(conn, &keys, &code, now)?;
             let member = &verified.holder;
             let holder = member

@@ -14,7 +14,7 @@ use gangonghui_persistence::merchants::{
 };
 use gangonghui_persistence::{ids, orgs, write_tx};
 
-use super::MerchantError;
+use super::{MerchantError, access};
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::{Authenticated, UnionAdmin, session_cache};
 use crate::error::ApiError;
@@ -231,7 +231,7 @@ pub async fn set_status(
     } else {
         ("suspended", "active", "merchant.resume")
     };
-    state
+    let merchant = state
         .db(move |conn| {
             write_tx(conn, |c| {
                 let scope = scope_path(c, &org)?;
@@ -248,5 +248,7 @@ pub async fn set_status(
                 Ok(merchants::find(c, &merchant.id)?.ok_or(diesel::result::Error::NotFound)?)
             })
         })
-        .await
+        .await?;
+    access::status_changed(state, &merchant.id, &merchant.status).await;
+    Ok(merchant)
 }

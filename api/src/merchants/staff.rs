@@ -9,7 +9,7 @@ use gangonghui_persistence::accounts::{self, NewRole};
 use gangonghui_persistence::{ids, merchants, write_tx};
 use rand::RngCore;
 
-use super::{MerchantError, MerchantOwner, MerchantStaff};
+use super::{MerchantError, MerchantOwner, MerchantStaff, access};
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::keys::sha256_hex;
 use crate::auth::session_cache;
@@ -166,17 +166,19 @@ pub async fn revoke_key(
     ctx: RequestContext,
 ) -> Result<(), ApiError> {
     let (merchant, actor) = (owner.0.merchant_id.clone(), owner.0.account_id.clone());
-    state
+    let hash = state
         .db(move |conn| {
             write_tx(conn, |c| {
-                if !merchants::revoke_api_key(c, &key_id, &merchant, Utc::now().naive_utc())? {
-                    return Err(ApiError::NotFound);
-                }
+                let hash =
+                    merchants::revoke_api_key(c, &key_id, &merchant, Utc::now().naive_utc())?
+                        .ok_or(ApiError::NotFound)?;
                 AuditEvent::new("merchant.api_key_revoke", "merchant_api_key", &key_id)
                     .by(&actor, Role::MerchantStaff)
                     .record(c, &ctx)?;
-                Ok(())
+                Ok(hash)
             })
         })
-        .await
+        .await?;
+    access::key_revoked(state, &hash).await;
+    Ok(())
 }

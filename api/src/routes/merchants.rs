@@ -25,8 +25,7 @@ use crate::merchants::dto::*;
 use crate::merchants::idempotency::{self, Stored};
 use crate::merchants::redemption::{self, RedeemCmd};
 use crate::merchants::{
-    CounterCredential, MerchantError, MerchantOwner, MerchantStaff, ledger, offers, onboarding,
-    staff,
+    MerchantError, MerchantOwner, MerchantStaff, ledger, offers, onboarding, staff,
 };
 use crate::state::AppState;
 
@@ -433,10 +432,10 @@ pub async fn update_offer(
 #[post("/merchant/verifications")]
 pub async fn create_verification(
     state: Data<AppState>,
-    credential: CounterCredential,
+    staff_member: MerchantStaff,
     body: ValidJson<VerifyBody>,
 ) -> Result<Json<VerificationDto>, ApiError> {
-    let v = offers::verify(&state, credential, body.into_inner().code, Utc::now()).await?;
+    let v = offers::verify(&state, &staff_member, body.into_inner().code, Utc::now()).await?;
     let eligible_offers = v
         .eligible
         .into_iter()
@@ -462,7 +461,7 @@ pub async fn create_verification(
 pub async fn create_redemption(
     state: Data<AppState>,
     req: HttpRequest,
-    credential: CounterCredential,
+    staff_member: MerchantStaff,
     body: ValidJson<RedeemBody>,
 ) -> Result<HttpResponse, ApiError> {
     let key = req
@@ -486,10 +485,8 @@ pub async fn create_redemption(
         amount: Fen::new(body.amount_fen),
     };
     let (keys, now) = (state.data_keys.clone(), Utc::now());
-    // One database job: who is at the counter, then the redemption under its key.
     let stored = state
         .db(move |conn| {
-            let staff_member = credential.resolve(conn)?;
             let keyed = idempotency::Keyed {
                 merchant_id: &staff_member.merchant_id,
                 key: &key,
