@@ -5,8 +5,7 @@ use diesel::prelude::*;
 
 use crate::accounts::AccountRow;
 use crate::conn::DbConn;
-use crate::offers::OfferRow;
-use crate::schema::{accounts, card_code_spends, card_serials, cards, offers};
+use crate::schema::{accounts, card_code_spends, card_serials, cards};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct CardRow {
@@ -98,26 +97,6 @@ pub fn find_for_check(
         .into_iter()
         .next()
         .map(|(card, holder, _)| (card, holder, spent)))
-}
-
-/// The offer and the card with its holder, in one query: the counter's hot path. `None` when
-/// either is missing (the caller then asks which).
-pub fn find_with_offer(
-    conn: &mut DbConn,
-    card_no: &str,
-    offer_id: &str,
-) -> QueryResult<Option<(CardRow, AccountRow, OfferRow)>> {
-    cards::table
-        .inner_join(accounts::table)
-        .inner_join(offers::table.on(offers::id.eq(offer_id)))
-        .filter(cards::card_no.eq(card_no))
-        .select((
-            cards::all_columns,
-            accounts::all_columns,
-            offers::all_columns,
-        ))
-        .first(conn)
-        .optional()
 }
 
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<CardRow>> {

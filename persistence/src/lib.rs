@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod cards;
 pub mod conn;
+pub mod counter;
 pub mod error;
 pub mod ids;
 pub mod memberships;

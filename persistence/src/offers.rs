@@ -63,23 +63,29 @@ pub fn for_merchant(conn: &mut DbConn, merchant_id: &str) -> QueryResult<Vec<Off
         .load(conn)
 }
 
-/// Offers a member could use at `now`: active, inside their window, not sold out.
+/// The merchant's offers a member could use at `now`: active, inside their window, not sold out.
+#[diesel::dsl::auto_type(no_type_alias)]
+pub fn live_at(merchant_id: String, now: NaiveDateTime) -> _ {
+    offers::merchant_id
+        .eq(merchant_id)
+        .and(offers::status.eq("active"))
+        .and(offers::starts_at.le(now))
+        .and(offers::ends_at.gt(now))
+        .and(
+            offers::total_quota
+                .is_null()
+                .or(offers::used_quota.lt(offers::total_quota.assume_not_null())),
+        )
+}
+
 pub fn live_for_merchant(
     conn: &mut DbConn,
     merchant_id: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<OfferRow>> {
     offers::table
-        .filter(offers::merchant_id.eq(merchant_id))
-        .filter(offers::status.eq("active"))
-        .filter(offers::starts_at.le(now))
-        .filter(offers::ends_at.gt(now))
-        .filter(
-            offers::total_quota
-                .is_null()
-                .or(offers::used_quota.lt(offers::total_quota.assume_not_null())),
-        )
-        .order(offers::created_at.asc())
+        .filter(live_at(merchant_id.to_owned(), now))
+        .order((offers::created_at.asc(), offers::id.asc()))
         .select(offers::all_columns)
         .load(conn)
 }
@@ -97,53 +103,6 @@ pub fn update(
     )
     .set(change)
     .execute(conn)
-}
-
-/// A member's use of an offer in one period: `(period key, times used)`.
-pub type Usage = (String, i32);
-
-/// The merchant's live offers, each with the member's usage rows among `period_keys` (the keys of
-/// now: day, month and total; the caller picks the one of the offer's own period), in one query.
-pub fn live_for_merchant_with_usage(
-    conn: &mut DbConn,
-    merchant_id: &str,
-    now: NaiveDateTime,
-    account_id: &str,
-    period_keys: &[String],
-) -> QueryResult<Vec<(OfferRow, Vec<Usage>)>> {
-    let rows: Vec<(OfferRow, Option<String>, Option<i32>)> = offers::table
-        .left_join(
-            offer_usage::table.on(offer_usage::offer_id
-                .eq(offers::id)
-                .and(offer_usage::account_id.eq(account_id))
-                .and(offer_usage::period_key.eq_any(period_keys))),
-        )
-        .filter(offers::merchant_id.eq(merchant_id))
-        .filter(offers::status.eq("active"))
-        .filter(offers::starts_at.le(now))
-        .filter(offers::ends_at.gt(now))
-        .filter(
-            offers::total_quota
-                .is_null()
-                .or(offers::used_quota.lt(offers::total_quota.assume_not_null())),
-        )
-        .order((offers::created_at.asc(), offers::id.asc()))
-        .select((
-            offers::all_columns,
-            offer_usage::period_key.nullable(),
-            offer_usage::used.nullable(),
-        ))
-        .load(conn)?;
-    // Rows of one offer are adjacent (ordered by offer).
-    let mut grouped: Vec<(OfferRow, Vec<Usage>)> = Vec::new();
-    for (offer, key, used) in rows {
-        let usage = key.zip(used);
-        match grouped.last_mut() {
-            Some((last, uses)) if last.id == offer.id => uses.extend(usage),
-            _ => grouped.push((offer, usage.into_iter().collect())),
-        }
-    }
-    Ok(grouped)
 }
 
 /// Takes one use of the member's limit in the period, atomically; false when it is used up.

@@ -159,18 +159,32 @@ pub fn check(
     now: DateTime<Utc>,
 ) -> Result<VerifiedCode, ApiError> {
     let presented = parse(raw)?;
+    let (card, holder, spent) =
+        cards::find_for_check(conn, presented.card_no.as_str(), window_at(now))?
+            .ok_or(MemberError::CardNotFound)?;
+    let step = unspent_step(keys, &card, presented.otp, now, &spent)?;
+    Ok(VerifiedCode { card, holder, step })
+}
+
+/// The steps a code may match at `now`.
+pub fn window_at(now: DateTime<Utc>) -> std::ops::RangeInclusive<i64> {
     let now_step = step_at(now.timestamp());
-    let (card, holder, spent) = cards::find_for_check(
-        conn,
-        presented.card_no.as_str(),
-        now_step - WINDOW..=now_step + WINDOW,
-    )?
-    .ok_or(MemberError::CardNotFound)?;
-    let step = matching(keys, &card, presented.otp, now)?;
+    now_step - WINDOW..=now_step + WINDOW
+}
+
+/// The step a one-time part matches at `now`, refused as used if it is among `spent`.
+pub fn unspent_step(
+    keys: &DataKeys,
+    card: &CardRow,
+    otp: u32,
+    now: DateTime<Utc>,
+    spent: &[i64],
+) -> Result<i64, ApiError> {
+    let step = matching(keys, card, otp, now)?;
     if spent.contains(&step) {
         return Err(MemberError::CodeUsed.into());
     }
-    Ok(VerifiedCode { card, holder, step })
+    Ok(step)
 }
 
 /// Spends the step a one-time part matches on a card already read, inside the caller's

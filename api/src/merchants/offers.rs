@@ -6,12 +6,12 @@ use gangonghui_domain::Role;
 use gangonghui_domain::offer::{Audience, LimitPeriod};
 use gangonghui_persistence::merchants::{self, MerchantRow};
 use gangonghui_persistence::offers::{self, OfferChange, OfferRow};
-use gangonghui_persistence::{ids, write_tx};
+use gangonghui_persistence::{counter, ids, write_tx};
 
 use super::{MerchantError, MerchantOwner, MerchantStaff};
 use crate::audit::{AuditEvent, RequestContext};
 use crate::error::{ApiError, FieldIssue, FieldIssueKind};
-use crate::members::codes;
+use crate::members::{MemberError, codes};
 use crate::state::AppState;
 
 pub async fn create(
@@ -109,7 +109,8 @@ pub struct Verification {
     pub eligible: Vec<(OfferRow, Option<i64>)>,
 }
 
-/// Checks a code (spending nothing) and lists the offers of this merchant the member may use.
+/// Checks a code (spending nothing) and lists the offers of this merchant the member may use:
+/// one query (see `counter::preview`).
 pub async fn verify(
     state: &AppState,
     staff: &MerchantStaff,
@@ -119,24 +120,33 @@ pub async fn verify(
     let (merchant, keys) = (staff.merchant_id.clone(), state.data_keys.clone());
     state
         .db(move |conn| {
-            let verified = codes::check(conn, &keys, &code, now)?;
-            let member = &verified.holder;
+            let presented = codes::parse(&code)?;
+            let period_keys =
+                [LimitPeriod::Day, LimitPeriod::Month, LimitPeriod::Total].map(|p| p.key_at(now));
+            let preview = counter::preview(
+                conn,
+                presented.card_no.as_str(),
+                codes::window_at(now),
+                &merchant,
+                now.naive_utc(),
+                &period_keys,
+            )?
+            .ok_or(MemberError::CardNotFound)?;
+            let member = &preview.holder;
+            codes::unspent_step(
+                &keys,
+                &preview.card,
+                presented.otp,
+                now,
+                &preview.spent_steps,
+            )?;
             let holder = member
                 .legal_name_enc
                 .as_deref()
                 .and_then(|enc| keys.decrypt(enc).ok())
                 .unwrap_or(member.display_name.clone());
-            let period_keys =
-                [LimitPeriod::Day, LimitPeriod::Month, LimitPeriod::Total].map(|p| p.key_at(now));
-            let live = offers::live_for_merchant_with_usage(
-                conn,
-                &merchant,
-                now.naive_utc(),
-                &member.id,
-                &period_keys,
-            )?;
             let mut eligible = Vec::new();
-            for (offer, uses) in live {
+            for (offer, uses) in preview.offers {
                 let admitted = Audience::parse(&offer.audience)
                     .is_some_and(|a| a.admits(&member.labor_model_level, member.hardship));
                 if !admitted {
@@ -158,7 +168,7 @@ pub async fn verify(
                 }
             }
             Ok(Verification {
-                card_status: verified.card.status.clone(),
+                card_status: preview.card.status.clone(),
                 holder_name: mask_name(&holder),
                 eligible,
             })

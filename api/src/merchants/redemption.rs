@@ -9,7 +9,7 @@ use gangonghui_domain::offer::{Audience, LimitPeriod, OfferKind, QuoteError, Ter
 use gangonghui_domain::time::shanghai_date;
 use gangonghui_persistence::offers::{self, OfferRow};
 use gangonghui_persistence::redemptions::{self, RedemptionRow};
-use gangonghui_persistence::{DbConn, cards, ids};
+use gangonghui_persistence::{DbConn, counter, ids};
 
 use super::{MerchantError, MerchantStaff};
 use crate::auth::keys::DataKeys;
@@ -49,7 +49,7 @@ pub fn redeem_in(
 ) -> Result<RedemptionRow, ApiError> {
     let presented = codes::parse(&cmd.code);
     let found = match &presented {
-        Ok(p) => cards::find_with_offer(conn, p.card_no.as_str(), &cmd.offer_id)?
+        Ok(p) => counter::find_with_offer(conn, p.card_no.as_str(), &cmd.offer_id)?
             .map(|found| (found, p.otp)),
         Err(_) => None,
     };
