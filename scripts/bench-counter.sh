@@ -37,24 +37,34 @@ pgbench -q -i -s 10 "$DATABASE_URL" >/dev/null 2>&1
 # Let the freshly written tables settle (statistics, visibility map, a checkpoint) so autovacuum
 # and the first checkpoint after seeding do not land inside a measured run.
 psql "$DATABASE_URL" -qc "VACUUM ANALYZE" -qc "CHECKPOINT" >/dev/null
-pgbench_tps() { pgbench -N -c 16 -j 2 -T "$SECONDS_PER_RUN" "$DATABASE_URL" 2>/dev/null | awk '/^tps/ {print $3; exit}'; }
-PGB=$(pgbench_tps)
-echo "pgbench -N -c16 -j2 -T$SECONDS_PER_RUN (same database):  $PGB tps"
-
+# Prints pgbench's latency line to stderr (its own tail shows how steady the machine is) and
+# the tps to stdout.
+pgbench_tps() {
+  local out
+  out=$(pgbench -N -c 16 -j 2 -P "$SECONDS_PER_RUN" -T "$SECONDS_PER_RUN" "$DATABASE_URL" 2>/dev/null)
+  echo "$out" | grep -E "^latency" | tr '\n' ';' >&2
+  echo >&2
+  echo "$out" | awk '/^tps/ {print $3; exit}'
+}
 # wrk sends requests prepared just before (fresh one-time codes, POS keys, Idempotency-Keys).
 # Each run waits for a new 30 s step, so no run meets codes an earlier one spent.
-counter() { # mode, cards, connections -> prints wrk's report; sets RATE
+counter() { # mode, cards, connections[, seconds] -> prints wrk's report; sets RATE
   sleep $((30 - $(date +%s) % 30 + 1))
   BENCH_CARDS=$2 ./target/release/bench-counter "$1" "$WORK/$1.tsv"
   local out
   out=$(BENCH_REQUESTS="$WORK/$1.tsv" BENCH_THREADS=2 \
-    wrk -t2 -c"$3" -d"${SECONDS_PER_RUN}s" --latency -s scripts/counter.lua "http://127.0.0.1:$PORT")
+    wrk -t2 -c"$3" -d"${4:-$SECONDS_PER_RUN}s" --latency -s scripts/counter.lua "http://127.0.0.1:$PORT")
   echo "$out" | grep -E "Requests/sec|Latency |50%|99%|Non-2xx|statuses|requests in"
   RATE=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
 }
 summary() { # connections
   python3 -c "r=$REDEEM; v=$VERIFY; p=float('$PGB'); print(f'-c$1: redemptions = {r/p*100:.1f} % of pgbench -N (goal >= 25 %); verifications = {v/r:.2f}x redemptions (goal >= 3x)')"
 }
+echo "== warm-up, not counted: 5 s of redemptions (pool connections, PostgreSQL's caches)"
+counter redeem first 16 5
+PGB=$(pgbench_tps)
+echo "pgbench -N -c16 -j2 -T$SECONDS_PER_RUN (same database):  $PGB tps"
+
 # The same 16 concurrent clients as pgbench; then 64 for the throughput under more load.
 for CONNS in 16 64; do
   echo "== redemptions, wrk -c$CONNS (POST /merchant/redemptions)"
