@@ -426,3 +426,55 @@ async fn pos_key_revocations_and_suspensions_hold_through_a_redis_outage() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test]
+async fn a_write_waiting_for_redis_reads_as_a_miss_and_the_newest_one_lands() {
+    let Some(url) = redis_url() else {
+        eprintln!("skipped here: needs GGH_TEST_REDIS_URL (run by .ci/run)");
+        return;
+    };
+    let rest = url.trim_start_matches("redis://");
+    let (authority, db) = rest.split_once('/').unwrap_or((rest, "0"));
+    let outage = Outage::start(authority.to_owned()).await;
+    let prefix = format!("ggh_test_{}:", uuid::Uuid::new_v4().simple());
+    let proxied = format!("redis://127.0.0.1:{}/{db}", outage.port);
+    let cache = Cache::from_settings(Some(&proxied), &prefix).unwrap();
+    let direct = Cache::from_settings(Some(&url), &prefix).unwrap();
+    let ttl = Duration::from_secs(30);
+    // set_eventually retries on the server's (actix) local task set.
+    tokio::task::LocalSet::new()
+        .run_until(async {
+            cache.set("status", "active", ttl).await.unwrap();
+            outage.cut();
+            cache.set_eventually("status", "suspended", ttl).await;
+            cache.set_eventually("status", "active again", ttl).await;
+            assert_eq!(
+                cache.get("status").await.unwrap(),
+                None,
+                "Redis still holds the replaced entry: a waiting key must be a miss"
+            );
+            assert!(!cache.set_if_absent("status", "filled", ttl).await.unwrap());
+
+            outage.restore().await;
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while direct.get("status").await.unwrap().as_deref() != Some("active again") {
+                assert!(Instant::now() < deadline, "the waiting write never landed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            // The superseded write must not land after it.
+            for _ in 0..10 {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                assert_eq!(
+                    direct.get("status").await.unwrap().as_deref(),
+                    Some("active again")
+                );
+            }
+            assert_eq!(
+                cache.get("status").await.unwrap().as_deref(),
+                Some("active again"),
+                "once written, the key is read from Redis again"
+            );
+        })
+        .await;
+    direct.delete("status").await.unwrap();
+}
