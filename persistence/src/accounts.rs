@@ -80,6 +80,14 @@ pub fn insert(conn: &mut DbConn, account: &NewAccount<'_>) -> QueryResult<()> {
         .map(drop)
 }
 
+/// Many accounts in one statement (bulk seeding).
+pub fn insert_many(conn: &mut DbConn, rows: &[NewAccount<'_>]) -> QueryResult<()> {
+    crate::on_backend!(conn, |c| diesel::insert_into(accounts::table)
+        .values(rows)
+        .execute(c))
+    .map(drop)
+}
+
 pub fn find_by_id(conn: &mut DbConn, id: &str) -> QueryResult<Option<AccountRow>> {
     accounts::table
         .find(id)

@@ -34,11 +34,16 @@ pub struct NewCard<'a> {
 
 /// Takes the next serial of a city in one conditional UPDATE ... RETURNING.
 pub fn take_serial(conn: &mut DbConn, city: i32) -> QueryResult<i64> {
+    take_serials(conn, city, 1)
+}
+
+/// Takes `n` consecutive serials of a city at once; the first of them.
+pub fn take_serials(conn: &mut DbConn, city: i32, n: i64) -> QueryResult<i64> {
     let next: i64 = diesel::update(card_serials::table.find(city))
-        .set(card_serials::next_serial.eq(card_serials::next_serial + 1))
+        .set(card_serials::next_serial.eq(card_serials::next_serial + n))
         .returning(card_serials::next_serial)
         .get_result(conn)?;
-    Ok(next - 1)
+    Ok(next - n)
 }
 
 pub fn insert(conn: &mut DbConn, card: &NewCard<'_>) -> QueryResult<()> {
@@ -46,6 +51,14 @@ pub fn insert(conn: &mut DbConn, card: &NewCard<'_>) -> QueryResult<()> {
         .values(card)
         .execute(conn)
         .map(drop)
+}
+
+/// Many cards in one statement (bulk seeding).
+pub fn insert_many(conn: &mut DbConn, rows: &[NewCard<'_>]) -> QueryResult<()> {
+    crate::on_backend!(conn, |c| diesel::insert_into(cards::table)
+        .values(rows)
+        .execute(c))
+    .map(drop)
 }
 
 /// The member's card that is not cancelled.

@@ -142,6 +142,32 @@ pub fn membership(conn: &mut DbConn, account_id: &str) -> QueryResult<Option<Mem
         .optional()
 }
 
+/// Active memberships for many accounts of one union in one statement (bulk seeding).
+pub fn activate_many(
+    conn: &mut DbConn,
+    account_ids: &[String],
+    org_id: &str,
+    org_path: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let rows: Vec<_> = account_ids
+        .iter()
+        .map(|account_id| {
+            (
+                memberships::account_id.eq(account_id),
+                memberships::org_id.eq(org_id),
+                memberships::org_path.eq(org_path),
+                memberships::status.eq("active"),
+                memberships::since.eq(now),
+            )
+        })
+        .collect();
+    crate::on_backend!(conn, |c| diesel::insert_into(memberships::table)
+        .values(&rows)
+        .execute(c))
+    .map(drop)
+}
+
 pub fn activate(
     conn: &mut DbConn,
     account_id: &str,

@@ -33,6 +33,14 @@ pub fn insert(conn: &mut DbConn, row: &RedemptionRow) -> QueryResult<()> {
         .map(drop)
 }
 
+/// Many redemptions in one statement (bulk seeding).
+pub fn insert_many(conn: &mut DbConn, rows: &[RedemptionRow]) -> QueryResult<()> {
+    crate::on_backend!(conn, |c| diesel::insert_into(redemptions::table)
+        .values(rows)
+        .execute(c))
+    .map(drop)
+}
+
 pub fn count_for_offer(conn: &mut DbConn, offer_id: &str) -> QueryResult<i64> {
     redemptions::table
         .filter(redemptions::offer_id.eq(offer_id))

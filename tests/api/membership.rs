@@ -496,3 +496,56 @@ async fn the_demo_seed_gives_working_logins_and_can_run_twice() {
         "the demo shop sees the demo member's offer: {preview}"
     );
 }
+
+#[tokio::test]
+async fn the_bulk_seed_issues_working_cards_in_batches() {
+    let app = TestApp::spawn().await;
+    // 25 members over 11 unions: uneven groups, two batches would be the same code path.
+    let summary = gangonghui_api::seed::bulk(&app.state, 25, 3, 40)
+        .await
+        .unwrap();
+    assert_eq!(
+        (summary.members, summary.merchants, summary.redemptions),
+        (25, 3, 40)
+    );
+    let (keys, now) = (app.state.data_keys.clone(), Utc::now());
+    let (cards, counts) = app
+        .state
+        .db(move |conn| {
+            let cards = gangonghui_persistence::cards::sample_active(conn, 1000)?;
+            let count = |conn: &mut gangonghui_persistence::DbConn, table: &str| {
+                #[derive(QueryableByName)]
+                struct N {
+                    #[diesel(sql_type = diesel::sql_types::BigInt)]
+                    n: i64,
+                }
+                diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+                    .get_result::<N>(conn)
+                    .map(|r| r.n)
+            };
+            let counts = (
+                count(conn, "memberships")?,
+                count(conn, "redemptions")?,
+                count(conn, "offers")?,
+            );
+            // Every card's one-time codes work: its secret decrypts and its code checks.
+            for card in &cards {
+                let step = gangonghui_domain::totp::step_at(now.timestamp());
+                let code = codes::format_code(&card.card_no, codes::otp_for(&keys, card, step)?);
+                codes::check(conn, &keys, &code, now)?;
+            }
+            Ok((cards, counts))
+        })
+        .await
+        .unwrap();
+    assert_eq!(counts, (25, 40, 3));
+    assert_eq!(cards.len(), 25);
+    let mut numbers: Vec<_> = cards.iter().map(|c| c.card_no.clone()).collect();
+    assert!(
+        numbers.iter().all(|n| CardNo::parse(n).is_ok()),
+        "{numbers:?}"
+    );
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 25, "card numbers are distinct");
+}

@@ -43,11 +43,7 @@ pub fn issue(
 ) -> Result<CardRow, ApiError> {
     let city = city_of(conn, org_path)?;
     let serial = cards::take_serial(conn, i32::from(city))?;
-    let card_no = CardNo::new(city, serial as u64).ok_or_else(|| {
-        ApiError::internal(anyhow::anyhow!("card serials of city {city} exhausted"))
-    })?;
-    let mut secret = [0u8; SECRET_LEN];
-    rand::rng().fill_bytes(&mut secret);
+    let (card_no, secret_enc) = mint(keys, city, serial)?;
     let id = ids::new_id();
     cards::insert(
         conn,
@@ -56,13 +52,27 @@ pub fn issue(
             account_id,
             card_no: card_no.as_str(),
             status: CardStatus::Active.as_str(),
-            secret_enc: &keys.encrypt(&hex::encode(secret)),
+            secret_enc: &secret_enc,
             org_path,
             issued_at: now,
             status_changed_at: now,
         },
     )?;
     Ok(cards::find(conn, &id)?.ok_or(diesel::result::Error::NotFound)?)
+}
+
+/// A new card's number (serial `serial` of `city`) and its fresh one-time-code secret,
+/// encrypted for storage.
+pub fn mint(keys: &DataKeys, city: u8, serial: i64) -> Result<(CardNo, String), ApiError> {
+    let card_no = u64::try_from(serial)
+        .ok()
+        .and_then(|serial| CardNo::new(city, serial))
+        .ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!("card serials of city {city} exhausted"))
+        })?;
+    let mut secret = [0u8; SECRET_LEN];
+    rand::rng().fill_bytes(&mut secret);
+    Ok((card_no, keys.encrypt(&hex::encode(secret))))
 }
 
 pub fn status_of(card: &CardRow) -> Result<CardStatus, ApiError> {
