@@ -92,7 +92,30 @@ pub struct TestApp {
     outbox: PathBuf,
     handle: ServerHandle,
     cache_prefix: String,
+    /// The settings it was started with, for replicas.
+    vars: HashMap<&'static str, String>,
     _db: TestDb,
+}
+
+/// A second instance of the same deployment, as behind a load balancer: the same database,
+/// cache and keys, its own port and process state.
+pub struct Replica {
+    pub address: String,
+    handle: ServerHandle,
+}
+
+impl Replica {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(self.handle.stop(false));
+        }
+    }
 }
 
 impl TestApp {
@@ -152,8 +175,21 @@ impl TestApp {
             outbox,
             handle,
             cache_prefix,
+            vars,
             _db: db,
         }
+    }
+
+    /// Starts another instance on this one's database and cache.
+    pub async fn replica(&self) -> Replica {
+        let settings = Settings::from_lookup(|k| self.vars.get(k).cloned()).expect("test settings");
+        let app = Application::build_with_routes(settings, gangonghui_api::routes::configure)
+            .await
+            .expect("replica starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        Replica { address, handle }
     }
 
     pub fn url(&self, path: &str) -> String {

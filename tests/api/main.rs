@@ -17,6 +17,7 @@ mod openapi;
 mod otp;
 mod real_name;
 mod redemptions;
+mod replicas;
 mod roles;
 mod service;
 mod sessions;

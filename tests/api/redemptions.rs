@@ -40,7 +40,7 @@ pub(crate) async fn shop(app: &TestApp) -> (Session, String) {
     (owner, union)
 }
 
-async fn offer(app: &TestApp, owner: &Session, extra: Value) -> String {
+pub(crate) async fn offer(app: &TestApp, owner: &Session, extra: Value) -> String {
     let mut body = json!({
         "title": "测试优惠", "kind": "percent_off", "percent_off_bp": 1200, "audience": "all",
         "starts_at": (Utc::now() - Duration::minutes(5)).to_rfc3339(), "ends_at": (Utc::now() + Duration::days(1)).to_rfc3339()
@@ -65,7 +65,7 @@ async fn offer(app: &TestApp, owner: &Session, extra: Value) -> String {
 
 /// Members with active cards, written straight to the database (the HTTP path to a card is
 /// tested elsewhere; here only the counter races).
-async fn members_with_cards(app: &TestApp, union: &str, n: usize) -> Vec<CardRow> {
+pub(crate) async fn members_with_cards(app: &TestApp, union: &str, n: usize) -> Vec<CardRow> {
     let (union, keys) = (union.to_owned(), app.state.data_keys.clone());
     app.state
         .db(move |conn| {
@@ -98,7 +98,7 @@ async fn members_with_cards(app: &TestApp, union: &str, n: usize) -> Vec<CardRow
         .unwrap()
 }
 
-fn code_for(app: &TestApp, card: &CardRow, step: i64) -> String {
+pub(crate) fn code_for(app: &TestApp, card: &CardRow, step: i64) -> String {
     codes::format_code(
         &card.card_no,
         codes::otp_for(&app.state.data_keys, card, step).unwrap(),
@@ -122,7 +122,7 @@ async fn redeem(
         .unwrap()
 }
 
-async fn rows_for(app: &TestApp, offer: &str) -> i64 {
+pub(crate) async fn rows_for(app: &TestApp, offer: &str) -> i64 {
     let offer = offer.to_owned();
     app.state
         .db(move |conn| Ok(redemptions::count_for_offer(conn, &offer)?))
