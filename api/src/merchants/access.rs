@@ -42,13 +42,24 @@ fn status_entry(merchant_id: &str) -> String {
     format!("merchant_status:{merchant_id}")
 }
 
+/// A live key, with its merchant's status when the database was asked (so the caller need not
+/// ask again, which matters while Redis is down).
+#[derive(Debug, Clone)]
+pub struct FoundKey {
+    pub key: PosKey,
+    pub merchant_status: Option<String>,
+}
+
 /// The live key with this hash, if any.
-pub async fn pos_key(state: &AppState, key_hash: &str) -> Result<Option<PosKey>, ApiError> {
+pub async fn pos_key(state: &AppState, key_hash: &str) -> Result<Option<FoundKey>, ApiError> {
     if let Ok(Some(raw)) = state.cache.get(&key_entry(key_hash)).await
         && let Ok(cached) = serde_json::from_str::<CachedKey>(&raw)
     {
         return Ok(match cached {
-            CachedKey::Live(key) => Some(key),
+            CachedKey::Live(key) => Some(FoundKey {
+                key,
+                merchant_status: None,
+            }),
             CachedKey::Revoked => None,
         });
     }
@@ -56,14 +67,17 @@ pub async fn pos_key(state: &AppState, key_hash: &str) -> Result<Option<PosKey>,
     let found = state
         .db(move |conn| Ok(merchants::live_api_key(conn, &hash)?))
         .await?
-        .map(|(row, _)| PosKey {
-            key_id: row.id,
-            merchant_id: row.merchant_id,
-            created_by: row.created_by,
+        .map(|(row, status)| FoundKey {
+            key: PosKey {
+                key_id: row.id,
+                merchant_id: row.merchant_id,
+                created_by: row.created_by,
+            },
+            merchant_status: Some(status),
         });
     // An unknown hash is not cached: anyone could fill the cache with guesses.
-    if let Some(key) = &found
-        && let Ok(json) = serde_json::to_string(&CachedKey::Live(key.clone()))
+    if let Some(found) = &found
+        && let Ok(json) = serde_json::to_string(&CachedKey::Live(found.key.clone()))
     {
         let _ = state
             .cache

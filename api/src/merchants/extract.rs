@@ -55,17 +55,18 @@ impl FromRequest for MerchantStaff {
         Box::pin(async move {
             let state = state
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState is not registered")))?;
-            let staff = match (key_hash, login) {
+            let (staff, status) = match (key_hash, login) {
                 (Some(hash), _) => {
-                    let key = access::pos_key(&state, &hash)
+                    let found = access::pos_key(&state, &hash)
                         .await?
                         .ok_or(AuthError::InvalidToken)?;
-                    MerchantStaff {
-                        merchant_id: key.merchant_id,
-                        account_id: key.created_by,
+                    let staff = MerchantStaff {
+                        merchant_id: found.key.merchant_id,
+                        account_id: found.key.created_by,
                         owner: false,
-                        api_key_id: Some(key.key_id),
-                    }
+                        api_key_id: Some(found.key.key_id),
+                    };
+                    (staff, found.merchant_status)
                 }
                 (None, Some(login)) => {
                     let auth = login.await?;
@@ -73,16 +74,21 @@ impl FromRequest for MerchantStaff {
                         .grant(Role::MerchantStaff)
                         .ok_or(AuthError::Forbidden)?;
                     let merchant_id = grant.merchant_id.clone().ok_or(AuthError::Forbidden)?;
-                    MerchantStaff {
+                    let staff = MerchantStaff {
                         merchant_id,
                         account_id: auth.account_id.clone(),
                         owner: grant.owner,
                         api_key_id: None,
-                    }
+                    };
+                    (staff, None)
                 }
                 (None, None) => return Err(AuthError::MissingToken.into()),
             };
-            ensure_active(access::merchant_status(&state, &staff.merchant_id).await?)?;
+            let status = match status {
+                Some(fresh) => Some(fresh),
+                None => access::merchant_status(&state, &staff.merchant_id).await?,
+            };
+            ensure_active(status)?;
             Ok(staff)
         })
     }
