@@ -37,13 +37,17 @@ pgbench -q -i -s 10 "$DATABASE_URL" >/dev/null 2>&1
 # Let the freshly written tables settle (statistics, visibility map, a checkpoint) so autovacuum
 # and the first checkpoint after seeding do not land inside a measured run.
 psql "$DATABASE_URL" -qc "VACUUM ANALYZE" -qc "CHECKPOINT" >/dev/null
-# Prints pgbench's latency line to stderr (its own tail shows how steady the machine is) and
-# the tps to stdout.
+# Prints pgbench's own latency (p50/p99 from its per-transaction log: how steady the machine is
+# during this run) to stderr and the tps to stdout.
 pgbench_tps() {
   local out
-  out=$(pgbench -N -c 16 -j 2 -P "$SECONDS_PER_RUN" -T "$SECONDS_PER_RUN" "$DATABASE_URL" 2>/dev/null)
-  echo "$out" | grep -E "^latency" | tr '\n' ';' >&2
-  echo >&2
+  rm -f "$WORK"/pgb.*
+  out=$(cd "$WORK" && pgbench -N -c 16 -j 2 -l --log-prefix=pgb -T "$SECONDS_PER_RUN" "$DATABASE_URL" 2>/dev/null)
+  cat "$WORK"/pgb.* | python3 -c "
+import sys
+lat = sorted(int(line.split()[2]) for line in sys.stdin if line.strip())
+pct = lambda p: lat[min(len(lat) - 1, int(len(lat) * p))] / 1000
+print(f'  pgbench latency p50 {pct(0.5):.2f} ms  p99 {pct(0.99):.2f} ms', file=sys.stderr)"
   echo "$out" | awk '/^tps/ {print $3; exit}'
 }
 # wrk sends requests prepared just before (fresh one-time codes, POS keys, Idempotency-Keys).
