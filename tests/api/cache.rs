@@ -9,9 +9,8 @@ use gangonghui_api::cache::Cache;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::task::AbortHandle;
 
-use serde_json::{Value, json};
-
 use crate::helpers::{TestApp, problem, redis_url};
+use crate::redemptions::{new_pos_key, revoke_pos_key, shop, suspend_shop};
 
 /// Both implementations when Redis is configured for the run, else the in-process one.
 fn caches() -> Vec<Cache> {
@@ -338,28 +337,9 @@ async fn pos_key_revocations_and_suspensions_hold_through_a_redis_outage() {
         eprintln!("skipped here: needs GGH_TEST_REDIS_URL (run by .ci/run)");
         return;
     };
-    let (owner, _) = crate::redemptions::shop(&app).await;
-    let new_key = |label: &'static str| {
-        let (app, owner) = (&app, &owner);
-        async move {
-            let key: Value = app
-                .post(
-                    "/api/v1/merchant/api-keys",
-                    &json!({ "label": label }),
-                    Some(&owner.access),
-                )
-                .await
-                .json()
-                .await
-                .unwrap();
-            (
-                key["id"].as_str().unwrap().to_owned(),
-                key["key"].as_str().unwrap().to_owned(),
-            )
-        }
-    };
-    let (doomed_id, doomed) = new_key("收银台 1").await;
-    let (_, kept) = new_key("收银台 2").await;
+    let (owner, _) = shop(&app).await;
+    let (doomed_id, doomed) = new_pos_key(&app, &owner, "收银台 1").await;
+    let (_, kept) = new_pos_key(&app, &owner, "收银台 2").await;
     let with_key = |key: String| {
         let app = &app;
         async move {
@@ -380,35 +360,13 @@ async fn pos_key_revocations_and_suspensions_hold_through_a_redis_outage() {
     );
 
     outage.cut();
-    let revoke = app
-        .client
-        .delete(app.url(&format!("/api/v1/merchant/api-keys/{doomed_id}")))
-        .bearer_auth(&owner.access)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(revoke.status().as_u16(), 204);
+    revoke_pos_key(&app, &owner, &doomed_id).await;
     assert_eq!(
         with_key(doomed.clone()).await,
         401,
         "revoked while Redis is down"
     );
-    let merchants: Value = app
-        .get("/api/v1/merchants?city=360100")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let merchant_id = merchants["items"][0]["id"].as_str().unwrap().to_owned();
-    let admin = app.login("13900000501", "outage").await;
-    let suspend = app
-        .post(
-            &format!("/api/v1/admin/merchants/{merchant_id}/suspend"),
-            &json!({}),
-            Some(&admin.access),
-        )
-        .await;
-    assert_eq!(suspend.status().as_u16(), 200);
+    suspend_shop(&app).await;
     assert_eq!(
         with_key(kept.clone()).await,
         403,

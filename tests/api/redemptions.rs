@@ -40,6 +40,56 @@ pub(crate) async fn shop(app: &TestApp) -> (Session, String) {
     (owner, union)
 }
 
+/// A POS key of the owner's merchant: `(id, key)`.
+pub(crate) async fn new_pos_key(app: &TestApp, owner: &Session, label: &str) -> (String, String) {
+    let key: Value = app
+        .post(
+            "/api/v1/merchant/api-keys",
+            &json!({ "label": label }),
+            Some(&owner.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    (
+        key["id"].as_str().unwrap().to_owned(),
+        key["key"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// Revokes a POS key as the owner.
+pub(crate) async fn revoke_pos_key(app: &TestApp, owner: &Session, key_id: &str) {
+    let revoke = app
+        .client
+        .delete(app.url(&format!("/api/v1/merchant/api-keys/{key_id}")))
+        .bearer_auth(&owner.access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoke.status().as_u16(), 204);
+}
+
+/// Suspends the merchant [`shop`] made, as its city's union admin.
+pub(crate) async fn suspend_shop(app: &TestApp) {
+    let merchants: Value = app
+        .get("/api/v1/merchants?city=360100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let merchant_id = merchants["items"][0]["id"].as_str().unwrap().to_owned();
+    let admin = app.login("13900000501", "suspend").await;
+    let suspend = app
+        .post(
+            &format!("/api/v1/admin/merchants/{merchant_id}/suspend"),
+            &json!({}),
+            Some(&admin.access),
+        )
+        .await;
+    assert_eq!(suspend.status().as_u16(), 200);
+}
+
 pub(crate) async fn offer(app: &TestApp, owner: &Session, extra: Value) -> String {
     let mut body = json!({
         "title": "测试优惠", "kind": "percent_off", "percent_off_bp": 1200, "audience": "all",

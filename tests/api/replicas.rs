@@ -3,10 +3,12 @@
 
 use chrono::Utc;
 use gangonghui_domain::totp::step_at;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::helpers::{TestApp, problem, redis_url};
-use crate::redemptions::{code_for, members_with_cards, offer, rows_for, shop};
+use crate::redemptions::{
+    code_for, members_with_cards, new_pos_key, offer, revoke_pos_key, rows_for, shop, suspend_shop,
+};
 
 #[tokio::test]
 async fn what_one_instance_records_or_revokes_holds_on_another() {
@@ -21,22 +23,12 @@ async fn what_one_instance_records_or_revokes_holds_on_another() {
     let (owner, union) = shop(&app).await;
     let offer_id = offer(&app, &owner, json!({})).await;
     let card = members_with_cards(&app, &union, 1).await.remove(0);
-    let key: Value = app
-        .post(
-            "/api/v1/merchant/api-keys",
-            &json!({ "label": "收银台" }),
-            Some(&owner.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let (key_id, pos_key) = (key["id"].as_str().unwrap(), key["key"].as_str().unwrap());
+    let (key_id, pos_key) = new_pos_key(&app, &owner, "收银台").await;
     let staff_on_other = |token: Option<&str>| {
         let request = app.client.get(other.url("/api/v1/merchant/staff"));
         match token {
             Some(token) => request.bearer_auth(token.to_owned()),
-            None => request.header("x-api-key", pos_key),
+            None => request.header("x-api-key", &pos_key),
         }
         .send()
     };
@@ -55,7 +47,7 @@ async fn what_one_instance_records_or_revokes_holds_on_another() {
     let redeem_on = |url: String| {
         app.client
             .post(url)
-            .header("x-api-key", pos_key)
+            .header("x-api-key", &pos_key)
             .header("idempotency-key", "counter-7/0001")
             .json(&body)
             .send()
@@ -75,33 +67,11 @@ async fn what_one_instance_records_or_revokes_holds_on_another() {
     assert_eq!(rows_for(&app, &offer_id).await, 1);
 
     // A key revoked through one instance stops working on the other at once.
-    let revoke = app
-        .client
-        .delete(app.url(&format!("/api/v1/merchant/api-keys/{key_id}")))
-        .bearer_auth(&owner.access)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(revoke.status().as_u16(), 204);
+    revoke_pos_key(&app, &owner, &key_id).await;
     assert_eq!(staff_on_other(None).await.unwrap().status().as_u16(), 401);
 
     // So does the merchant's suspension, for its logged-in staff.
-    let merchants: Value = app
-        .get("/api/v1/merchants?city=360100")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let merchant_id = merchants["items"][0]["id"].as_str().unwrap().to_owned();
-    let admin = app.login("13900000501", "replicas").await;
-    let suspend = app
-        .post(
-            &format!("/api/v1/admin/merchants/{merchant_id}/suspend"),
-            &json!({}),
-            Some(&admin.access),
-        )
-        .await;
-    assert_eq!(suspend.status().as_u16(), 200);
+    suspend_shop(&app).await;
     assert_eq!(
         problem(staff_on_other(Some(&owner.access)).await.unwrap(), 403).await["code"],
         "merchant.suspended"
