@@ -283,19 +283,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
                             updated_at: now,
                         },
                     )?;
-                    let role = ids::new_id();
-                    accounts::grant_role(
-                        c,
-                        &accounts::NewRole {
-                            id: &role,
-                            account_id: &owner,
-                            role: "merchant_staff",
-                            org_id: None,
-                            merchant_id: Some(&merchant),
-                            owner: true,
-                            created_at: now,
-                        },
-                    )?;
+                    gangonghui_persistence::merchants::add_staff(c, &merchant, &owner, true, now)?;
                     gangonghui_persistence::offers::insert(
                         c,
                         &gangonghui_persistence::offers::OfferRow {
@@ -533,19 +521,7 @@ pub async fn bulk(
                                 updated_at: now,
                             },
                         )?;
-                        let role = ids::new_id();
-                        accounts::grant_role(
-                            c,
-                            &accounts::NewRole {
-                                id: &role,
-                                account_id: &owner,
-                                role: "merchant_staff",
-                                org_id: None,
-                                merchant_id: Some(&merchant),
-                                owner: true,
-                                created_at: now,
-                            },
-                        )?;
+                        shops::add_staff(c, &merchant, &owner, true, now)?;
                         let offer = ids::new_id();
                         offers::insert(
                             c,

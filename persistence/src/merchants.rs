@@ -337,6 +337,29 @@ pub fn merchant_of(conn: &mut DbConn, account_id: &str) -> QueryResult<Option<St
         .map(Option::flatten)
 }
 
+/// Makes an account staff (or the owner) of a merchant; false if it already was.
+pub fn add_staff(
+    conn: &mut DbConn,
+    merchant_id: &str,
+    account_id: &str,
+    owner: bool,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let id = crate::ids::new_id();
+    crate::accounts::grant_role(
+        conn,
+        &crate::accounts::NewRole {
+            id: &id,
+            account_id,
+            role: "merchant_staff",
+            org_id: None,
+            merchant_id: Some(merchant_id),
+            owner,
+            created_at: now,
+        },
+    )
+}
+
 /// Removes a non-owner staff member; false if not staff of this merchant (or an owner).
 pub fn remove_staff(conn: &mut DbConn, merchant_id: &str, account_id: &str) -> QueryResult<bool> {
     let deleted = diesel::delete(

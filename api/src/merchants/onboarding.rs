@@ -8,7 +8,6 @@ use gangonghui_domain::membership::Decision;
 use gangonghui_domain::merchant::Category;
 use gangonghui_domain::org::in_subtree;
 use gangonghui_domain::{Phone, Role};
-use gangonghui_persistence::accounts::{self, NewRole};
 use gangonghui_persistence::merchants::{
     self, MerchantApplicationRow, MerchantRow, NewMerchant, NewMerchantApplication,
 };
@@ -153,19 +152,7 @@ pub async fn decide(
                                 updated_at: now,
                             },
                         )?;
-                        let role_id = ids::new_id();
-                        accounts::grant_role(
-                            c,
-                            &NewRole {
-                                id: &role_id,
-                                account_id: &app.applicant_id,
-                                role: Role::MerchantStaff.as_str(),
-                                org_id: None,
-                                merchant_id: Some(&id),
-                                owner: true,
-                                created_at: now,
-                            },
-                        )?;
+                        merchants::add_staff(c, &id, &app.applicant_id, true, now)?;
                         Some(id)
                     }
                     Decision::Reject => None,

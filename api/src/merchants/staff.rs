@@ -5,7 +5,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
 use gangonghui_domain::{Phone, Role};
-use gangonghui_persistence::accounts::{self, NewRole};
+use gangonghui_persistence::accounts;
 use gangonghui_persistence::{ids, merchants, write_tx};
 use rand::RngCore;
 
@@ -67,19 +67,7 @@ pub async fn add(
                     Some(_) => return Err(MerchantError::StaffElsewhere.into()),
                     None => {}
                 }
-                let (role_id, now) = (ids::new_id(), Utc::now().naive_utc());
-                accounts::grant_role(
-                    c,
-                    &NewRole {
-                        id: &role_id,
-                        account_id: &account.id,
-                        role: Role::MerchantStaff.as_str(),
-                        org_id: None,
-                        merchant_id: Some(&merchant),
-                        owner: false,
-                        created_at: now,
-                    },
-                )?;
+                merchants::add_staff(c, &merchant, &account.id, false, Utc::now().naive_utc())?;
                 AuditEvent::new("merchant.staff_add", "merchant", &merchant)
                     .by(&actor, Role::MerchantStaff)
                     .detail(serde_json::json!({ "account_id": account.id }))
