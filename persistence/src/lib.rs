@@ -21,6 +21,7 @@ pub mod otp;
 pub mod pool;
 pub mod redemptions;
 pub mod schema;
+mod scope;
 pub mod sessions;
 pub mod testdb;
 pub mod wechat;

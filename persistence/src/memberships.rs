@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::conn::DbConn;
 use crate::schema::{membership_applications as apps, membership_events as events, memberships};
+use crate::scope::page_in_scope;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct ApplicationRow {
@@ -76,17 +77,7 @@ pub fn applications_in_scope(
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<ApplicationRow>> {
-    let mut query = apps::table
-        .filter(apps::org_path.like(format!("{scope_path}%")))
-        .select(apps::all_columns)
-        .into_boxed();
-    if let Some(status) = status {
-        query = query.filter(apps::status.eq(status));
-    }
-    if let Some(after) = after {
-        query = query.filter(apps::id.gt(after));
-    }
-    query.order(apps::id.asc()).limit(limit).load(conn)
+    page_in_scope!(apps, conn, scope_path, status, after, limit)
 }
 
 /// Decides a pending application in one conditional statement; false if it was not pending.

@@ -7,6 +7,7 @@ use crate::conn::DbConn;
 use crate::schema::{
     account_roles, merchant_api_keys as keys, merchant_applications as apps, merchants,
 };
+use crate::scope::page_in_scope;
 
 #[derive(Debug, Clone, PartialEq, Queryable)]
 pub struct MerchantApplicationRow {
@@ -125,6 +126,7 @@ pub fn open_application_for(
         .optional()
 }
 
+/// Applications in the subtree at `scope_path`, optionally by status, oldest first, after `after`.
 pub fn applications_in_scope(
     conn: &mut DbConn,
     scope_path: &str,
@@ -132,17 +134,7 @@ pub fn applications_in_scope(
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<MerchantApplicationRow>> {
-    let mut query = apps::table
-        .filter(apps::org_path.like(format!("{scope_path}%")))
-        .select(apps::all_columns)
-        .into_boxed();
-    if let Some(status) = status {
-        query = query.filter(apps::status.eq(status));
-    }
-    if let Some(after) = after {
-        query = query.filter(apps::id.gt(after));
-    }
-    query.order(apps::id.asc()).limit(limit).load(conn)
+    page_in_scope!(apps, conn, scope_path, status, after, limit)
 }
 
 /// Decides a pending application in one conditional statement; false if it was not pending.
