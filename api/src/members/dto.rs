@@ -1,7 +1,7 @@
 //! Wire types of org units, membership and cards.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use gangonghui_domain::membership::LaborModelLevel;
+use gangonghui_domain::membership::{ApplicationStatus, LaborModelLevel};
 use gangonghui_domain::org::OrgLevel;
 use gangonghui_persistence::cards::CardRow;
 use gangonghui_persistence::memberships::ApplicationRow;
@@ -132,6 +132,16 @@ pub enum ApplicationStatusDto {
     Pending,
     Approved,
     Rejected,
+}
+
+impl From<ApplicationStatusDto> for ApplicationStatus {
+    fn from(s: ApplicationStatusDto) -> Self {
+        match s {
+            ApplicationStatusDto::Pending => ApplicationStatus::Pending,
+            ApplicationStatusDto::Approved => ApplicationStatus::Approved,
+            ApplicationStatusDto::Rejected => ApplicationStatus::Rejected,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

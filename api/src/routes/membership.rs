@@ -48,11 +48,7 @@ pub async fn list_membership_applications(
     let query = query.into_inner();
     let limit = page_size(query.limit)?;
     let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
-    let status = query.status.map(|s| match s {
-        ApplicationStatusDto::Pending => ApplicationStatus::Pending,
-        ApplicationStatusDto::Approved => ApplicationStatus::Approved,
-        ApplicationStatusDto::Rejected => ApplicationStatus::Rejected,
-    });
+    let status = query.status.map(ApplicationStatus::from);
     let rows = membership::list(&state, &admin, status, after, limit + 1).await?;
     Ok(Json(page(
         rows,

@@ -7,7 +7,7 @@ use chrono::Utc;
 use gangonghui_domain::Fen;
 use gangonghui_domain::Phone;
 use gangonghui_domain::geo::Point;
-use gangonghui_domain::membership::Decision;
+use gangonghui_domain::membership::{ApplicationStatus, Decision};
 use gangonghui_persistence::offers::OfferChange;
 
 use super::orgs::page;
@@ -18,7 +18,7 @@ use crate::auth::{Authenticated, UnionAdmin};
 use crate::error::{ApiError, FieldIssue, FieldIssueKind};
 use crate::extract::ValidJson;
 use crate::i18n::Lang;
-use crate::members::dto::{ApplicationStatusDto, ApplicationsQuery, RejectBody};
+use crate::members::dto::{ApplicationsQuery, RejectBody};
 use crate::members::{decode_cursor, encode_cursor, page_size};
 use crate::merchants::discovery::{self, Page, Search};
 use crate::merchants::dto::*;
@@ -59,11 +59,8 @@ pub async fn list_merchant_applications(
     let query = query.into_inner();
     let limit = page_size(query.limit)?;
     let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
-    let status = query.status.map(|s| match s {
-        ApplicationStatusDto::Pending => "pending",
-        ApplicationStatusDto::Approved => "approved",
-        ApplicationStatusDto::Rejected => "rejected",
-    });
+    // Merchant applications go through the same states as membership applications.
+    let status = query.status.map(|s| ApplicationStatus::from(s).as_str());
     let rows = onboarding::list(&state, &admin, status, after, limit + 1).await?;
     Ok(Json(page(
         rows,
