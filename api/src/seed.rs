@@ -15,7 +15,7 @@ use crate::auth::account::store_real_name;
 use crate::auth::operators::{OrgRef, create_or_promote};
 use crate::auth::password;
 use crate::error::ApiError;
-use crate::members::cards::{city_of, issue, mint};
+use crate::members::cards::{issue, mint};
 use crate::state::AppState;
 
 pub const DEMO_PASSWORD: &str = "demo2026pw";
@@ -391,7 +391,8 @@ pub async fn bulk(
                 })
             })
             .await?;
-        unions.push(union);
+        // The card numbers' city part is the loop's city; no need to look it up per batch.
+        unions.push((union.0, union.1, city));
     }
     let mut member_ids = Vec::with_capacity(members);
     let mut card_ids = Vec::with_capacity(members);
@@ -423,7 +424,7 @@ pub async fn bulk(
                         .collect();
                     accounts::insert_many(c, &rows)?;
                     let mut made = Vec::new();
-                    for (u, (union_id, union_path)) in unions.iter().enumerate() {
+                    for (u, (union_id, union_path, city)) in unions.iter().enumerate() {
                         let members: Vec<String> = (start..end)
                             .filter(|i| i % unions.len() == u)
                             .map(|i| ids[i - start].clone())
@@ -432,13 +433,12 @@ pub async fn bulk(
                             continue;
                         }
                         memberships::activate_many(c, &members, union_id, union_path, now)?;
-                        let city = city_of(c, union_path)?;
                         let first =
-                            card_rows::take_serials(c, i32::from(city), members.len() as i64)?;
+                            card_rows::take_serials(c, i32::from(*city), members.len() as i64)?;
                         let minted = (first..)
                             .take(members.len())
                             .map(|serial| {
-                                let (no, secret) = mint(&keys, city, serial)?;
+                                let (no, secret) = mint(&keys, *city, serial)?;
                                 Ok((ids::new_id(), no, secret))
                             })
                             .collect::<Result<Vec<_>, ApiError>>()?;

@@ -71,19 +71,6 @@ pub fn live_for(conn: &mut DbConn, account_id: &str) -> QueryResult<Option<CardR
         .optional()
 }
 
-/// A card by number with its holder, in one query (the counter needs both).
-pub fn find_by_no_with_holder(
-    conn: &mut DbConn,
-    card_no: &str,
-) -> QueryResult<Option<(CardRow, AccountRow)>> {
-    cards::table
-        .inner_join(accounts::table)
-        .filter(cards::card_no.eq(card_no))
-        .select((cards::all_columns, accounts::all_columns))
-        .first(conn)
-        .optional()
-}
-
 /// A card by number with its holder and which of `steps` are spent, in one query (a counter's
 /// check of a code).
 pub fn find_for_check(

@@ -212,8 +212,10 @@ pub fn check_and_spend(
     now: DateTime<Utc>,
 ) -> Result<VerifiedCode, ApiError> {
     let presented = parse(raw)?;
-    let (card, holder) = cards::find_by_no_with_holder(conn, presented.card_no.as_str())?
-        .ok_or(MemberError::CardNotFound)?;
+    // The spend's primary key decides; the spent steps this read also brings are not needed.
+    let (card, holder, _) =
+        cards::find_for_check(conn, presented.card_no.as_str(), window_at(now))?
+            .ok_or(MemberError::CardNotFound)?;
     let step = spend(conn, keys, &card, presented.otp, now)?;
     Ok(VerifiedCode { card, holder, step })
 }
