@@ -6,29 +6,23 @@ use diesel::prelude::*;
 use crate::conn::DbConn;
 use crate::schema::client_nonces;
 
-/// Records the nonce; false when the client already used it (a replay). Runs outside any
-/// transaction: on PostgreSQL a failed insert would abort the surrounding one.
+/// Records the nonce; false when the client already used it (a replay). ON CONFLICT DO
+/// NOTHING, so a replay is an answer, not an error (safe inside a transaction too).
 pub fn remember(
     conn: &mut DbConn,
     client_id: &str,
     nonce: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let inserted = diesel::insert_into(client_nonces::table)
+    let inserted = crate::on_backend!(conn, |c| diesel::insert_into(client_nonces::table)
         .values((
             client_nonces::client_id.eq(client_id),
             client_nonces::nonce.eq(nonce),
             client_nonces::seen_at.eq(now),
         ))
-        .execute(conn);
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(false),
-        Err(e) => Err(e),
-    }
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    Ok(inserted == 1)
 }
 
 /// Forgets nonces older than `before`: requests that old are refused by their timestamp anyway.

@@ -126,16 +126,13 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<RedemptionRow>> {
 }
 
 /// Records a reversal; false if the redemption was already reversed (the unique redemption id
-/// refuses a second one; the insert runs in a savepoint so the caller's transaction survives).
+/// refuses a second one; ON CONFLICT DO NOTHING keeps the caller's transaction usable).
 pub fn insert_reversal(conn: &mut DbConn, row: &ReversalRow) -> QueryResult<bool> {
-    match conn.transaction(|c| diesel::insert_into(reversals::table).values(row).execute(c)) {
-        Ok(_) => Ok(true),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(false),
-        Err(e) => Err(e),
-    }
+    let inserted = crate::on_backend!(conn, |c| diesel::insert_into(reversals::table)
+        .values(row)
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    Ok(inserted == 1)
 }
 
 /// Which of these redemptions are reversed.
