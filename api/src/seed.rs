@@ -167,20 +167,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
                         return Ok::<_, ApiError>(());
                     }
                     let (id, now) = (ids::new_id(), Utc::now().naive_utc());
-                    accounts::insert(
-                        c,
-                        &NewAccount {
-                            id: &id,
-                            phone,
-                            password_hash: Some(&hash),
-                            display_name: display,
-                            labor_model_level: "none",
-                            hardship: false,
-                            password_changed_at: now,
-                            created_at: now,
-                            updated_at: now,
-                        },
-                    )?;
+                    accounts::insert(c, &NewAccount::new(&id, phone, Some(&hash), display, now))?;
                     store_real_name(c, &keys, &id, legal, &id_number, now)?;
                     let union = orgs::find_by_name(c, union)?.ok_or_else(|| {
                         ApiError::internal(anyhow::anyhow!("union {union} missing"))
@@ -244,17 +231,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
                             let id = ids::new_id();
                             accounts::insert(
                                 c,
-                                &NewAccount {
-                                    id: &id,
-                                    phone,
-                                    password_hash: Some(&hash),
-                                    display_name: "店主",
-                                    labor_model_level: "none",
-                                    hardship: false,
-                                    password_changed_at: now,
-                                    created_at: now,
-                                    updated_at: now,
-                                },
+                                &NewAccount::new(&id, phone, Some(&hash), "店主", now),
                             )?;
                             id
                         }
@@ -410,17 +387,7 @@ pub async fn bulk(
                     let rows: Vec<NewAccount<'_>> = ids
                         .iter()
                         .zip(&phones)
-                        .map(|(id, phone)| NewAccount {
-                            id,
-                            phone,
-                            password_hash: None,
-                            display_name: "会员",
-                            labor_model_level: "none",
-                            hardship: false,
-                            password_changed_at: now,
-                            created_at: now,
-                            updated_at: now,
-                        })
+                        .map(|(id, phone)| NewAccount::new(id, phone, None, "会员", now))
                         .collect();
                     accounts::insert_many(c, &rows)?;
                     let mut made = Vec::new();
@@ -483,20 +450,7 @@ pub async fn bulk(
                         let credit = credit_code(&format!("9136{city:02}00{j:09}"))?;
                         let (merchant, owner, phone) =
                             (ids::new_id(), ids::new_id(), format!("17{j:09}"));
-                        accounts::insert(
-                            c,
-                            &NewAccount {
-                                id: &owner,
-                                phone: &phone,
-                                password_hash: None,
-                                display_name: "店主",
-                                labor_model_level: "none",
-                                hardship: false,
-                                password_changed_at: now,
-                                created_at: now,
-                                updated_at: now,
-                            },
-                        )?;
+                        accounts::insert(c, &NewAccount::new(&owner, &phone, None, "店主", now))?;
                         let city_code = format!("36{city:02}00");
                         let city_org = orgs::find_by_division(c, &city_code)?
                             .ok_or_else(|| ApiError::internal(anyhow::anyhow!("city missing")))?;

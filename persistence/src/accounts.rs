@@ -38,6 +38,29 @@ pub struct NewAccount<'a> {
     pub updated_at: NaiveDateTime,
 }
 
+impl<'a> NewAccount<'a> {
+    /// A new account as every path creates it: no 劳模 level, no hardship, created `now`.
+    pub fn new(
+        id: &'a str,
+        phone: &'a str,
+        password_hash: Option<&'a str>,
+        display_name: &'a str,
+        now: NaiveDateTime,
+    ) -> Self {
+        NewAccount {
+            id,
+            phone,
+            password_hash,
+            display_name,
+            labor_model_level: "none",
+            hardship: false,
+            password_changed_at: now,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 /// Encrypted real-name data; the plaintext never reaches this layer.
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = accounts)]

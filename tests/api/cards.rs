@@ -21,17 +21,7 @@ async fn applicant(app: &TestApp, n: u32, union: &str) -> String {
             let phone = format!("1370000{n:04}");
             accounts::insert(
                 conn,
-                &accounts::NewAccount {
-                    id: &account,
-                    phone: &phone,
-                    password_hash: None,
-                    display_name: "并发",
-                    labor_model_level: "none",
-                    hardship: false,
-                    password_changed_at: now,
-                    created_at: now,
-                    updated_at: now,
-                },
+                &accounts::NewAccount::new(&account, &phone, None, "并发", now),
             )?;
             let org = orgs::find(conn, &union)?.unwrap();
             memberships::insert_application(

@@ -127,17 +127,7 @@ pub(crate) async fn members_with_cards(app: &TestApp, union: &str, n: usize) -> 
                 let phone = format!("1360{:07}", i);
                 accounts::insert(
                     conn,
-                    &accounts::NewAccount {
-                        id: &id,
-                        phone: &phone,
-                        password_hash: None,
-                        display_name: "会员",
-                        labor_model_level: "none",
-                        hardship: false,
-                        password_changed_at: now,
-                        created_at: now,
-                        updated_at: now,
-                    },
+                    &accounts::NewAccount::new(&id, &phone, None, "会员", now),
                 )?;
                 memberships::activate(conn, &id, &org.id, &org.path, now)?;
                 cards.push(card_service::issue(conn, &keys, &id, &org.path, now)?);

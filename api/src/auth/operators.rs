@@ -86,17 +86,7 @@ pub async fn create_or_promote(
                         let display = name.as_ref().map_or(default_name, DisplayName::as_str);
                         accounts::insert(
                             c,
-                            &NewAccount {
-                                id: &id,
-                                phone: phone.as_str(),
-                                password_hash: Some(hash),
-                                display_name: display,
-                                labor_model_level: "none",
-                                hardship: false,
-                                password_changed_at: now,
-                                created_at: now,
-                                updated_at: now,
-                            },
+                            &NewAccount::new(&id, phone.as_str(), Some(hash), display, now),
                         )?;
                         (id, true)
                     }

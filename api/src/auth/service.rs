@@ -119,17 +119,13 @@ pub async fn register(
                 let id = ids::new_id();
                 accounts::insert(
                     c,
-                    &NewAccount {
-                        id: &id,
-                        phone: reg.phone.as_str(),
-                        password_hash: Some(&hash),
-                        display_name: reg.display_name.as_str(),
-                        labor_model_level: "none",
-                        hardship: false,
-                        password_changed_at: now.naive_utc(),
-                        created_at: now.naive_utc(),
-                        updated_at: now.naive_utc(),
-                    },
+                    &NewAccount::new(
+                        &id,
+                        reg.phone.as_str(),
+                        Some(&hash),
+                        reg.display_name.as_str(),
+                        now.naive_utc(),
+                    ),
                 )?;
                 let (sid, refresh) = open_session(c, &id, &dev, now)?;
                 AuditEvent::new("account.register", "account", &id)
