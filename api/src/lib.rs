@@ -4,13 +4,11 @@
 pub mod audit;
 pub mod auth;
 pub mod cache;
+pub mod crypto;
 pub mod doc;
-pub mod error;
-pub mod extract;
-pub mod i18n;
+pub mod http;
 pub mod members;
 pub mod merchants;
-pub mod middleware;
 pub mod routes;
 pub mod seed;
 pub mod settings;
@@ -18,7 +16,7 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 
-pub use error::ApiError;
+pub use http::ApiError;
 pub use settings::Settings;
 pub use startup::Application;
 pub use state::AppState;

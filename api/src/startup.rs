@@ -17,10 +17,11 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::client::client_context;
 use crate::cache::Cache;
-use crate::error::{ApiError, FieldIssue, FieldIssueKind};
-use crate::extract::JSON_LIMIT;
-use crate::middleware::problem_details;
-use crate::routes::{self, fallback};
+use crate::http::JSON_LIMIT;
+use crate::http::fallback;
+use crate::http::middleware::problem_details;
+use crate::http::{ApiError, FieldIssue, FieldIssueKind};
+use crate::routes;
 use crate::settings::{Settings, redact_url};
 use crate::state::AppState;
 

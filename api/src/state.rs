@@ -5,12 +5,12 @@ use std::sync::Arc;
 use actix_web::web;
 use gangonghui_persistence::{DbConn, DbPool};
 
-use crate::auth::keys::DataKeys;
 use crate::auth::sms::SmsSender;
 use crate::auth::tokens::TokenKeys;
 use crate::auth::wechat::WechatClient;
 use crate::cache::Cache;
-use crate::error::ApiError;
+use crate::crypto::DataKeys;
+use crate::http::ApiError;
 use crate::settings::Settings;
 
 #[derive(Clone)]

@@ -12,7 +12,7 @@ use actix_web::web::Data;
 use actix_web::{HttpResponse, get, post, test};
 use gangonghui_api::audit::{AuditEvent, RequestContext};
 use gangonghui_api::cache::Cache;
-use gangonghui_api::extract::{JSON_LIMIT, ValidJson};
+use gangonghui_api::http::{JSON_LIMIT, ValidJson};
 use gangonghui_api::{ApiError, AppState, Settings, startup};
 use gangonghui_persistence::testdb::TestDb;
 use gangonghui_persistence::{DbPool, PoolOptions, migrate};

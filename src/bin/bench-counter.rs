@@ -58,7 +58,7 @@ async fn main() -> anyhow::Result<()> {
     let mut keyed = Vec::new();
     for (merchant, offer) in shops {
         let key = format!("ggh_pk_bench_{}", uuid::Uuid::new_v4().simple());
-        let hash = gangonghui_api::auth::keys::sha256_hex(key.as_bytes());
+        let hash = gangonghui_api::crypto::sha256_hex(key.as_bytes());
         state
             .db(move |c| {
                 let owner = merchants::staff(c, &merchant)?

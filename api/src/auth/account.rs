@@ -9,12 +9,12 @@ use gangonghui_domain::{Phone, ResidentId, Role};
 use gangonghui_persistence::accounts::{self, AccountRow, RealNameUpdate};
 use gangonghui_persistence::{DbConn, sessions, write_tx};
 
-use super::keys::DataKeys;
 use super::profile_cache::{self, Profile};
 use super::session_cache;
 use super::{AuthError, Authenticated, otp, password};
 use crate::audit::{AuditEvent, RequestContext};
-use crate::error::ApiError;
+use crate::crypto::DataKeys;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 /// Changes the password after checking the current one; every other session ends.
@@ -31,9 +31,9 @@ pub async fn change_password(
         .await?
         .ok_or(AuthError::SessionEnded)?;
     if !password::verify(current, account.password_hash.clone()).await? {
-        return Err(ApiError::Validation(vec![crate::error::FieldIssue::new(
+        return Err(ApiError::Validation(vec![crate::http::FieldIssue::new(
             "current_password",
-            crate::error::FieldIssueKind::Invalid {
+            crate::http::FieldIssueKind::Invalid {
                 reason: "incorrect",
             },
         )]));

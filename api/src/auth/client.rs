@@ -19,8 +19,8 @@ use gangonghui_persistence::nonces;
 use ipnet::IpNet;
 
 use super::AuthError;
-use super::keys::{hmac_verify_hex, sha256_hex};
-use crate::error::ApiError;
+use crate::crypto::{hmac_verify_hex, sha256_hex};
+use crate::http::ApiError;
 use crate::state::AppState;
 
 /// Requests signed longer ago than this (or this far in the future) are refused.

@@ -11,41 +11,7 @@ use utoipa::ToSchema;
 use super::profile_cache::Profile;
 use super::service::Tokens;
 use super::session_cache::Grant;
-use crate::error::{ApiError, FieldIssue, FieldIssueKind};
-
-/// Collects every invalid field of a body before failing, so one 422 lists them all.
-#[derive(Default)]
-pub struct Issues(Vec<FieldIssue>);
-
-impl Issues {
-    pub fn check<T, E>(
-        &mut self,
-        field: &str,
-        parsed: Result<T, E>,
-        reason: &'static str,
-    ) -> Option<T> {
-        match parsed {
-            Ok(v) => Some(v),
-            Err(_) => {
-                self.0
-                    .push(FieldIssue::new(field, FieldIssueKind::Invalid { reason }));
-                None
-            }
-        }
-    }
-
-    pub fn push(&mut self, field: &str, kind: FieldIssueKind) {
-        self.0.push(FieldIssue::new(field, kind));
-    }
-
-    /// `Ok(value)` when nothing was wrong; `value` is only built then.
-    pub fn finish<T>(self, value: impl FnOnce() -> Option<T>) -> Result<T, ApiError> {
-        if !self.0.is_empty() {
-            return Err(ApiError::Validation(self.0));
-        }
-        value().ok_or_else(|| ApiError::internal(anyhow::anyhow!("a parsed field went missing")))
-    }
-}
+use crate::http::{ApiError, FieldIssueKind, Issues};
 
 pub fn phone(issues: &mut Issues, field: &str, raw: &str) -> Option<Phone> {
     issues.check(field, Phone::parse(raw), "phone")

@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 
-use crate::i18n::Lang;
+use crate::http::i18n::Lang;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {

@@ -11,7 +11,7 @@ use gangonghui_domain::{ClientKind, Role};
 use super::AuthError;
 use super::client::VerifiedClient;
 use super::session_cache::{self, Grant};
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 /// A request made with a valid access token of a live session.

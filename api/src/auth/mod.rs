@@ -6,7 +6,6 @@ pub mod client;
 pub mod dto;
 mod error;
 pub mod extract;
-pub mod keys;
 pub mod operators;
 pub mod otp;
 pub mod password;

@@ -9,7 +9,7 @@ use gangonghui_persistence::{ids, orgs, write_tx};
 
 use super::{password, session_cache};
 use crate::audit::{AuditEvent, RequestContext};
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 /// Which org unit an operator is scoped to.

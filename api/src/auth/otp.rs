@@ -13,9 +13,9 @@ use gangonghui_domain::time::{next_shanghai_day_start, shanghai_day_start};
 use gangonghui_persistence::{DbConn, ids, otp, write_tx};
 
 use super::AuthError;
-use super::keys::DataKeys;
 use super::rate_limit::{OTP_CHECKS_PER_IP, OTP_CHECKS_PER_PHONE, OTP_SENDS_PER_IP};
-use crate::error::ApiError;
+use crate::crypto::DataKeys;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 pub struct OtpSent {

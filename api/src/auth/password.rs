@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use actix_web::web;
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 
-use crate::error::ApiError;
+use crate::http::ApiError;
 
 pub async fn hash(password: String) -> Result<String, ApiError> {
     web::block(move || {

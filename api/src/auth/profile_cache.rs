@@ -12,7 +12,7 @@ use gangonghui_persistence::memberships::{self, MembershipRow};
 use serde::{Deserialize, Serialize};
 
 use super::AuthError;
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 const TTL: Duration = Duration::from_secs(60);

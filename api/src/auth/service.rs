@@ -15,7 +15,7 @@ use super::rate_limit::{LOGIN_FAILURES_PER_IP, LOGIN_FAILURES_PER_PHONE};
 use super::tokens::{REFRESH_TTL, new_refresh_token};
 use super::{AuthError, otp, password};
 use crate::audit::{AuditEvent, RequestContext};
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 /// A new pair of tokens for a session.

@@ -16,7 +16,7 @@ use gangonghui_persistence::{accounts, sessions};
 use serde::{Deserialize, Serialize};
 
 use super::tokens::ACCESS_TTL;
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 /// How long a live session's state is trusted from the cache.

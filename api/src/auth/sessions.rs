@@ -10,7 +10,7 @@ use super::session_cache;
 use super::tokens::{REFRESH_TTL, new_refresh_token, refresh_token_hash};
 use super::{AuthError, Authenticated};
 use crate::audit::{AuditEvent, RequestContext};
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 enum Rotation {

@@ -15,7 +15,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
-use super::keys::sha256_hex;
+use crate::crypto::sha256_hex;
 
 pub const ISSUER: &str = "gangonghui";
 pub const ACCESS_TTL: Duration = Duration::from_secs(15 * 60);

@@ -12,9 +12,9 @@ use rand::RngCore;
 use super::MemberError;
 use super::orgs::scope_path;
 use crate::audit::{AuditEvent, RequestContext};
-use crate::auth::keys::DataKeys;
 use crate::auth::{Authenticated, UnionAdmin};
-use crate::error::ApiError;
+use crate::crypto::DataKeys;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 /// Bytes of a card's TOTP secret (RFC 4226 recommends 160 bits).

@@ -17,8 +17,8 @@ use sha1::Sha1;
 use super::MemberError;
 use super::cards::status_of;
 use crate::auth::Authenticated;
-use crate::auth::keys::DataKeys;
-use crate::error::ApiError;
+use crate::crypto::DataKeys;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 pub const QR_PREFIX: &str = "GGH1:";

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::codes::CounterCode;
-use crate::auth::dto::Issues;
-use crate::error::{ApiError, FieldIssueKind};
+use crate::http::Issues;
+use crate::http::{ApiError, FieldIssueKind};
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()

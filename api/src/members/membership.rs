@@ -15,7 +15,7 @@ use super::cards::issue;
 use super::orgs::scope_path;
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::{Authenticated, UnionAdmin, profile_cache};
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 pub async fn apply(

@@ -12,7 +12,7 @@ use gangonghui_persistence::{DbConn, ids, write_tx};
 use super::MemberError;
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::UnionAdmin;
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 pub struct NewOrgCmd {

@@ -11,7 +11,7 @@ use std::time::Duration;
 use gangonghui_persistence::merchants;
 use serde::{Deserialize, Serialize};
 
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 /// How long a live key or a status is trusted from the cache.

@@ -5,7 +5,7 @@ use gangonghui_domain::geo::{Point, bounding_box, distance_m};
 use gangonghui_domain::merchant::Category;
 use gangonghui_persistence::merchants::{self, MerchantFilter, MerchantRow};
 
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 /// The most merchants one near search considers (a 50 km radius in the densest city stays far

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::onboarding::ApplicationCmd;
-use crate::auth::dto::Issues;
-use crate::error::{ApiError, FieldIssueKind};
+use crate::http::Issues;
+use crate::http::{ApiError, FieldIssueKind};
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -9,9 +9,9 @@ use futures_util::future::LocalBoxFuture;
 use gangonghui_domain::Role;
 
 use super::{MerchantError, access};
-use crate::auth::keys::sha256_hex;
 use crate::auth::{AuthError, Authenticated};
-use crate::error::ApiError;
+use crate::crypto::sha256_hex;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 pub const API_KEY_HEADER: &str = "x-api-key";

@@ -15,7 +15,7 @@ use chrono::{Duration, NaiveDateTime, Utc};
 use gangonghui_persistence::{DbConn, redemptions, write_tx};
 
 use super::MerchantError;
-use crate::error::ApiError;
+use crate::http::ApiError;
 
 /// How long keys are kept.
 pub const RETENTION_HOURS: i64 = 24;

@@ -10,7 +10,7 @@ use gangonghui_persistence::{ids, offers, write_tx};
 use super::{MerchantError, MerchantStaff};
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::Authenticated;
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 pub const REVERSAL_WINDOW_DAYS: i64 = 7;

@@ -10,7 +10,7 @@ use gangonghui_persistence::{counter, ids, write_tx};
 
 use super::{MerchantError, MerchantOwner, MerchantStaff};
 use crate::audit::{AuditEvent, RequestContext};
-use crate::error::{ApiError, FieldIssue, FieldIssueKind};
+use crate::http::{ApiError, FieldIssue, FieldIssueKind};
 use crate::members::{MemberError, codes};
 use crate::state::AppState;
 

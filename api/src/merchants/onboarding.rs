@@ -16,7 +16,7 @@ use gangonghui_persistence::{ids, orgs, write_tx};
 use super::{MerchantError, access};
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::{Authenticated, UnionAdmin, session_cache};
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::members::orgs::scope_path;
 use crate::state::AppState;
 

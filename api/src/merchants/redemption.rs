@@ -12,8 +12,8 @@ use gangonghui_persistence::redemptions::{self, RedemptionRow};
 use gangonghui_persistence::{DbConn, counter, ids};
 
 use super::{MerchantError, MerchantStaff};
-use crate::auth::keys::DataKeys;
-use crate::error::ApiError;
+use crate::crypto::DataKeys;
+use crate::http::ApiError;
 use crate::members::{MemberError, codes};
 
 pub struct RedeemCmd {

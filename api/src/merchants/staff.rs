@@ -11,9 +11,9 @@ use rand::RngCore;
 
 use super::{MerchantError, MerchantOwner, MerchantStaff, access};
 use crate::audit::{AuditEvent, RequestContext};
-use crate::auth::keys::sha256_hex;
 use crate::auth::session_cache;
-use crate::error::ApiError;
+use crate::crypto::sha256_hex;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 /// API keys carry this prefix so a leaked one is recognisable.

@@ -12,8 +12,8 @@ use crate::auth::profile_cache::Profile;
 use crate::auth::service::{self, Credential, Device, Registration};
 use crate::auth::sessions::{self, Ending};
 use crate::auth::{AuthError, Authenticated, otp};
-use crate::error::{ApiError, FieldIssueKind};
-use crate::extract::ValidJson;
+use crate::http::ValidJson;
+use crate::http::{ApiError, FieldIssueKind, Issues};
 use crate::state::AppState;
 
 /// The caller's client kind, label and address.

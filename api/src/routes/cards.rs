@@ -7,7 +7,7 @@ use gangonghui_domain::card::CardEvent;
 
 use crate::audit::RequestContext;
 use crate::auth::{Authenticated, UnionAdmin, profile_cache};
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::members::dto::{CardDto, CounterCodeDto};
 use crate::members::{cards, codes};
 use crate::state::AppState;

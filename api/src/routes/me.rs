@@ -9,8 +9,8 @@ use crate::audit::RequestContext;
 use crate::auth::Authenticated;
 use crate::auth::dto::*;
 use crate::auth::{account, sessions};
-use crate::error::ApiError;
-use crate::extract::ValidJson;
+use crate::http::ValidJson;
+use crate::http::{ApiError, Issues};
 use crate::state::AppState;
 
 /// The caller's profile, with roles resolved from the current session.

@@ -5,14 +5,15 @@ use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpResponse, get, patch, post};
 use gangonghui_domain::membership::{ApplicationStatus, Decision};
 
-use super::orgs::page;
 use crate::audit::RequestContext;
-use crate::auth::dto::{Issues, ProfileDto};
+use crate::auth::dto::ProfileDto;
 use crate::auth::{Authenticated, UnionAdmin, profile_cache};
-use crate::error::{ApiError, FieldIssueKind};
-use crate::extract::ValidJson;
+use crate::http::Issues;
+use crate::http::ValidJson;
+use crate::http::pagination::{decode_cursor, page, page_size};
+use crate::http::{ApiError, FieldIssueKind};
 use crate::members::dto::*;
-use crate::members::{decode_cursor, membership, page_size};
+use crate::members::membership;
 use crate::state::AppState;
 
 /// Apply to join a grassroots union (real-name verification first; one open application).
@@ -93,7 +94,7 @@ pub async fn reject_membership_application(
 ) -> Result<Json<DecisionDto>, ApiError> {
     let reason = body.into_inner().reason.trim().to_owned();
     if reason.is_empty() {
-        return Err(ApiError::Validation(vec![crate::error::FieldIssue::new(
+        return Err(ApiError::Validation(vec![crate::http::FieldIssue::new(
             "reason",
             FieldIssueKind::Required,
         )]));

@@ -3,8 +3,6 @@
 
 pub mod auth;
 pub mod cards;
-pub mod fallback;
-pub mod health;
 pub mod me;
 pub mod membership;
 pub mod merchants;
@@ -15,8 +13,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Every documented route of the API.
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
-    cfg.service(health::healthz)
-        .service(health::readyz)
+    cfg.service(crate::http::health::healthz)
+        .service(crate::http::health::readyz)
         .service(
             scope::scope("/api/v1")
                 .service(auth::send_otp)

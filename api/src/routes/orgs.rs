@@ -5,10 +5,11 @@ use actix_web::{HttpResponse, get, post};
 
 use crate::audit::RequestContext;
 use crate::auth::UnionAdmin;
-use crate::error::ApiError;
-use crate::extract::ValidJson;
+use crate::http::ApiError;
+use crate::http::ValidJson;
+use crate::http::pagination::{decode_cursor, page, page_size};
 use crate::members::dto::{CreateOrgBody, OrgDto, OrgListDto, OrgsQuery};
-use crate::members::{decode_cursor, encode_cursor, orgs, page_size};
+use crate::members::orgs;
 use crate::state::AppState;
 
 /// List org units: the children of `parent_id`, or the top of the tree.
@@ -45,22 +46,4 @@ pub async fn create_org(
     let cmd = body.into_inner().into_domain()?;
     let org = orgs::create(&state, &admin, cmd, ctx).await?;
     Ok(HttpResponse::Created().json(OrgDto::from(org)))
-}
-
-/// Builds a page from `limit + 1` rows: the extra row only says whether there is a next page.
-pub fn page<R, D, P>(
-    mut rows: Vec<R>,
-    limit: i64,
-    id: impl Fn(&R) -> String,
-    dto: impl Fn(R) -> D,
-    build: impl Fn(Vec<D>, Option<String>) -> P,
-) -> P {
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next = if more {
-        rows.last().map(|r| encode_cursor(&id(r)))
-    } else {
-        None
-    };
-    build(rows.into_iter().map(dto).collect(), next)
 }

@@ -7,7 +7,7 @@ use actix_web::web::{self, Data, Json};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::ApiError;
+use crate::http::ApiError;
 use crate::state::AppState;
 
 /// How long readiness waits for a database connection before calling the database unreachable.

@@ -7,97 +7,8 @@ use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
 use gangonghui_openapi::{FieldError, PROBLEM_JSON, Problem};
 
-use crate::i18n::Lang;
-
-/// Why one field of a request body is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FieldIssueKind {
-    Required,
-    UnknownField,
-    /// The JSON type is wrong; `expected` names the allowed JSON types.
-    InvalidType {
-        expected: String,
-    },
-    /// Not one of the allowed values.
-    NotOneOf {
-        allowed: Vec<String>,
-    },
-    TooShort {
-        min: u64,
-    },
-    TooLong {
-        max: u64,
-    },
-    BelowMinimum {
-        min: String,
-    },
-    AboveMaximum {
-        max: String,
-    },
-    /// Well-typed but not acceptable; `reason` is a stable code such as `luhn` or `format`.
-    Invalid {
-        reason: &'static str,
-    },
-}
-
-/// One invalid field: its JSON path and what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldIssue {
-    pub field: String,
-    pub kind: FieldIssueKind,
-}
-
-impl FieldIssue {
-    pub fn new(field: impl Into<String>, kind: FieldIssueKind) -> Self {
-        FieldIssue {
-            field: field.into(),
-            kind,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match &self.kind {
-            FieldIssueKind::Required => "required",
-            FieldIssueKind::UnknownField => "unknown_field",
-            FieldIssueKind::InvalidType { .. } => "invalid_type",
-            FieldIssueKind::NotOneOf { .. } => "not_one_of",
-            FieldIssueKind::TooShort { .. } => "too_short",
-            FieldIssueKind::TooLong { .. } => "too_long",
-            FieldIssueKind::BelowMinimum { .. } => "below_minimum",
-            FieldIssueKind::AboveMaximum { .. } => "above_maximum",
-            FieldIssueKind::Invalid { reason } => reason,
-        }
-    }
-
-    fn message(&self, lang: Lang) -> String {
-        match (&self.kind, lang) {
-            (FieldIssueKind::Required, Lang::Zh) => "必填".into(),
-            (FieldIssueKind::Required, Lang::En) => "is required".into(),
-            (FieldIssueKind::UnknownField, Lang::Zh) => "不是可接受的字段".into(),
-            (FieldIssueKind::UnknownField, Lang::En) => "is not an accepted field".into(),
-            (FieldIssueKind::InvalidType { expected }, Lang::Zh) => format!("类型应为 {expected}"),
-            (FieldIssueKind::InvalidType { expected }, Lang::En) => {
-                format!("must be of type {expected}")
-            }
-            (FieldIssueKind::NotOneOf { allowed }, Lang::Zh) => {
-                format!("应为以下之一: {}", allowed.join(", "))
-            }
-            (FieldIssueKind::NotOneOf { allowed }, Lang::En) => {
-                format!("must be one of: {}", allowed.join(", "))
-            }
-            (FieldIssueKind::TooShort { min }, Lang::Zh) => format!("长度至少为 {min}"),
-            (FieldIssueKind::TooShort { min }, Lang::En) => format!("must be at least {min} long"),
-            (FieldIssueKind::TooLong { max }, Lang::Zh) => format!("长度不能超过 {max}"),
-            (FieldIssueKind::TooLong { max }, Lang::En) => format!("must be at most {max} long"),
-            (FieldIssueKind::BelowMinimum { min }, Lang::Zh) => format!("不能小于 {min}"),
-            (FieldIssueKind::BelowMinimum { min }, Lang::En) => format!("must be at least {min}"),
-            (FieldIssueKind::AboveMaximum { max }, Lang::Zh) => format!("不能大于 {max}"),
-            (FieldIssueKind::AboveMaximum { max }, Lang::En) => format!("must be at most {max}"),
-            (FieldIssueKind::Invalid { .. }, Lang::Zh) => "取值无效".into(),
-            (FieldIssueKind::Invalid { .. }, Lang::En) => "is not a valid value".into(),
-        }
-    }
-}
+use super::i18n::Lang;
+use super::validation::FieldIssue;
 
 /// Everything a request can fail with. Feature errors join as variants wrapping their domain
 /// error enums.
@@ -141,7 +52,7 @@ impl ApiError {
         match status {
             StatusCode::NOT_FOUND => ApiError::NotFound,
             StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge {
-                limit: crate::extract::JSON_LIMIT,
+                limit: super::json::JSON_LIMIT,
             },
             StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
             status if status.is_server_error() => {
@@ -337,7 +248,7 @@ impl ResponseError for ApiError {
         self.kind().0
     }
 
-    /// The default rendering; [`crate::middleware::problem_details`] renders again with the
+    /// The default rendering; [`crate::http::middleware::problem_details`] renders again with the
     /// caller's language and request id.
     fn error_response(&self) -> HttpResponse {
         self.render(Lang::default(), None)

@@ -7,7 +7,7 @@ use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse};
 use utoipa::openapi::OpenApi;
 
-use crate::error::ApiError;
+use crate::http::ApiError;
 
 /// Documented path templates with the methods each accepts.
 pub struct RouteTable {

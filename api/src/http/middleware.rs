@@ -10,8 +10,8 @@ use actix_web::{Error, HttpMessage};
 use gangonghui_openapi::PROBLEM_JSON;
 use tracing_actix_web::RequestId;
 
-use crate::error::ApiError;
-use crate::i18n::Lang;
+use crate::http::ApiError;
+use crate::http::i18n::Lang;
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 

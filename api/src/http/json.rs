@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
 use super::schema_check::{CompiledSchema, check};
-use crate::error::{ApiError, FieldIssue, FieldIssueKind};
+use crate::http::{ApiError, FieldIssue, FieldIssueKind};
 
 /// The largest JSON body accepted (API.md: over 64 KiB -> 413).
 pub const JSON_LIMIT: usize = 64 * 1024;
@@ -134,7 +134,7 @@ fn schema_of<T: ToSchema + 'static>() -> Arc<CompiledSchema> {
 #[cfg(test)]
 mod tests {
     use super::parse;
-    use crate::error::{ApiError, FieldIssueKind};
+    use crate::http::{ApiError, FieldIssueKind};
     use serde::Deserialize;
     use utoipa::ToSchema;
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use crate::error::{FieldIssue, FieldIssueKind};
+use crate::http::{FieldIssue, FieldIssueKind};
 
 /// A request type's schema with the named schemas it references.
 pub struct CompiledSchema {

@@ -1,0 +1,17 @@
+//! Shared HTTP machinery: the error type and its status/code table, JSON extraction with the
+//! schema checker, the field-issue collector, pagination, middleware, language negotiation,
+//! health and the fallback for unknown routes. Features use it; it knows no feature.
+
+pub mod error;
+pub mod fallback;
+pub mod health;
+pub mod i18n;
+pub mod json;
+pub mod middleware;
+pub mod pagination;
+mod schema_check;
+pub mod validation;
+
+pub use error::ApiError;
+pub use json::{JSON_LIMIT, ValidJson};
+pub use validation::{FieldIssue, FieldIssueKind, Issues};

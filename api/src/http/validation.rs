@@ -1,0 +1,129 @@
+//! The field-issue vocabulary of a 422 and the collector that gathers every bad field of one
+//! request, so a mobile form learns all of them at once.
+
+use super::error::ApiError;
+use super::i18n::Lang;
+
+/// Why one field of a request body is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldIssueKind {
+    Required,
+    UnknownField,
+    /// The JSON type is wrong; `expected` names the allowed JSON types.
+    InvalidType {
+        expected: String,
+    },
+    /// Not one of the allowed values.
+    NotOneOf {
+        allowed: Vec<String>,
+    },
+    TooShort {
+        min: u64,
+    },
+    TooLong {
+        max: u64,
+    },
+    BelowMinimum {
+        min: String,
+    },
+    AboveMaximum {
+        max: String,
+    },
+    /// Well-typed but not acceptable; `reason` is a stable code such as `luhn` or `format`.
+    Invalid {
+        reason: &'static str,
+    },
+}
+
+/// One invalid field: its JSON path and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldIssue {
+    pub field: String,
+    pub kind: FieldIssueKind,
+}
+
+impl FieldIssue {
+    pub fn new(field: impl Into<String>, kind: FieldIssueKind) -> Self {
+        FieldIssue {
+            field: field.into(),
+            kind,
+        }
+    }
+
+    pub(super) fn code(&self) -> &'static str {
+        match &self.kind {
+            FieldIssueKind::Required => "required",
+            FieldIssueKind::UnknownField => "unknown_field",
+            FieldIssueKind::InvalidType { .. } => "invalid_type",
+            FieldIssueKind::NotOneOf { .. } => "not_one_of",
+            FieldIssueKind::TooShort { .. } => "too_short",
+            FieldIssueKind::TooLong { .. } => "too_long",
+            FieldIssueKind::BelowMinimum { .. } => "below_minimum",
+            FieldIssueKind::AboveMaximum { .. } => "above_maximum",
+            FieldIssueKind::Invalid { reason } => reason,
+        }
+    }
+
+    pub(super) fn message(&self, lang: Lang) -> String {
+        match (&self.kind, lang) {
+            (FieldIssueKind::Required, Lang::Zh) => "必填".into(),
+            (FieldIssueKind::Required, Lang::En) => "is required".into(),
+            (FieldIssueKind::UnknownField, Lang::Zh) => "不是可接受的字段".into(),
+            (FieldIssueKind::UnknownField, Lang::En) => "is not an accepted field".into(),
+            (FieldIssueKind::InvalidType { expected }, Lang::Zh) => format!("类型应为 {expected}"),
+            (FieldIssueKind::InvalidType { expected }, Lang::En) => {
+                format!("must be of type {expected}")
+            }
+            (FieldIssueKind::NotOneOf { allowed }, Lang::Zh) => {
+                format!("应为以下之一: {}", allowed.join(", "))
+            }
+            (FieldIssueKind::NotOneOf { allowed }, Lang::En) => {
+                format!("must be one of: {}", allowed.join(", "))
+            }
+            (FieldIssueKind::TooShort { min }, Lang::Zh) => format!("长度至少为 {min}"),
+            (FieldIssueKind::TooShort { min }, Lang::En) => format!("must be at least {min} long"),
+            (FieldIssueKind::TooLong { max }, Lang::Zh) => format!("长度不能超过 {max}"),
+            (FieldIssueKind::TooLong { max }, Lang::En) => format!("must be at most {max} long"),
+            (FieldIssueKind::BelowMinimum { min }, Lang::Zh) => format!("不能小于 {min}"),
+            (FieldIssueKind::BelowMinimum { min }, Lang::En) => format!("must be at least {min}"),
+            (FieldIssueKind::AboveMaximum { max }, Lang::Zh) => format!("不能大于 {max}"),
+            (FieldIssueKind::AboveMaximum { max }, Lang::En) => format!("must be at most {max}"),
+            (FieldIssueKind::Invalid { .. }, Lang::Zh) => "取值无效".into(),
+            (FieldIssueKind::Invalid { .. }, Lang::En) => "is not a valid value".into(),
+        }
+    }
+}
+
+/// Collects every invalid field of a body before failing, so one 422 lists them all.
+#[derive(Default)]
+pub struct Issues(Vec<FieldIssue>);
+
+impl Issues {
+    pub fn check<T, E>(
+        &mut self,
+        field: &str,
+        parsed: Result<T, E>,
+        reason: &'static str,
+    ) -> Option<T> {
+        match parsed {
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.0
+                    .push(FieldIssue::new(field, FieldIssueKind::Invalid { reason }));
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, field: &str, kind: FieldIssueKind) {
+        self.0.push(FieldIssue::new(field, kind));
+    }
+
+    /// `Ok(value)` when nothing was wrong; `value` is only built then.
+    pub fn finish<T>(self, value: impl FnOnce() -> Option<T>) -> Result<T, ApiError> {
+        if !self.0.is_empty() {
+            return Err(ApiError::Validation(self.0));
+        }
+        value().ok_or_else(|| ApiError::internal(anyhow::anyhow!("a parsed field went missing")))
+    }
+}
