@@ -1,17 +1,30 @@
-//! Partner merchants: onboarding, staff and POS keys, and discovery. (Offers and redemption
-//! build on these.)
+//! Partner merchants, by sub-feature: onboarding, staff and POS keys, offers, the counter
+//! (verification and redemption), discovery, and the ledger (reversals, day ledger,
+//! settlements). Shared here: who the caller is at a merchant, the cached key/status checks,
+//! idempotency and the feature's errors.
 
 pub mod access;
+pub mod counter;
 pub mod discovery;
-pub mod dto;
 mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod ledger;
 pub mod offers;
 pub mod onboarding;
-pub mod redemption;
 pub mod staff;
 
 pub use error::MerchantError;
 pub use extract::{MerchantOwner, MerchantStaff};
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Every merchant route.
+pub fn configure(cfg: &mut ServiceConfig<'_>) {
+    cfg.configure(onboarding::routes::configure)
+        .configure(discovery::routes::configure)
+        .configure(staff::routes::configure)
+        .configure(offers::routes::configure)
+        .configure(counter::routes::configure)
+        .configure(ledger::routes::configure);
+}

@@ -5,7 +5,6 @@ pub mod auth;
 pub mod cards;
 pub mod me;
 pub mod membership;
-pub mod merchants;
 pub mod orgs;
 
 use utoipa_actix_web::scope;
@@ -44,27 +43,6 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(cards::replace_card)
                 .service(cards::freeze_card)
                 .service(cards::unfreeze_card)
-                .service(merchants::create_merchant_application)
-                .service(merchants::list_merchant_applications)
-                .service(merchants::approve_merchant_application)
-                .service(merchants::reject_merchant_application)
-                .service(merchants::suspend_merchant)
-                .service(merchants::resume_merchant)
-                .service(merchants::list_merchants)
-                .service(merchants::list_staff)
-                .service(merchants::add_staff)
-                .service(merchants::remove_staff)
-                .service(merchants::create_api_key)
-                .service(merchants::revoke_api_key)
-                .service(merchants::get_merchant)
-                .service(merchants::create_offer)
-                .service(merchants::list_offers)
-                .service(merchants::update_offer)
-                .service(merchants::create_verification)
-                .service(merchants::create_redemption)
-                .service(merchants::reverse_redemption)
-                .service(merchants::list_redemptions)
-                .service(merchants::get_settlements)
-                .service(merchants::list_my_redemptions),
+                .configure(crate::merchants::configure),
         );
 }

@@ -13,11 +13,11 @@ use gangonghui_persistence::merchants::{
 };
 use gangonghui_persistence::{ids, orgs, write_tx};
 
-use super::{MerchantError, access};
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::{Authenticated, UnionAdmin, session_cache};
 use crate::http::ApiError;
 use crate::members::orgs::scope_path;
+use crate::merchants::{MerchantError, access};
 use crate::state::AppState;
 
 pub struct ApplicationCmd {

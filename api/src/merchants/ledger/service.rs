@@ -7,10 +7,10 @@ use gangonghui_domain::time::shanghai_date;
 use gangonghui_persistence::redemptions::{self, DayTotals, RedemptionRow, ReversalRow};
 use gangonghui_persistence::{ids, offers, write_tx};
 
-use super::{MerchantError, MerchantStaff};
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::Authenticated;
 use crate::http::ApiError;
+use crate::merchants::{MerchantError, MerchantStaff};
 use crate::state::AppState;
 
 pub const REVERSAL_WINDOW_DAYS: i64 = 7;

@@ -1,11 +1,14 @@
 //! Finding merchants: by city, category and name, or nearest first around a point. Near searches
 //! narrow by the indexed lat/lng box of the radius, then order by exact (haversine) distance.
 
+use chrono::Utc;
 use gangonghui_domain::geo::{Point, bounding_box, distance_m};
 use gangonghui_domain::merchant::Category;
 use gangonghui_persistence::merchants::{self, MerchantFilter, MerchantRow};
+use gangonghui_persistence::offers::{self, OfferRow};
 
 use crate::http::ApiError;
+use crate::merchants::MerchantError;
 use crate::state::AppState;
 
 /// The most merchants one near search considers (a 50 km radius in the densest city stays far
@@ -86,4 +89,20 @@ pub async fn search(
             Ok((rows.into_iter().map(|m| (m, None)).collect(), next))
         }
     }
+}
+
+/// An active merchant with its live offers (404 for suspended or unknown merchants).
+pub async fn merchant_with_offers(
+    state: &AppState,
+    merchant_id: String,
+) -> Result<(MerchantRow, Vec<OfferRow>), ApiError> {
+    state
+        .db(move |conn| {
+            let merchant = merchants::find(conn, &merchant_id)?
+                .filter(|m| m.status == "active")
+                .ok_or(MerchantError::NotFound)?;
+            let live = offers::live_for_merchant(conn, &merchant.id, Utc::now().naive_utc())?;
+            Ok((merchant, live))
+        })
+        .await
 }

@@ -9,11 +9,11 @@ use gangonghui_persistence::accounts;
 use gangonghui_persistence::{ids, merchants, write_tx};
 use rand::RngCore;
 
-use super::{MerchantError, MerchantOwner, MerchantStaff, access};
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::session_cache;
 use crate::crypto::sha256_hex;
 use crate::http::ApiError;
+use crate::merchants::{MerchantError, MerchantOwner, MerchantStaff, access};
 use crate::state::AppState;
 
 /// API keys carry this prefix so a leaked one is recognisable.

@@ -1,0 +1,84 @@
+//! Wire types of reversals, the day ledger, settlements and the member's history.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::merchants::counter::dto::*;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReversalDto {
+    pub id: String,
+    pub redemption_id: String,
+    pub original_fen: i64,
+    pub discount_fen: i64,
+    pub payable_fen: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<gangonghui_persistence::redemptions::ReversalRow> for ReversalDto {
+    fn from(r: gangonghui_persistence::redemptions::ReversalRow) -> Self {
+        ReversalDto {
+            id: r.id,
+            redemption_id: r.redemption_id,
+            original_fen: r.original_fen,
+            discount_fen: r.discount_fen,
+            payable_fen: r.payable_fen,
+            created_at: r.created_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LedgerQuery {
+    /// Asia/Shanghai day, `YYYY-MM-DD` (default today).
+    pub date: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LedgerEntryDto {
+    #[serde(flatten)]
+    pub redemption: RedemptionDto,
+    pub reversed: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LedgerDto {
+    pub date: String,
+    pub items: Vec<LedgerEntryDto>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SettlementQuery {
+    /// `YYYY-MM` (default this month, Asia/Shanghai).
+    pub month: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettlementDayDto {
+    pub date: String,
+    /// Redemptions recorded that day.
+    pub count: i64,
+    /// Reversals made that day (netted into the sums).
+    pub reversals: i64,
+    pub original_fen: i64,
+    pub discount_fen: i64,
+    pub payable_fen: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettlementDto {
+    pub month: String,
+    pub days: Vec<SettlementDayDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyRedemptionsDto {
+    pub items: Vec<RedemptionDto>,
+    pub next_cursor: Option<String>,
+}

@@ -1,0 +1,5 @@
+//! A merchant's offers: create, list, pause, resume, edit.
+
+pub mod dto;
+pub mod routes;
+pub mod service;

@@ -1,0 +1,91 @@
+//! A merchant's offers: create, list, pause, resume, edit.
+
+use actix_web::web::{Data, Json, Path};
+use actix_web::{HttpResponse, get, patch, post};
+use chrono::Utc;
+use gangonghui_persistence::offers::OfferChange;
+
+use super::dto::*;
+use super::service;
+use crate::audit::RequestContext;
+use crate::http::ValidJson;
+use crate::http::{ApiError, FieldIssue, FieldIssueKind};
+use crate::merchants::{MerchantOwner, MerchantStaff};
+use crate::state::AppState;
+
+/// Registers this sub-feature's routes (each once: routing and the spec cannot disagree).
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(create_offer)
+        .service(list_offers)
+        .service(update_offer);
+}
+
+/// Create an offer (owner only).
+#[utoipa::path(tag = "merchant", security(("bearer" = [])), request_body = CreateOfferBody,
+    responses((status = 201, body = OfferDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/merchant/offers")]
+pub async fn create_offer(
+    state: Data<AppState>,
+    owner: MerchantOwner,
+    ctx: RequestContext,
+    body: ValidJson<CreateOfferBody>,
+) -> Result<HttpResponse, ApiError> {
+    let offer = body.into_inner().into_domain(Utc::now())?;
+    let created = service::create(&state, &owner, offer, ctx).await?;
+    Ok(HttpResponse::Created().json(OfferDto::from(created)))
+}
+
+/// The merchant's offers, newest first.
+#[utoipa::path(tag = "merchant", security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = OfferListDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[get("/merchant/offers")]
+pub async fn list_offers(
+    state: Data<AppState>,
+    staff_member: MerchantStaff,
+) -> Result<Json<OfferListDto>, ApiError> {
+    let items = service::list_own(&state, &staff_member)
+        .await?
+        .into_iter()
+        .map(OfferDto::from)
+        .collect();
+    Ok(Json(OfferListDto {
+        items,
+        next_cursor: None,
+    }))
+}
+
+/// Pause, resume or edit an offer (owner only).
+#[utoipa::path(tag = "merchant", security(("bearer" = [])), params(("id" = String, Path, description = "Offer id")), request_body = UpdateOfferBody,
+    responses((status = 200, body = OfferDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[patch("/merchant/offers/{id}")]
+pub async fn update_offer(
+    state: Data<AppState>,
+    owner: MerchantOwner,
+    ctx: RequestContext,
+    id: Path<String>,
+    body: ValidJson<UpdateOfferBody>,
+) -> Result<Json<OfferDto>, ApiError> {
+    let body = body.into_inner();
+    let title = body.title.map(|t| t.trim().to_owned());
+    if title.as_deref().is_some_and(str::is_empty) {
+        return Err(ApiError::Validation(vec![FieldIssue::new(
+            "title",
+            FieldIssueKind::Required,
+        )]));
+    }
+    let change = OfferChange {
+        title,
+        status: body.status.map(|s| match s {
+            OfferStatusDto::Active => "active".to_owned(),
+            OfferStatusDto::Paused => "paused".to_owned(),
+        }),
+        ends_at: body.ends_at.map(|t| t.naive_utc()),
+        total_quota: body.total_quota,
+        updated_at: None,
+    };
+    Ok(Json(
+        service::change(&state, &owner, id.into_inner(), change, ctx)
+            .await?
+            .into(),
+    ))
+}

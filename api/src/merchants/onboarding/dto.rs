@@ -1,0 +1,205 @@
+//! Wire types of merchant applications and merchants.
+
+use chrono::{DateTime, Utc};
+use gangonghui_domain::Phone;
+use gangonghui_domain::credit_code::CreditCode;
+use gangonghui_domain::geo::Point;
+use gangonghui_domain::merchant::Category;
+use gangonghui_persistence::merchants::{MerchantApplicationRow, MerchantRow};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::http::Issues;
+use crate::http::{ApiError, FieldIssueKind};
+use crate::merchants::onboarding::service::ApplicationCmd;
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CategoryDto {
+    Dining,
+    Retail,
+    Health,
+    Travel,
+    Education,
+    Services,
+    Other,
+}
+
+impl From<CategoryDto> for Category {
+    fn from(c: CategoryDto) -> Self {
+        match c {
+            CategoryDto::Dining => Category::Dining,
+            CategoryDto::Retail => Category::Retail,
+            CategoryDto::Health => Category::Health,
+            CategoryDto::Travel => Category::Travel,
+            CategoryDto::Education => Category::Education,
+            CategoryDto::Services => Category::Services,
+            CategoryDto::Other => Category::Other,
+        }
+    }
+}
+
+/// The 2-digit city (1..=11) of a Jiangxi city or county division code.
+pub fn city_of_division(code: &str) -> Option<u8> {
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) || !code.starts_with("36") {
+        return None;
+    }
+    let city: u8 = code[2..4].parse().ok()?;
+    (1..=11).contains(&city).then_some(city)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MerchantApplicationBody {
+    #[schema(example = "老表家常菜", min_length = 1, max_length = 64)]
+    pub name: String,
+    /// 18-character unified social credit code (GB 32100-2015).
+    #[schema(example = "91350100M000100Y43", min_length = 18, max_length = 18)]
+    pub credit_code: String,
+    pub category: CategoryDto,
+    /// Division code of the merchant's county or city, e.g. 360102.
+    #[schema(example = "360102", min_length = 6, max_length = 6)]
+    pub division_code: String,
+    #[schema(
+        example = "南昌市东湖区八一大道 1 号",
+        min_length = 1,
+        max_length = 200
+    )]
+    pub address: String,
+    /// Latitude, -90 to 90 (checked with the other fields, so one answer names every mistake).
+    #[schema(example = 28.682)]
+    pub lat: f64,
+    /// Longitude, -180 to 180.
+    #[schema(example = 115.858)]
+    pub lng: f64,
+    #[schema(example = "13800000000", max_length = 20)]
+    pub contact_phone: String,
+}
+
+impl MerchantApplicationBody {
+    pub fn into_domain(self) -> Result<ApplicationCmd, ApiError> {
+        let mut issues = Issues::default();
+        let name = self.name.trim().to_owned();
+        if name.is_empty() || name.chars().any(char::is_control) {
+            issues.push("name", FieldIssueKind::Invalid { reason: "name" });
+        }
+        let address = self.address.trim().to_owned();
+        if address.is_empty() {
+            issues.push("address", FieldIssueKind::Required);
+        }
+        let credit_code = issues.check(
+            "credit_code",
+            CreditCode::parse(&self.credit_code),
+            "credit_code",
+        );
+        let city = issues.check(
+            "division_code",
+            city_of_division(&self.division_code).ok_or(()),
+            "division_code",
+        );
+        let location = issues.check(
+            "lat",
+            Point::new(self.lat, self.lng).ok_or(()),
+            "coordinates",
+        );
+        let contact_phone =
+            issues.check("contact_phone", Phone::parse(&self.contact_phone), "phone");
+        issues.finish(|| {
+            Some(ApplicationCmd {
+                name,
+                credit_code: credit_code?,
+                category: self.category.into(),
+                division_code: self.division_code,
+                city: city?,
+                address,
+                location: location?,
+                contact_phone: contact_phone?,
+            })
+        })
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MerchantApplicationDto {
+    pub id: String,
+    /// `pending`, `approved` or `rejected`.
+    pub status: String,
+    pub name: String,
+    pub credit_code: String,
+    pub category: String,
+    pub division_code: String,
+    pub address: String,
+    pub lat: f64,
+    pub lng: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<MerchantApplicationRow> for MerchantApplicationDto {
+    fn from(a: MerchantApplicationRow) -> Self {
+        MerchantApplicationDto {
+            id: a.id,
+            status: a.status,
+            name: a.name,
+            credit_code: a.credit_code,
+            category: a.category,
+            division_code: a.division_code,
+            address: a.address,
+            lat: a.lat,
+            lng: a.lng,
+            reason: a.reason,
+            merchant_id: a.merchant_id,
+            created_at: a.created_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MerchantApplicationListDto {
+    pub items: Vec<MerchantApplicationDto>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MerchantDto {
+    pub id: String,
+    pub name: String,
+    pub category: String,
+    pub division_code: String,
+    pub address: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub contact_phone: String,
+    /// `active` or `suspended`.
+    pub status: String,
+    /// Metres from the searched point (near searches only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_m: Option<u64>,
+}
+
+impl MerchantDto {
+    pub fn new(m: MerchantRow, distance: Option<f64>) -> Self {
+        MerchantDto {
+            id: m.id,
+            name: m.name,
+            category: m.category,
+            division_code: m.division_code,
+            address: m.address,
+            lat: m.lat,
+            lng: m.lng,
+            contact_phone: m.contact_phone,
+            status: m.status,
+            distance_m: distance.map(|d| d.round() as u64),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MerchantDecisionDto {
+    pub application: MerchantApplicationDto,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant: Option<MerchantDto>,
+}

@@ -1,0 +1,154 @@
+//! Merchant applications and their decision, suspension and resumption.
+
+use actix_web::web::{Data, Json, Path, Query};
+use actix_web::{HttpResponse, get, post};
+use gangonghui_domain::membership::{ApplicationStatus, Decision};
+
+use super::dto::*;
+use super::service;
+use crate::audit::RequestContext;
+use crate::auth::{Authenticated, UnionAdmin};
+use crate::http::ValidJson;
+use crate::http::pagination::{decode_cursor, page, page_size};
+use crate::http::{ApiError, FieldIssue, FieldIssueKind};
+use crate::members::dto::{ApplicationsQuery, RejectBody};
+use crate::state::AppState;
+
+/// Registers this sub-feature's routes (each once: routing and the spec cannot disagree).
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(create_merchant_application)
+        .service(list_merchant_applications)
+        .service(approve_merchant_application)
+        .service(reject_merchant_application)
+        .service(suspend_merchant)
+        .service(resume_merchant);
+}
+
+/// Apply to become a partner merchant (any logged-in account; it becomes the owner).
+#[utoipa::path(tag = "merchants", security(("bearer" = [])), request_body = MerchantApplicationBody,
+    responses((status = 201, body = MerchantApplicationDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/merchant-applications")]
+pub async fn create_merchant_application(
+    state: Data<AppState>,
+    auth: Authenticated,
+    ctx: RequestContext,
+    body: ValidJson<MerchantApplicationBody>,
+) -> Result<HttpResponse, ApiError> {
+    let cmd = body.into_inner().into_domain()?;
+    let app = service::apply(&state, &auth, cmd, ctx).await?;
+    Ok(HttpResponse::Created().json(MerchantApplicationDto::from(app)))
+}
+
+/// Merchant applications in the admin's subtree.
+#[utoipa::path(tag = "merchants", security(("bearer" = [])), params(ApplicationsQuery),
+    responses((status = 200, body = MerchantApplicationListDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[get("/admin/merchant-applications")]
+pub async fn list_merchant_applications(
+    state: Data<AppState>,
+    admin: UnionAdmin,
+    query: Query<ApplicationsQuery>,
+) -> Result<Json<MerchantApplicationListDto>, ApiError> {
+    let query = query.into_inner();
+    let limit = page_size(query.limit)?;
+    let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    // Merchant applications go through the same states as membership applications.
+    let status = query.status.map(|s| ApplicationStatus::from(s).as_str());
+    let rows = service::list(&state, &admin, status, after, limit + 1).await?;
+    Ok(Json(page(
+        rows,
+        limit,
+        |a| a.id.clone(),
+        MerchantApplicationDto::from,
+        |items, next_cursor| MerchantApplicationListDto { items, next_cursor },
+    )))
+}
+
+/// Approve: the merchant becomes active and the applicant its owner.
+#[utoipa::path(tag = "merchants", security(("bearer" = [])), params(("id" = String, Path, description = "Application id")),
+    responses((status = 200, body = MerchantDecisionDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/admin/merchant-applications/{id}/approve")]
+pub async fn approve_merchant_application(
+    state: Data<AppState>,
+    admin: UnionAdmin,
+    ctx: RequestContext,
+    id: Path<String>,
+) -> Result<Json<MerchantDecisionDto>, ApiError> {
+    let (application, merchant) = service::decide(
+        &state,
+        &admin,
+        id.into_inner(),
+        Decision::Approve,
+        None,
+        ctx,
+    )
+    .await?;
+    Ok(Json(MerchantDecisionDto {
+        application: application.into(),
+        merchant: merchant.map(|m| MerchantDto::new(m, None)),
+    }))
+}
+
+/// Reject with a reason.
+#[utoipa::path(tag = "merchants", security(("bearer" = [])), params(("id" = String, Path, description = "Application id")), request_body = RejectBody,
+    responses((status = 200, body = MerchantDecisionDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/admin/merchant-applications/{id}/reject")]
+pub async fn reject_merchant_application(
+    state: Data<AppState>,
+    admin: UnionAdmin,
+    ctx: RequestContext,
+    id: Path<String>,
+    body: ValidJson<RejectBody>,
+) -> Result<Json<MerchantDecisionDto>, ApiError> {
+    let reason = body.into_inner().reason.trim().to_owned();
+    if reason.is_empty() {
+        return Err(ApiError::Validation(vec![FieldIssue::new(
+            "reason",
+            FieldIssueKind::Required,
+        )]));
+    }
+    let (application, _) = service::decide(
+        &state,
+        &admin,
+        id.into_inner(),
+        Decision::Reject,
+        Some(reason),
+        ctx,
+    )
+    .await?;
+    Ok(Json(MerchantDecisionDto {
+        application: application.into(),
+        merchant: None,
+    }))
+}
+
+/// Suspend a merchant: its staff and keys can do nothing until it is resumed.
+#[utoipa::path(tag = "merchants", security(("bearer" = [])), params(("id" = String, Path, description = "Merchant id")),
+    responses((status = 200, body = MerchantDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/admin/merchants/{id}/suspend")]
+pub async fn suspend_merchant(
+    state: Data<AppState>,
+    admin: UnionAdmin,
+    ctx: RequestContext,
+    id: Path<String>,
+) -> Result<Json<MerchantDto>, ApiError> {
+    Ok(Json(MerchantDto::new(
+        service::set_status(&state, &admin, id.into_inner(), true, ctx).await?,
+        None,
+    )))
+}
+
+/// Resume a suspended merchant.
+#[utoipa::path(tag = "merchants", security(("bearer" = [])), params(("id" = String, Path, description = "Merchant id")),
+    responses((status = 200, body = MerchantDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/admin/merchants/{id}/resume")]
+pub async fn resume_merchant(
+    state: Data<AppState>,
+    admin: UnionAdmin,
+    ctx: RequestContext,
+    id: Path<String>,
+) -> Result<Json<MerchantDto>, ApiError> {
+    Ok(Json(MerchantDto::new(
+        service::set_status(&state, &admin, id.into_inner(), false, ctx).await?,
+        None,
+    )))
+}

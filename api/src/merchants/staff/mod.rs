@@ -1,0 +1,5 @@
+//! A merchant's staff and POS API keys.
+
+pub mod dto;
+pub mod routes;
+pub mod service;

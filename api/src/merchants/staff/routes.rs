@@ -1,0 +1,122 @@
+//! A merchant's staff and POS API keys.
+
+use actix_web::web::{Data, Json, Path};
+use actix_web::{HttpResponse, delete, get, post};
+use gangonghui_domain::Phone;
+
+use super::dto::*;
+use super::service;
+use crate::audit::RequestContext;
+use crate::http::Issues;
+use crate::http::ValidJson;
+use crate::http::{ApiError, FieldIssue, FieldIssueKind};
+use crate::merchants::{MerchantOwner, MerchantStaff};
+use crate::state::AppState;
+
+/// Registers this sub-feature's routes (each once: routing and the spec cannot disagree).
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(list_staff)
+        .service(add_staff)
+        .service(remove_staff)
+        .service(create_api_key)
+        .service(revoke_api_key);
+}
+
+/// The merchant's staff.
+#[utoipa::path(tag = "merchant", security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = StaffListDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[get("/merchant/staff")]
+pub async fn list_staff(
+    state: Data<AppState>,
+    staff_member: MerchantStaff,
+) -> Result<Json<StaffListDto>, ApiError> {
+    let items = service::list(&state, &staff_member)
+        .await?
+        .into_iter()
+        .map(|s| StaffDto {
+            account_id: s.account_id,
+            display_name: s.display_name,
+            phone: s.phone_masked,
+            owner: s.owner,
+        })
+        .collect();
+    Ok(Json(StaffListDto {
+        items,
+        next_cursor: None,
+    }))
+}
+
+/// Add a registered account as staff, by phone (owner only).
+#[utoipa::path(tag = "merchant", security(("bearer" = [])), request_body = AddStaffBody,
+    responses((status = 201, body = StaffDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/merchant/staff")]
+pub async fn add_staff(
+    state: Data<AppState>,
+    owner: MerchantOwner,
+    ctx: RequestContext,
+    body: ValidJson<AddStaffBody>,
+) -> Result<HttpResponse, ApiError> {
+    let mut issues = Issues::default();
+    let phone = issues.check("phone", Phone::parse(&body.into_inner().phone), "phone");
+    let phone = issues.finish(|| phone)?;
+    let masked = phone.masked();
+    let account_id = service::add(&state, &owner, phone, ctx).await?;
+    let display_name = crate::auth::profile_cache::load(&state, &account_id)
+        .await?
+        .display_name;
+    Ok(HttpResponse::Created().json(StaffDto {
+        account_id,
+        display_name,
+        phone: masked,
+        owner: false,
+    }))
+}
+
+/// Remove a staff member (owner only; the owner cannot be removed).
+#[utoipa::path(tag = "merchant", security(("bearer" = [])), params(("account_id" = String, Path, description = "Staff account id")),
+    responses((status = 204), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[delete("/merchant/staff/{account_id}")]
+pub async fn remove_staff(
+    state: Data<AppState>,
+    owner: MerchantOwner,
+    ctx: RequestContext,
+    account_id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    service::remove(&state, &owner, account_id.into_inner(), ctx).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Create a POS API key (owner only). The key is shown once.
+#[utoipa::path(tag = "merchant", security(("bearer" = [])), request_body = CreateApiKeyBody,
+    responses((status = 201, body = ApiKeyCreatedDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[post("/merchant/api-keys")]
+pub async fn create_api_key(
+    state: Data<AppState>,
+    owner: MerchantOwner,
+    ctx: RequestContext,
+    body: ValidJson<CreateApiKeyBody>,
+) -> Result<HttpResponse, ApiError> {
+    let label = body.into_inner().label.trim().to_owned();
+    if label.is_empty() {
+        return Err(ApiError::Validation(vec![FieldIssue::new(
+            "label",
+            FieldIssueKind::Required,
+        )]));
+    }
+    let (id, key) = service::create_key(&state, &owner, label.clone(), ctx).await?;
+    Ok(HttpResponse::Created().json(ApiKeyCreatedDto { id, key, label }))
+}
+
+/// Revoke a POS API key (owner only); it stops working at once.
+#[utoipa::path(tag = "merchant", security(("bearer" = [])), params(("id" = String, Path, description = "API key id")),
+    responses((status = 204), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[delete("/merchant/api-keys/{id}")]
+pub async fn revoke_api_key(
+    state: Data<AppState>,
+    owner: MerchantOwner,
+    ctx: RequestContext,
+    id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    service::revoke_key(&state, &owner, id.into_inner(), ctx).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
