@@ -4,11 +4,13 @@
 pub mod audit;
 pub mod auth;
 pub mod cache;
+pub mod cards;
 pub mod crypto;
 pub mod doc;
 pub mod http;
-pub mod members;
+pub mod membership;
 pub mod merchants;
+pub mod orgs;
 pub mod routes;
 pub mod seed;
 pub mod settings;

@@ -14,8 +14,8 @@ use gangonghui_persistence::{ids, memberships, write_tx};
 use crate::auth::account::store_real_name;
 use crate::auth::operators::{OrgRef, create_or_promote};
 use crate::auth::password;
+use crate::cards::service::{issue, mint};
 use crate::http::ApiError;
-use crate::members::cards::{issue, mint};
 use crate::state::AppState;
 
 pub const DEMO_PASSWORD: &str = "demo2026pw";

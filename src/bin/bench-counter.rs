@@ -13,7 +13,7 @@ use std::io::Write;
 
 use anyhow::Context;
 use chrono::Utc;
-use gangonghui_api::members::codes;
+use gangonghui_api::cards::codes;
 use gangonghui_api::{AppState, Settings, cache::Cache, startup};
 use gangonghui_domain::totp::step_at;
 use gangonghui_persistence::{cards, ids, merchants, offers};

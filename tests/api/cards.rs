@@ -1,7 +1,7 @@
 //! Cards under concurrency, and counter codes against an injected clock.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use gangonghui_api::members::codes;
+use gangonghui_api::cards::codes;
 use gangonghui_domain::card::CardNo;
 use gangonghui_domain::totp::step_at;
 use gangonghui_persistence::{accounts, cards, ids, memberships, orgs};

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use diesel::prelude::*;
 use gangonghui_api::auth::operators::{OrgRef, create_or_promote};
-use gangonghui_api::members::codes;
+use gangonghui_api::cards::codes;
 use gangonghui_domain::card::CardNo;
 use gangonghui_domain::{Phone, Role};
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! a code spends once, Idempotency-Key gives one redemption per purchase, maths to the fen.
 
 use chrono::{Duration, Utc};
-use gangonghui_api::members::{cards as card_service, codes};
+use gangonghui_api::cards::{codes, service as card_service};
 use gangonghui_domain::totp::step_at;
 use gangonghui_persistence::cards::CardRow;
 use gangonghui_persistence::{accounts, ids, memberships, orgs, redemptions};

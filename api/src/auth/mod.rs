@@ -6,11 +6,13 @@ pub mod client;
 pub mod dto;
 mod error;
 pub mod extract;
+pub mod me;
 pub mod operators;
 pub mod otp;
 pub mod password;
 pub mod profile_cache;
 pub mod rate_limit;
+pub mod routes;
 pub mod service;
 pub mod session_cache;
 pub mod sessions;
@@ -20,3 +22,10 @@ pub mod wechat;
 
 pub use error::AuthError;
 pub use extract::{Authenticated, LegalOfficer, UnionAdmin};
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Every identity route: signing in and the account's own profile and sessions.
+pub fn configure(cfg: &mut ServiceConfig<'_>) {
+    cfg.configure(routes::configure).configure(me::configure);
+}

@@ -31,7 +31,7 @@ pub enum ApiError {
     #[error(transparent)]
     Auth(#[from] crate::auth::AuthError),
     #[error(transparent)]
-    Member(#[from] crate::members::MemberError),
+    Member(#[from] crate::membership::MemberError),
     #[error(transparent)]
     Merchant(#[from] crate::merchants::MerchantError),
     /// An error status raised outside our handlers (by actix or a mounted service).

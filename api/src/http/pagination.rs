@@ -2,9 +2,21 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::error::ApiError;
 use super::validation::{FieldIssue, FieldIssueKind};
+
+/// `?limit=&cursor=` of a list that takes no other filter.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Items per page, 1-100 (default 20).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
 
 /// Lists page by the last id seen; the cursor hides that it is an id.
 pub fn encode_cursor(last_id: &str) -> String {

@@ -11,9 +11,10 @@ use gangonghui_persistence::offers::{self, OfferRow};
 use gangonghui_persistence::redemptions::{self, RedemptionRow};
 use gangonghui_persistence::{DbConn, counter, ids};
 
+use crate::cards::codes;
 use crate::crypto::DataKeys;
 use crate::http::ApiError;
-use crate::members::{MemberError, codes};
+use crate::membership::MemberError;
 use crate::merchants::{MerchantError, MerchantStaff};
 
 pub struct RedeemCmd {

@@ -5,8 +5,9 @@ use gangonghui_domain::offer::{Audience, LimitPeriod};
 use gangonghui_persistence::counter;
 use gangonghui_persistence::offers::OfferRow;
 
+use crate::cards::codes;
 use crate::http::ApiError;
-use crate::members::{MemberError, codes};
+use crate::membership::MemberError;
 use crate::merchants::MerchantStaff;
 use crate::state::AppState;
 

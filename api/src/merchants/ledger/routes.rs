@@ -121,13 +121,13 @@ pub async fn get_settlements(
 }
 
 /// The member's own redemptions, newest first.
-#[utoipa::path(tag = "me", security(("bearer" = [])), params(crate::members::dto::PageQuery),
+#[utoipa::path(tag = "me", security(("bearer" = [])), params(crate::http::pagination::PageQuery),
     responses((status = 200, body = MyRedemptionsDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[get("/me/redemptions")]
 pub async fn list_my_redemptions(
     state: Data<AppState>,
     auth: Authenticated,
-    query: Query<crate::members::dto::PageQuery>,
+    query: Query<crate::http::pagination::PageQuery>,
 ) -> Result<Json<MyRedemptionsDto>, ApiError> {
     let q = query.into_inner();
     let limit = page_size(q.limit)?;

@@ -11,7 +11,7 @@ use crate::auth::{Authenticated, UnionAdmin};
 use crate::http::ValidJson;
 use crate::http::pagination::{decode_cursor, page, page_size};
 use crate::http::{ApiError, FieldIssue, FieldIssueKind};
-use crate::members::dto::{ApplicationsQuery, RejectBody};
+use crate::membership::dto::{ApplicationsQuery, RejectBody};
 use crate::state::AppState;
 
 /// Registers this sub-feature's routes (each once: routing and the spec cannot disagree).

@@ -16,8 +16,8 @@ use gangonghui_persistence::{ids, orgs, write_tx};
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::{Authenticated, UnionAdmin, session_cache};
 use crate::http::ApiError;
-use crate::members::orgs::scope_path;
 use crate::merchants::{MerchantError, access};
+use crate::orgs::service::scope_path;
 use crate::state::AppState;
 
 pub struct ApplicationCmd {

@@ -16,6 +16,19 @@ use crate::http::ValidJson;
 use crate::http::{ApiError, FieldIssueKind, Issues};
 use crate::state::AppState;
 
+/// Registers the sign-in routes (each once: routing and the spec cannot disagree).
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(send_otp)
+        .service(register)
+        .service(login)
+        .service(refresh)
+        .service(logout)
+        .service(logout_all)
+        .service(reset_password)
+        .service(wechat_login)
+        .service(wechat_bind);
+}
+
 /// The caller's client kind, label and address.
 pub fn device(req: &HttpRequest, label: Option<String>) -> Device {
     let client = if req.extensions().get::<VerifiedClient>().is_some() {

@@ -9,10 +9,10 @@ use gangonghui_domain::org::{OrgLevel, in_subtree};
 use gangonghui_persistence::orgs::{self, NewOrg, OrgRow};
 use gangonghui_persistence::{DbConn, ids, write_tx};
 
-use super::MemberError;
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::UnionAdmin;
 use crate::http::ApiError;
+use crate::membership::MemberError;
 use crate::state::AppState;
 
 pub struct NewOrgCmd {

@@ -11,11 +11,11 @@ use gangonghui_persistence::memberships::{self, ApplicationRow, NewApplication};
 use gangonghui_persistence::{accounts, ids, orgs, write_tx};
 
 use super::MemberError;
-use super::cards::issue;
-use super::orgs::scope_path;
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::{Authenticated, UnionAdmin, profile_cache};
+use crate::cards::service::issue;
 use crate::http::ApiError;
+use crate::orgs::service::scope_path;
 use crate::state::AppState;
 
 pub async fn apply(

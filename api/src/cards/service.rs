@@ -9,12 +9,12 @@ use gangonghui_persistence::cards::{self, CardRow, NewCard};
 use gangonghui_persistence::{DbConn, ids, orgs, write_tx};
 use rand::RngCore;
 
-use super::MemberError;
-use super::orgs::scope_path;
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::{Authenticated, UnionAdmin};
 use crate::crypto::DataKeys;
 use crate::http::ApiError;
+use crate::membership::MemberError;
+use crate::orgs::service::scope_path;
 use crate::state::AppState;
 
 /// Bytes of a card's TOTP secret (RFC 4226 recommends 160 bits).

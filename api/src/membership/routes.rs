@@ -5,16 +5,26 @@ use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpResponse, get, patch, post};
 use gangonghui_domain::membership::{ApplicationStatus, Decision};
 
+use super::dto::*;
+use super::service as membership;
 use crate::audit::RequestContext;
 use crate::auth::dto::ProfileDto;
 use crate::auth::{Authenticated, UnionAdmin, profile_cache};
+use crate::cards::dto::CardDto;
 use crate::http::Issues;
 use crate::http::ValidJson;
 use crate::http::pagination::{decode_cursor, page, page_size};
 use crate::http::{ApiError, FieldIssueKind};
-use crate::members::dto::*;
-use crate::members::membership;
 use crate::state::AppState;
+
+/// Registers this feature's routes (each once: routing and the spec cannot disagree).
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(create_membership_application)
+        .service(list_membership_applications)
+        .service(approve_membership_application)
+        .service(reject_membership_application)
+        .service(update_member);
+}
 
 /// Apply to join a grassroots union (real-name verification first; one open application).
 #[utoipa::path(tag = "membership", security(("bearer" = [])), request_body = ApplyBody,

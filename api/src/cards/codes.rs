@@ -14,11 +14,11 @@ use gangonghui_persistence::cards::{self, CardRow};
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
-use super::MemberError;
-use super::cards::status_of;
+use super::service::status_of;
 use crate::auth::Authenticated;
 use crate::crypto::DataKeys;
 use crate::http::ApiError;
+use crate::membership::MemberError;
 use crate::state::AppState;
 
 pub const QR_PREFIX: &str = "GGH1:";

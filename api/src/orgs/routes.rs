@@ -3,14 +3,19 @@
 use actix_web::web::{Data, Json, Query};
 use actix_web::{HttpResponse, get, post};
 
+use super::dto::{CreateOrgBody, OrgDto, OrgListDto, OrgsQuery};
+use super::service as orgs;
 use crate::audit::RequestContext;
 use crate::auth::UnionAdmin;
 use crate::http::ApiError;
 use crate::http::ValidJson;
 use crate::http::pagination::{decode_cursor, page, page_size};
-use crate::members::dto::{CreateOrgBody, OrgDto, OrgListDto, OrgsQuery};
-use crate::members::orgs;
 use crate::state::AppState;
+
+/// Registers this feature's routes (each once: routing and the spec cannot disagree).
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(list_orgs).service(create_org);
+}
 
 /// List org units: the children of `parent_id`, or the top of the tree.
 #[utoipa::path(tag = "orgs", params(OrgsQuery),

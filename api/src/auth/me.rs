@@ -13,6 +13,15 @@ use crate::http::ValidJson;
 use crate::http::{ApiError, Issues};
 use crate::state::AppState;
 
+/// Registers the account's own routes (each once: routing and the spec cannot disagree).
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(get_me)
+        .service(verify_real_name)
+        .service(change_password)
+        .service(list_sessions)
+        .service(delete_session);
+}
+
 /// The caller's profile, with roles resolved from the current session.
 #[utoipa::path(tag = "me", security(("bearer" = [])),
     responses((status = 200, body = ProfileDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]

@@ -5,12 +5,22 @@ use actix_web::{HttpResponse, get, post};
 use chrono::Utc;
 use gangonghui_domain::card::CardEvent;
 
+use super::dto::{CardDto, CounterCodeDto};
+use super::{codes, service as cards};
 use crate::audit::RequestContext;
 use crate::auth::{Authenticated, UnionAdmin, profile_cache};
 use crate::http::ApiError;
-use crate::members::dto::{CardDto, CounterCodeDto};
-use crate::members::{cards, codes};
 use crate::state::AppState;
+
+/// Registers this feature's routes (each once: routing and the spec cannot disagree).
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(get_card)
+        .service(get_card_code)
+        .service(report_card_lost)
+        .service(replace_card)
+        .service(freeze_card)
+        .service(unfreeze_card);
+}
 
 async fn holder(state: &AppState, account_id: &str) -> Result<String, ApiError> {
     Ok(profile_cache::load(state, account_id).await?.display_name)

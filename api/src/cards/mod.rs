@@ -1,0 +1,6 @@
+//! Benefit cards and their one-time counter codes.
+
+pub mod codes;
+pub mod dto;
+pub mod routes;
+pub mod service;

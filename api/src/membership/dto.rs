@@ -1,0 +1,122 @@
+//! Wire types of membership applications and member attributes.
+
+use chrono::{DateTime, Utc};
+use gangonghui_domain::membership::{ApplicationStatus, LaborModelLevel};
+use gangonghui_persistence::memberships::ApplicationRow;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::cards::dto::CardDto;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyBody {
+    /// The grassroots union to join.
+    pub org_id: String,
+    #[schema(example = "江西铜业集团", min_length = 1, max_length = 128)]
+    pub employer: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatusDto {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl From<ApplicationStatusDto> for ApplicationStatus {
+    fn from(s: ApplicationStatusDto) -> Self {
+        match s {
+            ApplicationStatusDto::Pending => ApplicationStatus::Pending,
+            ApplicationStatusDto::Approved => ApplicationStatus::Approved,
+            ApplicationStatusDto::Rejected => ApplicationStatus::Rejected,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ApplicationsQuery {
+    pub status: Option<ApplicationStatusDto>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationDto {
+    pub id: String,
+    /// `pending`, `approved` or `rejected`.
+    pub status: String,
+    pub applicant_id: String,
+    pub org_id: String,
+    pub employer: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+impl From<ApplicationRow> for ApplicationDto {
+    fn from(a: ApplicationRow) -> Self {
+        ApplicationDto {
+            id: a.id,
+            status: a.status,
+            applicant_id: a.account_id,
+            org_id: a.org_id,
+            employer: a.employer,
+            reason: a.reason,
+            created_at: a.created_at.and_utc(),
+            decided_at: a.decided_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationListDto {
+    pub items: Vec<ApplicationDto>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectBody {
+    #[schema(example = "单位信息不符", min_length = 1, max_length = 200)]
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DecisionDto {
+    pub application: ApplicationDto,
+    /// The card issued on approval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card: Option<CardDto>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LaborModelLevelDto {
+    None,
+    City,
+    Provincial,
+    National,
+}
+
+impl From<LaborModelLevelDto> for LaborModelLevel {
+    fn from(l: LaborModelLevelDto) -> Self {
+        match l {
+            LaborModelLevelDto::None => LaborModelLevel::None,
+            LaborModelLevelDto::City => LaborModelLevel::City,
+            LaborModelLevelDto::Provincial => LaborModelLevel::Provincial,
+            LaborModelLevelDto::National => LaborModelLevel::National,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMemberBody {
+    pub labor_model_level: Option<LaborModelLevelDto>,
+    pub hardship: Option<bool>,
+}

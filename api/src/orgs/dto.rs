@@ -1,0 +1,100 @@
+//! Wire types of org units.
+
+use gangonghui_domain::org::OrgLevel;
+use gangonghui_persistence::orgs::OrgRow;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::http::Issues;
+use crate::http::{ApiError, FieldIssueKind};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrgsQuery {
+    /// List the children of this unit; without it, the top of the tree.
+    pub parent_id: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgDto {
+    pub id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub division_code: Option<String>,
+    pub parent_id: Option<String>,
+    /// `province`, `city`, `county` or `grassroots`.
+    pub level: String,
+}
+
+impl From<OrgRow> for OrgDto {
+    fn from(o: OrgRow) -> Self {
+        OrgDto {
+            id: o.id,
+            name: o.name,
+            division_code: o.division_code,
+            parent_id: o.parent_id,
+            level: o.level,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgListDto {
+    pub items: Vec<OrgDto>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NewOrgLevelDto {
+    County,
+    Grassroots,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrgBody {
+    #[schema(example = "南昌市青山湖区总工会", min_length = 1, max_length = 64)]
+    pub name: String,
+    pub parent_id: String,
+    pub level: NewOrgLevelDto,
+    /// 6-digit division code (counties).
+    #[schema(example = "360111", min_length = 6, max_length = 6)]
+    pub division_code: Option<String>,
+}
+
+impl CreateOrgBody {
+    pub fn into_domain(self) -> Result<super::service::NewOrgCmd, ApiError> {
+        let mut issues = Issues::default();
+        let name = self.name.trim().to_owned();
+        if name.is_empty() || name.chars().any(char::is_control) {
+            issues.push("name", FieldIssueKind::Invalid { reason: "name" });
+        }
+        if let Some(code) = &self.division_code
+            && !(code.len() == 6
+                && code.bytes().all(|b| b.is_ascii_digit())
+                && code.starts_with("36"))
+        {
+            issues.push(
+                "division_code",
+                FieldIssueKind::Invalid {
+                    reason: "division_code",
+                },
+            );
+        }
+        let level = match self.level {
+            NewOrgLevelDto::County => OrgLevel::County,
+            NewOrgLevelDto::Grassroots => OrgLevel::Grassroots,
+        };
+        issues.finish(|| {
+            Some(super::service::NewOrgCmd {
+                name,
+                parent_id: self.parent_id,
+                level,
+                division_code: self.division_code,
+            })
+        })
+    }
+}

@@ -1,0 +1,21 @@
+//! Route registration: health, then each feature's `configure`. Handlers are registered through
+//! utoipa-actix-web, so one registration both routes requests and writes the spec.
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::http::health;
+
+/// Every documented route of the API.
+pub fn configure(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(
+            scope::scope("/api/v1")
+                .configure(crate::auth::configure)
+                .configure(crate::orgs::routes::configure)
+                .configure(crate::membership::routes::configure)
+                .configure(crate::cards::routes::configure)
+                .configure(crate::merchants::configure),
+        );
+}
