@@ -10,6 +10,7 @@ pub mod cards;
 pub mod conn;
 pub mod counter;
 pub mod error;
+pub mod idempotency;
 pub mod ids;
 pub mod memberships;
 pub mod merchants;

@@ -34,6 +34,8 @@ pub enum ApiError {
     Member(#[from] crate::membership::MemberError),
     #[error(transparent)]
     Merchant(#[from] crate::merchants::MerchantError),
+    #[error(transparent)]
+    Idempotency(#[from] super::idempotency::IdempotencyError),
     /// An error status raised outside our handlers (by actix or a mounted service).
     #[error("HTTP {0}")]
     Status(StatusCode),
@@ -84,6 +86,7 @@ impl ApiError {
             ApiError::Auth(e) => e.kind(),
             ApiError::Member(e) => e.kind(),
             ApiError::Merchant(e) => e.kind(),
+            ApiError::Idempotency(e) => e.kind(),
             ApiError::Status(status) => (*status, "http.error"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }
@@ -107,6 +110,7 @@ impl ApiError {
             ApiError::Auth(e) => e.title(lang),
             ApiError::Member(e) => e.title(lang),
             ApiError::Merchant(e) => e.title(lang),
+            ApiError::Idempotency(e) => e.title(lang),
             ApiError::Status(_) => lang.pick("请求无法处理", "Request not processed"),
             ApiError::Internal(_) => lang.pick("服务器内部错误", "Internal server error"),
         }
@@ -154,6 +158,7 @@ impl ApiError {
             (ApiError::Auth(e), _) => e.title(lang).into(),
             (ApiError::Member(e), _) => e.title(lang).into(),
             (ApiError::Merchant(e), _) => e.title(lang).into(),
+            (ApiError::Idempotency(e), _) => e.title(lang).into(),
             (ApiError::Status(status), Lang::Zh) => format!("HTTP {}", status.as_u16()),
             (ApiError::Status(status), Lang::En) => format!(
                 "HTTP {} {}",

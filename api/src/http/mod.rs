@@ -6,6 +6,7 @@ pub mod error;
 pub mod fallback;
 pub mod health;
 pub mod i18n;
+pub mod idempotency;
 pub mod json;
 pub mod middleware;
 pub mod pagination;

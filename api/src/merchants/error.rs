@@ -36,12 +36,6 @@ pub enum MerchantError {
     LimitReached,
     #[error("the offer is sold out")]
     SoldOut,
-    #[error("Idempotency-Key header required")]
-    IdempotencyKeyRequired,
-    #[error("Idempotency-Key reused with a different body")]
-    IdempotencyMismatch,
-    #[error("a request with this Idempotency-Key is still running")]
-    IdempotencyInProgress,
     #[error("redemption not found")]
     RedemptionNotFound,
     #[error("redemption already reversed")]
@@ -69,9 +63,6 @@ impl MerchantError {
             MerchantError::BelowThreshold => (S::UNPROCESSABLE_ENTITY, "offer.below_threshold"),
             MerchantError::LimitReached => (S::CONFLICT, "offer.limit_reached"),
             MerchantError::SoldOut => (S::CONFLICT, "offer.sold_out"),
-            MerchantError::IdempotencyKeyRequired => (S::BAD_REQUEST, "idempotency.key_required"),
-            MerchantError::IdempotencyMismatch => (S::UNPROCESSABLE_ENTITY, "idempotency.mismatch"),
-            MerchantError::IdempotencyInProgress => (S::CONFLICT, "idempotency.in_progress"),
             MerchantError::RedemptionNotFound => (S::NOT_FOUND, "redemption.not_found"),
             MerchantError::AlreadyReversed => (S::CONFLICT, "redemption.already_reversed"),
             MerchantError::ReversalWindowPassed => {
@@ -123,18 +114,6 @@ impl MerchantError {
                 lang.pick("该会员本期优惠次数已用完", "The member's uses are used up")
             }
             MerchantError::SoldOut => lang.pick("优惠名额已抢完", "The offer is sold out"),
-            MerchantError::IdempotencyKeyRequired => lang.pick(
-                "请提供 Idempotency-Key 请求头",
-                "Send an Idempotency-Key header",
-            ),
-            MerchantError::IdempotencyMismatch => lang.pick(
-                "同一 Idempotency-Key 的请求内容不一致",
-                "Idempotency-Key reused with another body",
-            ),
-            MerchantError::IdempotencyInProgress => lang.pick(
-                "相同请求正在处理中",
-                "The same request is still in progress",
-            ),
             MerchantError::RedemptionNotFound => {
                 lang.pick("核销记录不存在", "Redemption not found")
             }

@@ -1,14 +1,13 @@
 //! Partner merchants, by sub-feature: onboarding, staff and POS keys, offers, the counter
 //! (verification and redemption), discovery, and the ledger (reversals, day ledger,
 //! settlements). Shared here: who the caller is at a merchant, the cached key/status checks,
-//! idempotency and the feature's errors.
+//! and the feature's errors.
 
 pub mod access;
 pub mod counter;
 pub mod discovery;
 mod error;
 pub mod extract;
-pub mod idempotency;
 pub mod ledger;
 pub mod offers;
 pub mod onboarding;

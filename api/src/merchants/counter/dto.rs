@@ -1,6 +1,8 @@
 //! Wire types of the counter: verification and redemption.
 
+use super::service::RedeemCmd;
 use chrono::{DateTime, Utc};
+use gangonghui_domain::Fen;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -39,6 +41,16 @@ pub struct RedeemBody {
     /// The purchase before discount, in fen.
     #[schema(example = 12800, minimum = 1)]
     pub amount_fen: i64,
+}
+
+impl From<RedeemBody> for RedeemCmd {
+    fn from(body: RedeemBody) -> Self {
+        RedeemCmd {
+            code: body.code,
+            offer_id: body.offer_id,
+            amount: Fen::new(body.amount_fen),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

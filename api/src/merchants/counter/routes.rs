@@ -1,20 +1,16 @@
 //! The counter: verify a member's code, record a discounted purchase (核销).
 
-use actix_web::http::StatusCode;
+use actix_web::post;
 use actix_web::web::{Data, Json};
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, post};
 use chrono::Utc;
-use gangonghui_domain::Fen;
 
 use super::dto::*;
-use super::service::{self, RedeemCmd};
+use super::service::{self};
 use super::verification;
-use crate::crypto::sha256_hex;
 use crate::http::ApiError;
 use crate::http::ValidJson;
-use crate::http::i18n::Lang;
-use crate::merchants::idempotency::{self, Stored};
-use crate::merchants::{MerchantError, MerchantStaff};
+use crate::http::idempotency::{IdempotencyKey, Stored};
+use crate::merchants::MerchantStaff;
 use crate::state::AppState;
 
 /// Registers this sub-feature's routes (each once: routing and the spec cannot disagree).
@@ -56,68 +52,11 @@ pub async fn create_verification(
 #[post("/merchant/redemptions")]
 pub async fn create_redemption(
     state: Data<AppState>,
-    req: HttpRequest,
     staff_member: MerchantStaff,
     body: ValidJson<RedeemBody>,
-) -> Result<HttpResponse, ApiError> {
-    let key = req
-        .headers()
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| (1..=255).contains(&k.len()))
-        .map(str::to_owned)
-        .ok_or(MerchantError::IdempotencyKeyRequired)?;
+    key: IdempotencyKey,
+) -> Result<Stored, ApiError> {
     let body = body.into_inner();
-    let request_hash = sha256_hex(&serde_json::to_vec(&body).map_err(ApiError::internal)?);
-    let lang = Lang::from_headers(req.headers());
-    let request_id = req
-        .extensions()
-        .get::<tracing_actix_web::RequestId>()
-        .map(ToString::to_string);
-    let cmd = RedeemCmd {
-        code: body.code,
-        offer_id: body.offer_id,
-        amount: Fen::new(body.amount_fen),
-    };
-    let (keys, now) = (state.data_keys.clone(), Utc::now());
-    let stored = state
-        .db(move |conn| {
-            let keyed = idempotency::Keyed {
-                merchant_id: &staff_member.merchant_id,
-                key: &key,
-                request_hash: &request_hash,
-            };
-            idempotency::once(
-                conn,
-                &keyed,
-                |c| {
-                    let row = service::redeem_in(c, &keys, &staff_member, &cmd, now)?;
-                    let body = serde_json::to_string(&RedemptionDto::from(row))
-                        .map_err(ApiError::internal)?;
-                    Ok(Stored {
-                        status: StatusCode::CREATED,
-                        body,
-                    })
-                },
-                |e| Stored {
-                    status: e.kind().0,
-                    body: serde_json::to_string(&e.problem(lang, request_id.clone()))
-                        .unwrap_or_default(),
-                },
-            )
-        })
-        .await?;
-    Ok(respond(stored))
-}
-
-fn respond(stored: Stored) -> HttpResponse {
-    let content_type = if stored.status.is_success() {
-        "application/json"
-    } else {
-        gangonghui_openapi::PROBLEM_JSON
-    };
-    HttpResponse::build(stored.status)
-        .content_type(content_type)
-        .body(stored.body)
+    let keyed = key.keyed(&staff_member.merchant_id, &body)?;
+    service::redeem(&state, staff_member, keyed, body.into()).await
 }

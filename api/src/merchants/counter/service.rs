@@ -11,11 +11,14 @@ use gangonghui_persistence::offers::{self, OfferRow};
 use gangonghui_persistence::redemptions::{self, RedemptionRow};
 use gangonghui_persistence::{DbConn, counter, ids};
 
+use super::dto::RedemptionDto;
 use crate::cards::codes;
 use crate::crypto::DataKeys;
 use crate::http::ApiError;
+use crate::http::idempotency::{self, Keyed, Stored};
 use crate::membership::MemberError;
 use crate::merchants::{MerchantError, MerchantStaff};
+use crate::state::AppState;
 
 pub struct RedeemCmd {
     pub code: String,
@@ -38,6 +41,24 @@ fn terms_of(offer: &OfferRow) -> Result<Terms, ApiError> {
         }
     };
     Terms::new(kind, offer.threshold_fen.map(Fen::new)).map_err(ApiError::internal)
+}
+
+/// Records a redemption at most once per Idempotency-Key and body: the stored first answer.
+pub async fn redeem(
+    state: &AppState,
+    staff: MerchantStaff,
+    key: Keyed,
+    cmd: RedeemCmd,
+) -> Result<Stored, ApiError> {
+    let (keys, now) = (state.data_keys.clone(), Utc::now());
+    state
+        .db(move |conn| {
+            idempotency::once(conn, &key, |c| {
+                let row = redeem_in(c, &keys, &staff, &cmd, now)?;
+                Stored::created(&RedemptionDto::from(row))
+            })
+        })
+        .await
 }
 
 /// The redemption inside the caller's transaction.
