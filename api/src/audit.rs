@@ -2,19 +2,35 @@
 //! `record` it inside the use case's transaction, so the change and its record commit together.
 
 use actix_web::dev::Payload;
+use actix_web::web::Data;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use gangonghui_domain::Role;
 use gangonghui_persistence::DbConn;
 use gangonghui_persistence::audit::{NewAuditEvent, detail_json, record};
 use std::future::{Ready, ready};
 use tracing_actix_web::RequestId;
 
-/// Where a request came from, for the audit trail.
-#[derive(Debug, Clone, Default)]
+use crate::state::AppState;
+
+/// Where and when a request came, for the audit trail.
+#[derive(Debug, Clone)]
 pub struct RequestContext {
     pub request_id: Option<String>,
     pub ip: Option<String>,
+    /// When the request arrived, by the application's clock.
+    pub at: DateTime<Utc>,
+}
+
+impl RequestContext {
+    /// A change made outside any request (the command line).
+    pub fn outside_request(at: DateTime<Utc>) -> Self {
+        RequestContext {
+            request_id: None,
+            ip: None,
+            at,
+        }
+    }
 }
 
 impl FromRequest for RequestContext {
@@ -30,6 +46,9 @@ impl FromRequest for RequestContext {
                 .map(|ip| ip.0)
                 .or_else(|| req.peer_addr().map(|a| a.ip()))
                 .map(|ip| ip.to_string()),
+            at: req
+                .app_data::<Data<AppState>>()
+                .map_or_else(Utc::now, |state| state.clock.now()),
         }))
     }
 }
@@ -84,7 +103,7 @@ impl AuditEvent {
         record(
             conn,
             &NewAuditEvent {
-                at: Utc::now().naive_utc(),
+                at: ctx.at.naive_utc(),
                 actor_id: self.actor.as_ref().map(|(id, _)| id.as_str()),
                 actor_role: self.actor.as_ref().map(|(_, role)| role.as_str()),
                 action: self.action,

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod cache;
 pub mod cards;
+pub mod clock;
 pub mod crypto;
 pub mod doc;
 pub mod http;

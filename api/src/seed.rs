@@ -3,7 +3,6 @@
 //! names, active memberships and cards, and three merchants (owners can log in) with an offer
 //! each. Running it again changes nothing.
 
-use chrono::Utc;
 use gangonghui_domain::account::NewPassword;
 use gangonghui_domain::{Phone, ResidentId, Role};
 use gangonghui_persistence::accounts::{self, NewAccount};
@@ -108,6 +107,7 @@ pub struct DemoSummary {
 }
 
 pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
+    let now = state.clock.now();
     let password = NewPassword::parse(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut admins = Vec::new();
     for (i, division) in CITIES.iter().enumerate() {
@@ -142,7 +142,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
                             division_code: None,
                             parent_id: Some(&city.id),
                             path: &path,
-                            created_at: Utc::now().naive_utc(),
+                            created_at: now.naive_utc(),
                         };
                         orgs::insert(c, &org)?;
                     }
@@ -154,11 +154,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
     let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
     let mut members = Vec::new();
     for (phone, display, legal, id_number, union) in MEMBERS {
-        let (keys, hash, today) = (
-            state.data_keys.clone(),
-            hash.clone(),
-            Utc::now().date_naive(),
-        );
+        let (keys, hash, today) = (state.data_keys.clone(), hash.clone(), now.date_naive());
         let id_number = ResidentId::parse(id_number, today).map_err(|e| anyhow::anyhow!("{e}"))?;
         state
             .db(move |conn| {
@@ -166,7 +162,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
                     if accounts::find_by_phone(c, phone)?.is_some() {
                         return Ok::<_, ApiError>(());
                     }
-                    let (id, now) = (ids::new_id(), Utc::now().naive_utc());
+                    let (id, now) = (ids::new_id(), now.naive_utc());
                     accounts::insert(c, &NewAccount::new(&id, phone, Some(&hash), display, now))?;
                     store_real_name(c, &keys, &id, legal, &id_number, now)?;
                     let union = orgs::find_by_name(c, union)?.ok_or_else(|| {
@@ -224,7 +220,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
                     {
                         return Ok::<_, ApiError>(());
                     }
-                    let now = Utc::now().naive_utc();
+                    let now = now.naive_utc();
                     let owner = match accounts::find_by_phone(c, phone)? {
                         Some(a) => a.id,
                         None => {
@@ -334,6 +330,7 @@ pub async fn bulk(
     merchants: usize,
     redemptions: usize,
 ) -> anyhow::Result<BulkSummary> {
+    let now = state.clock.now();
     use gangonghui_persistence::{memberships, merchants as shops, offers, redemptions as ledger};
     use rand::Rng;
     const BATCH: usize = 1000;
@@ -361,7 +358,7 @@ pub async fn bulk(
                             division_code: None,
                             parent_id: Some(&city.id),
                             path: &path,
-                            created_at: Utc::now().naive_utc(),
+                            created_at: now.naive_utc(),
                         },
                     )?;
                     Ok((id, path))
@@ -381,7 +378,7 @@ pub async fn bulk(
                 write_tx(conn, |c| {
                     // A thousand members in a handful of statements: the row-by-row path
                     // (about six statements a member) took minutes for 100,000.
-                    let now = Utc::now().naive_utc();
+                    let now = now.naive_utc();
                     let ids: Vec<String> = (start..end).map(|_| ids::new_id()).collect();
                     let phones: Vec<String> = (start..end).map(|i| format!("15{i:09}")).collect();
                     let rows: Vec<NewAccount<'_>> = ids
@@ -441,7 +438,7 @@ pub async fn bulk(
         let batch = state
             .db(move |conn| {
                 write_tx(conn, |c| {
-                    let now = Utc::now().naive_utc();
+                    let now = now.naive_utc();
                     let mut rng = rand::rng();
                     let mut made = Vec::new();
                     for j in start..end {
@@ -522,8 +519,8 @@ pub async fn bulk(
                         .map(|_| {
                             let m = rng.random_range(0..members.len());
                             let (merchant, owner, offer) = &shops[rng.random_range(0..shops.len())];
-                            let at = Utc::now()
-                                - chrono::Duration::seconds(rng.random_range(0..30 * 86_400));
+                            let at =
+                                now - chrono::Duration::seconds(rng.random_range(0..30 * 86_400));
                             let original = rng.random_range(100..100_000i64);
                             let discount = (original * 1000 + 5000) / 10_000;
                             ledger::RedemptionRow {

@@ -1,4 +1,5 @@
-//! What every handler can reach: the database pool, the cache and the settings.
+//! What every handler can reach: the database pool, the cache, the settings, the keys, the
+//! outbound clients and the clock.
 
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use crate::auth::sms::SmsSender;
 use crate::auth::tokens::TokenKeys;
 use crate::auth::wechat::WechatClient;
 use crate::cache::Cache;
+use crate::clock::Clock;
 use crate::crypto::DataKeys;
 use crate::http::ApiError;
 use crate::settings::Settings;
@@ -22,6 +24,8 @@ pub struct AppState {
     pub data_keys: Arc<DataKeys>,
     pub sms: SmsSender,
     pub wechat: WechatClient,
+    /// What every use case asks for the time (see [`Clock`]).
+    pub clock: Clock,
     /// Admits at most as many blocking database jobs as the pool has connections. Without it,
     /// a burst parks dozens of blocking threads on the pool's lock, and on 2 cores the context
     /// switches cost more than the queries.
@@ -39,6 +43,7 @@ impl AppState {
             db_gate: Arc::new(tokio::sync::Semaphore::new(db.max_size() as usize)),
             sms: SmsSender::from_setting(&settings.sms, http.clone()),
             wechat: WechatClient::new(&settings.wechat, http),
+            clock: Clock::default(),
             tokens: Arc::new(tokens),
             data_keys: Arc::new(data_keys),
             db,

@@ -653,3 +653,18 @@ async fn members_see_their_own_redemptions() {
         .unwrap();
     assert_eq!(theirs["items"], json!([]));
 }
+
+#[tokio::test]
+async fn a_code_stops_verifying_when_the_application_clock_passes_its_window() {
+    let app = TestApp::spawn().await;
+    let (owner, union) = shop(&app).await;
+    let card = members_with_cards(&app, &union, 1).await.remove(0);
+    let code = code_for(&app, &card, step_at(Utc::now().timestamp()));
+    let body = json!({ "code": code });
+    let path = "/api/v1/merchant/verifications";
+    let shown = app.post(path, &body, Some(&owner.access)).await;
+    assert_eq!(shown.status().as_u16(), 200);
+    app.state.clock.advance(Duration::minutes(3));
+    let refused = problem(app.post(path, &body, Some(&owner.access)).await, 422).await;
+    assert_eq!(refused["code"], "code.expired");
+}

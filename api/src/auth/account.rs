@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use gangonghui_domain::account::NewPassword;
 use gangonghui_domain::otp::OtpPurpose;
 use gangonghui_domain::{Phone, ResidentId, Role};
@@ -51,9 +51,10 @@ pub async fn reset_password(
     ip: Option<IpAddr>,
     ctx: RequestContext,
 ) -> Result<(), ApiError> {
+    let now = state.clock.now();
     otp::limit_checks(state, &phone, ip).await?;
     let hash = password::hash(new.expose().to_owned()).await?;
-    let (keys, p, now) = (state.data_keys.clone(), phone.clone(), Utc::now());
+    let (keys, p, now) = (state.data_keys.clone(), phone.clone(), now);
     let account = state
         .db(move |conn| {
             write_tx(conn, |c| {
@@ -76,10 +77,11 @@ async fn set_password(
     keep: Option<String>,
     ctx: RequestContext,
 ) -> Result<(), ApiError> {
+    let now = state.clock.now();
     let ended = state
         .db(move |conn| {
             write_tx(conn, |c| {
-                let now = Utc::now().naive_utc();
+                let now = now.naive_utc();
                 accounts::set_password(c, &account_id, &hash, now)?;
                 let ended =
                     sessions::revoke_all(c, &account_id, keep.as_deref(), "password_changed", now)?;
@@ -104,6 +106,7 @@ pub async fn verify_real_name(
     id_number: ResidentId,
     ctx: RequestContext,
 ) -> Result<Profile, ApiError> {
+    let now = state.clock.now();
     let keys = state.data_keys.clone();
     let account_id = auth.account_id.clone();
     let account: AccountRow = state
@@ -126,7 +129,7 @@ pub async fn verify_real_name(
                     &account_id,
                     &legal_name,
                     &id_number,
-                    Utc::now().naive_utc(),
+                    now.naive_utc(),
                 )?;
                 AuditEvent::new("account.real_name_verify", "account", &account_id)
                     .by(&account_id, Role::Member)

@@ -13,7 +13,6 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::web::{BytesMut, Data};
 use actix_web::{Error, HttpMessage, HttpResponse};
-use chrono::Utc;
 use futures_util::StreamExt;
 use gangonghui_persistence::nonces;
 use ipnet::IpNet;
@@ -93,6 +92,7 @@ async fn verify_signature(
     req: &actix_web::HttpRequest,
     body: &[u8],
 ) -> Result<VerifiedClient, ApiError> {
+    let now = state.clock.now();
     let header = |name: &str| {
         req.headers()
             .get(name)
@@ -117,7 +117,7 @@ async fn verify_signature(
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     let fresh = timestamp
         .parse::<i64>()
-        .is_ok_and(|t| (Utc::now().timestamp() - t).abs() <= MAX_CLOCK_SKEW_SECS);
+        .is_ok_and(|t| (now.timestamp() - t).abs() <= MAX_CLOCK_SKEW_SECS);
     if client_id != *expected_id || !well_formed_nonce || !fresh {
         return Err(invalid());
     }
@@ -144,7 +144,7 @@ async fn verify_signature(
     let (id, n) = (client_id.clone(), nonce);
     let first_use = state
         .db(move |conn| {
-            let now = Utc::now().naive_utc();
+            let now = now.naive_utc();
             if rand::random::<u16>().is_multiple_of(1024) {
                 nonces::forget_before(
                     conn,

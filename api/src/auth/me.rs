@@ -2,7 +2,6 @@
 
 use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpResponse, delete, get, put};
-use chrono::Utc;
 use gangonghui_domain::time::shanghai_date;
 
 use crate::audit::RequestContext;
@@ -47,7 +46,8 @@ pub async fn verify_real_name(
     ctx: RequestContext,
     body: ValidJson<RealNameBody>,
 ) -> Result<Json<ProfileDto>, ApiError> {
-    let (name, id) = body.into_inner().into_domain(shanghai_date(Utc::now()))?;
+    let now = state.clock.now();
+    let (name, id) = body.into_inner().into_domain(shanghai_date(now))?;
     let profile = account::verify_real_name(&state, &auth, name, id, ctx).await?;
     Ok(Json(ProfileDto::new(profile, &auth.grants)))
 }

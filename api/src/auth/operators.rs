@@ -1,7 +1,6 @@
 //! Operator accounts (union admins, legal-aid officers), created or promoted from the command
 //! line: `gangonghui admin create`.
 
-use chrono::Utc;
 use gangonghui_domain::account::{DisplayName, NewPassword};
 use gangonghui_domain::{Phone, Role};
 use gangonghui_persistence::accounts::{self, NewAccount, NewRole};
@@ -47,6 +46,7 @@ pub async fn create_or_promote(
     org: OrgRef,
     name: Option<DisplayName>,
 ) -> Result<Operator, OperatorError> {
+    let at = state.clock.now();
     if !matches!(role, Role::UnionAdmin | Role::LegalAidOfficer) {
         return Err(OperatorError::NotOperatorRole);
     }
@@ -65,7 +65,7 @@ pub async fn create_or_promote(
                 let Some(unit) = unit else {
                     return Ok::<_, ApiError>(Err(OperatorError::UnknownOrg(wanted.clone())));
                 };
-                let now = Utc::now().naive_utc();
+                let now = at.naive_utc();
                 let (account_id, created) = match accounts::find_by_phone(c, phone.as_str())? {
                     Some(existing) => {
                         if let Some(hash) = &hash {
@@ -108,7 +108,7 @@ pub async fn create_or_promote(
                     AuditEvent::new("operator.grant", "account", &account_id)
                         .in_org(&unit.id)
                         .detail(serde_json::json!({ "role": role.as_str(), "via": "cli" }))
-                        .record(c, &RequestContext::default())?;
+                        .record(c, &RequestContext::outside_request(at))?;
                 }
                 Ok(Ok(Operator {
                     account_id,

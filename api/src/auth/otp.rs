@@ -30,6 +30,7 @@ pub async fn send(
     purpose: OtpPurpose,
     ip: Option<IpAddr>,
 ) -> Result<OtpSent, ApiError> {
+    let now = state.clock.now();
     if let Some(ip) = ip {
         OTP_SENDS_PER_IP.hit(&state.cache, &ip.to_string()).await?;
     }
@@ -41,7 +42,6 @@ pub async fn send(
     let id = state
         .db(move |conn| {
             write_tx(conn, |c| {
-                let now = Utc::now();
                 if let Some(last) = otp::last_sent_at(c, &number, purpose.as_str())? {
                     let elapsed = (now.naive_utc() - last).num_seconds().max(0) as u64;
                     if elapsed < OTP_RESEND_AFTER.as_secs() {
@@ -74,7 +74,11 @@ pub async fn send(
             })
         })
         .await??;
-    if let Err(e) = state.sms.send(&phone, &code, purpose).await {
+    if let Err(e) = state
+        .sms
+        .send(&phone, &code, purpose, state.clock.now())
+        .await
+    {
         tracing::error!(error = %e, "SMS delivery failed");
         state.db(move |conn| Ok(otp::delete(conn, &id)?)).await?;
         return Err(AuthError::SmsUnavailable.into());

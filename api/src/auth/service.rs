@@ -101,9 +101,10 @@ pub async fn register(
     device: Device,
     ctx: RequestContext,
 ) -> Result<(AccountRow, Tokens), ApiError> {
+    let now = state.clock.now();
     otp::limit_checks(state, &reg.phone, device.ip).await?;
     let hash = password::hash(reg.password.expose().to_owned()).await?;
-    let (keys, now) = (state.data_keys.clone(), Utc::now());
+    let (keys, now) = (state.data_keys.clone(), now);
     let dev = device.clone();
     let (account, session_id, refresh) = state
         .db(move |conn| {
@@ -177,7 +178,7 @@ pub async fn login(
     let account = state
         .db(move |conn| Ok(accounts::find_by_phone(conn, &number)?))
         .await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let verified: Result<String, AuthError> = match credential {
         Credential::Password(pw) => {
             let ok = password::verify(pw, account.as_ref().and_then(|a| a.password_hash.clone()))
@@ -251,6 +252,7 @@ pub async fn wechat_login(
     device: Device,
     ctx: RequestContext,
 ) -> Result<Tokens, ApiError> {
+    let now = state.clock.now();
     let identity = state.wechat.code2session(&code).await?;
     let (app, openid) = (identity.app_id.clone(), identity.openid.clone());
     let bound = state
@@ -258,22 +260,14 @@ pub async fn wechat_login(
         .await?;
     match bound {
         Some(account_id) => {
-            start(
-                state,
-                account_id,
-                device,
-                "account.login_wechat",
-                ctx,
-                Utc::now(),
-            )
-            .await
+            start(state, account_id, device, "account.login_wechat", ctx, now).await
         }
         None => Err(AuthError::WechatUnbound {
             bind_token: state.tokens.issue_wechat_bind(
                 &identity.app_id,
                 &identity.openid,
                 identity.unionid.as_deref(),
-                Utc::now(),
+                now,
             ),
         }
         .into()),
@@ -289,12 +283,13 @@ pub async fn wechat_bind(
     device: Device,
     ctx: RequestContext,
 ) -> Result<Tokens, ApiError> {
+    let now = state.clock.now();
     let claims = state
         .tokens
         .verify_wechat_bind(&bind_token)
         .map_err(|_| AuthError::WechatBindInvalid)?;
     otp::limit_checks(state, &phone, device.ip).await?;
-    let (keys, now) = (state.data_keys.clone(), Utc::now());
+    let (keys, now) = (state.data_keys.clone(), now);
     let audit_ctx = ctx.clone();
     let account_id = state
         .db(move |conn| {

@@ -10,7 +10,6 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use actix_web::web;
-use chrono::Utc;
 use gangonghui_domain::{ClientKind, Role};
 use gangonghui_persistence::{accounts, sessions};
 use serde::{Deserialize, Serialize};
@@ -74,6 +73,7 @@ pub fn grants_from(rows: Vec<accounts::RoleRow>) -> Vec<Grant> {
 
 /// The session if it is live: from the cache, else from the database (refilling the cache).
 pub async fn load(state: &AppState, session_id: &str) -> Result<Option<LiveSession>, ApiError> {
+    let now = state.clock.now();
     if let Ok(Some(raw)) = state.cache.get(&key(session_id)).await
         && let Ok(cached) = serde_json::from_str::<Cached>(&raw)
     {
@@ -85,7 +85,7 @@ pub async fn load(state: &AppState, session_id: &str) -> Result<Option<LiveSessi
     let sid = session_id.to_owned();
     let live = state
         .db(move |conn| {
-            let Some(session) = sessions::find_live(conn, &sid, Utc::now().naive_utc())? else {
+            let Some(session) = sessions::find_live(conn, &sid, now.naive_utc())? else {
                 return Ok(None);
             };
             let client = ClientKind::from_stored(session.client.as_str());
@@ -129,9 +129,10 @@ pub async fn ended(state: &AppState, session_ids: &[String]) {
 
 /// Call after an account's roles changed: its sessions reload them on the next request.
 pub async fn roles_changed(state: &AppState, account_id: &str) -> Result<(), ApiError> {
+    let now = state.clock.now();
     let account = account_id.to_owned();
     let live = state
-        .db(move |conn| Ok(sessions::list_live(conn, &account, Utc::now().naive_utc())?))
+        .db(move |conn| Ok(sessions::list_live(conn, &account, now.naive_utc())?))
         .await?;
     for session in live {
         let _ = state.cache.delete(&key(&session.id)).await;
@@ -141,6 +142,7 @@ pub async fn roles_changed(state: &AppState, account_id: &str) -> Result<(), Api
 
 /// Records activity at most once a minute per session on this instance, off the request path.
 pub fn seen(state: &AppState, session_id: &str) {
+    let at = state.clock.now();
     static LAST: OnceLock<Mutex<HashMap<String, Instant>>> = OnceLock::new();
     let now = Instant::now();
     {
@@ -163,7 +165,7 @@ pub fn seen(state: &AppState, session_id: &str) {
     actix_web::rt::spawn(async move {
         let _ = web::block(move || -> Result<(), ApiError> {
             let mut conn = pool.get()?;
-            sessions::touch(&mut conn, &sid, Utc::now().naive_utc(), None)?;
+            sessions::touch(&mut conn, &sid, at.naive_utc(), None)?;
             Ok(())
         })
         .await;

@@ -1,6 +1,5 @@
 //! Session use cases: refresh-token rotation with reuse detection, and every way a session ends.
 
-use chrono::Utc;
 use gangonghui_domain::{ClientKind, Role};
 use gangonghui_persistence::sessions::{self, SessionRow};
 use gangonghui_persistence::write_tx;
@@ -35,7 +34,7 @@ pub async fn refresh(
     ctx: RequestContext,
 ) -> Result<Tokens, ApiError> {
     let hash = refresh_token_hash(&refresh_token);
-    let now = Utc::now();
+    let now = state.clock.now();
     let outcome = state
         .db(move |conn| {
             write_tx(conn, |c| {
@@ -109,11 +108,12 @@ pub async fn end_sessions(
     which: Ending,
     ctx: RequestContext,
 ) -> Result<(), ApiError> {
+    let now = state.clock.now();
     let (account, current) = (auth.account_id.clone(), auth.session_id.clone());
     let ended = state
         .db(move |conn| {
             write_tx(conn, |c| {
-                let now = Utc::now().naive_utc();
+                let now = now.naive_utc();
                 let ended = match which {
                     Ending::Current => {
                         if sessions::revoke(c, &current, &account, "logout", now)? {
@@ -141,9 +141,10 @@ pub async fn list_sessions(
     state: &AppState,
     auth: &Authenticated,
 ) -> Result<Vec<SessionRow>, ApiError> {
+    let now = state.clock.now();
     let account = auth.account_id.clone();
     state
-        .db(move |conn| Ok(sessions::list_live(conn, &account, Utc::now().naive_utc())?))
+        .db(move |conn| Ok(sessions::list_live(conn, &account, now.naive_utc())?))
         .await
 }
 
@@ -154,12 +155,12 @@ pub async fn end_session(
     session_id: String,
     ctx: RequestContext,
 ) -> Result<(), ApiError> {
+    let now = state.clock.now();
     let (account, sid) = (auth.account_id.clone(), session_id.clone());
     let ended = state
         .db(move |conn| {
             write_tx(conn, |c| {
-                let ended =
-                    sessions::revoke(c, &sid, &account, "ended_by_user", Utc::now().naive_utc())?;
+                let ended = sessions::revoke(c, &sid, &account, "ended_by_user", now.naive_utc())?;
                 if ended {
                     AuditEvent::new("session.end", "session", &sid)
                         .by(&account, Role::Member)

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use gangonghui_domain::Phone;
 use gangonghui_domain::otp::OtpPurpose;
 use tokio::io::AsyncWriteExt;
@@ -60,6 +60,7 @@ impl SmsSender {
         phone: &Phone,
         code: &str,
         purpose: OtpPurpose,
+        sent_at: DateTime<Utc>,
     ) -> Result<(), SmsError> {
         match self {
             SmsSender::Log => {
@@ -72,7 +73,7 @@ impl SmsSender {
                     "phone": phone.as_str(),
                     "code": code,
                     "purpose": purpose.as_str(),
-                    "sent_at": Utc::now().to_rfc3339(),
+                    "sent_at": sent_at.to_rfc3339(),
                 })
                 .to_string()
                     + "\n";

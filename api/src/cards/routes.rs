@@ -2,7 +2,6 @@
 
 use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpResponse, get, post};
-use chrono::Utc;
 use gangonghui_domain::card::CardEvent;
 
 use super::dto::{CardDto, CounterCodeDto};
@@ -49,9 +48,8 @@ pub async fn get_card_code(
     state: Data<AppState>,
     auth: Authenticated,
 ) -> Result<Json<CounterCodeDto>, ApiError> {
-    Ok(Json(
-        codes::current(&state, &auth, Utc::now()).await?.into(),
-    ))
+    let now = state.clock.now();
+    Ok(Json(codes::current(&state, &auth, now).await?.into()))
 }
 
 /// Report the card lost: its codes stop verifying at once.

@@ -1,7 +1,7 @@
 //! Benefit cards: issuing (collision-free numbers), the member's own actions (report lost,
 //! replace) and admins' freeze and unfreeze within their scope.
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use gangonghui_domain::Role;
 use gangonghui_domain::card::{CardEvent, CardNo, CardStatus, city_part};
 use gangonghui_domain::org::in_subtree;
@@ -109,12 +109,13 @@ pub async fn report_lost(
     auth: &Authenticated,
     ctx: RequestContext,
 ) -> Result<CardRow, ApiError> {
+    let now = state.clock.now();
     let account = auth.account_id.clone();
     state
         .db(move |conn| {
             write_tx(conn, |c| {
                 let card = cards::live_for(c, &account)?.ok_or(MemberError::CardNotFound)?;
-                change(c, &card, CardEvent::ReportLost, Utc::now().naive_utc())?;
+                change(c, &card, CardEvent::ReportLost, now.naive_utc())?;
                 AuditEvent::new("card.report_lost", "card", &card.id)
                     .by(&account, Role::Member)
                     .record(c, &ctx)?;
@@ -131,12 +132,13 @@ pub async fn replace(
     auth: &Authenticated,
     ctx: RequestContext,
 ) -> Result<CardRow, ApiError> {
+    let now = state.clock.now();
     let (account, keys) = (auth.account_id.clone(), state.data_keys.clone());
     state
         .db(move |conn| {
             write_tx(conn, |c| {
                 let old = cards::live_for(c, &account)?.ok_or(MemberError::CardNotFound)?;
-                let now = Utc::now().naive_utc();
+                let now = now.naive_utc();
                 change(c, &old, CardEvent::Replace, now)?;
                 let new = issue(c, &keys, &account, &old.org_path, now)?;
                 AuditEvent::new("card.replace", "card", &new.id)
@@ -157,6 +159,7 @@ pub async fn admin_change(
     event: CardEvent,
     ctx: RequestContext,
 ) -> Result<CardRow, ApiError> {
+    let now = state.clock.now();
     let (admin_org, actor) = (admin.org_id.clone(), admin.auth.account_id.clone());
     let action = if event == CardEvent::Freeze {
         "card.freeze"
@@ -170,7 +173,7 @@ pub async fn admin_change(
                 let card = cards::find(c, &card_id)?
                     .filter(|card| in_subtree(&card.org_path, &scope))
                     .ok_or(MemberError::CardNotFound)?;
-                change(c, &card, event, Utc::now().naive_utc())?;
+                change(c, &card, event, now.naive_utc())?;
                 AuditEvent::new(action, "card", &card.id)
                     .by(&actor, Role::UnionAdmin)
                     .in_org(&admin_org)

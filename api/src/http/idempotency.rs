@@ -15,7 +15,7 @@ use std::future::{Ready, ready};
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, Responder};
-use chrono::{Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use gangonghui_persistence::{DbConn, idempotency, write_tx};
 use serde::Serialize;
 use tracing_actix_web::RequestId;
@@ -186,10 +186,11 @@ impl From<diesel::result::Error> for Attempt {
 pub fn once(
     conn: &mut DbConn,
     req: &Keyed,
+    now: DateTime<Utc>,
     work: impl FnOnce(&mut DbConn) -> Result<Stored, ApiError>,
 ) -> Result<Stored, ApiError> {
     let attempt = write_tx(conn, |c| {
-        let now = begin(c, req)?;
+        let now = begin(c, req, now)?;
         let stored = work(c).map_err(|e| {
             if e.kind().0.is_client_error() {
                 Attempt::Refused(e)
@@ -206,7 +207,7 @@ pub fn once(
         Err(Attempt::Refused(e)) => req.render(&e),
     };
     match write_tx(conn, |c| {
-        let now = begin(c, req)?;
+        let now = begin(c, req, now)?;
         store(c, req, refusal, now)
     }) {
         Ok(stored) => Ok(stored),
@@ -216,8 +217,8 @@ pub fn once(
 }
 
 /// Starts an attempt: refuses a key in flight, now and then forgets expired keys.
-fn begin(c: &mut DbConn, req: &Keyed) -> Result<NaiveDateTime, Attempt> {
-    let now = Utc::now().naive_utc();
+fn begin(c: &mut DbConn, req: &Keyed, now: DateTime<Utc>) -> Result<NaiveDateTime, Attempt> {
+    let now = now.naive_utc();
     if !idempotency::try_mark_in_flight(c, &req.scope, &req.key)? {
         return Err(Attempt::Unstored(IdempotencyError::InProgress.into()));
     }

@@ -2,7 +2,6 @@
 //! ancestor approves (membership active and a card issued in the same transaction) or rejects.
 //! Every step is kept as history and audited; admins also set 劳模 level and hardship.
 
-use chrono::Utc;
 use gangonghui_domain::Role;
 use gangonghui_domain::membership::{ApplicationStatus, Decision, LaborModelLevel};
 use gangonghui_domain::org::{OrgLevel, in_subtree};
@@ -25,6 +24,7 @@ pub async fn apply(
     employer: String,
     ctx: RequestContext,
 ) -> Result<ApplicationRow, ApiError> {
+    let now = state.clock.now();
     let account_id = auth.account_id.clone();
     state
         .db(move |conn| {
@@ -44,7 +44,7 @@ pub async fn apply(
                 if OrgLevel::parse(&org.level) != Some(OrgLevel::Grassroots) {
                     return Err(MemberError::NotGrassroots.into());
                 }
-                let (id, now) = (ids::new_id(), Utc::now().naive_utc());
+                let (id, now) = (ids::new_id(), now.naive_utc());
                 let pending = ApplicationStatus::Pending.as_str();
                 memberships::insert_application(
                     c,
@@ -112,6 +112,7 @@ pub async fn decide(
     reason: Option<String>,
     ctx: RequestContext,
 ) -> Result<(ApplicationRow, Option<CardRow>), ApiError> {
+    let now = state.clock.now();
     let (org, actor, keys) = (
         admin.org_id.clone(),
         admin.auth.account_id.clone(),
@@ -126,7 +127,7 @@ pub async fn decide(
                     .ok_or(ApiError::NotFound)?;
                 let from = ApplicationStatus::parse(&app.status).ok_or_else(|| ApiError::internal(anyhow::anyhow!("bad status {}", app.status)))?;
                 let to = from.decide(decision).map_err(|_| MemberError::AlreadyDecided)?;
-                let now = Utc::now().naive_utc();
+                let now = now.naive_utc();
                 if !memberships::decide(c, &app.id, to.as_str(), reason.as_deref(), &actor, now)? {
                     return Err(MemberError::AlreadyDecided.into());
                 }
@@ -164,6 +165,7 @@ pub async fn update_member(
     update: MemberUpdate,
     ctx: RequestContext,
 ) -> Result<profile_cache::Profile, ApiError> {
+    let now = state.clock.now();
     let (org, actor) = (admin.org_id.clone(), admin.auth.account_id.clone());
     let member = member_id.clone();
     state
@@ -173,7 +175,7 @@ pub async fn update_member(
                 let membership = memberships::membership(c, &member)?.filter(|m| in_subtree(&m.org_path, &scope)).ok_or(MemberError::MemberNotFound)?;
                 let before = accounts::find_by_id(c, &member)?.ok_or(MemberError::MemberNotFound)?;
                 let level = update.labor_model_level.map(LaborModelLevel::as_str);
-                accounts::set_grades(c, &member, level, update.hardship, Utc::now().naive_utc())?;
+                accounts::set_grades(c, &member, level, update.hardship, now.naive_utc())?;
                 AuditEvent::new("member.update", "account", &member)
                     .by(&actor, Role::UnionAdmin)
                     .in_org(&membership.org_id)

@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use chrono::Utc;
 use gangonghui_domain::Role;
 use gangonghui_domain::org::{OrgLevel, in_subtree};
 use gangonghui_persistence::orgs::{self, NewOrg, OrgRow};
@@ -66,6 +65,7 @@ pub async fn create(
     cmd: NewOrgCmd,
     ctx: RequestContext,
 ) -> Result<OrgRow, ApiError> {
+    let now = state.clock.now();
     let (admin_org, actor) = (admin.org_id.clone(), admin.auth.account_id.clone());
     state
         .db(move |conn| {
@@ -98,7 +98,7 @@ pub async fn create(
                         division_code: cmd.division_code.as_deref(),
                         parent_id: Some(&parent.id),
                         path: &path,
-                        created_at: Utc::now().naive_utc(),
+                        created_at: now.naive_utc(),
                     },
                 )?;
                 AuditEvent::new("org.create", "org_unit", &id)

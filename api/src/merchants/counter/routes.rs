@@ -2,7 +2,6 @@
 
 use actix_web::post;
 use actix_web::web::{Data, Json};
-use chrono::Utc;
 
 use super::dto::*;
 use super::service::{self};
@@ -27,7 +26,8 @@ pub async fn create_verification(
     staff_member: MerchantStaff,
     body: ValidJson<VerifyBody>,
 ) -> Result<Json<VerificationDto>, ApiError> {
-    let v = verification::verify(&state, &staff_member, body.into_inner().code, Utc::now()).await?;
+    let now = state.clock.now();
+    let v = verification::verify(&state, &staff_member, body.into_inner().code, now).await?;
     let eligible_offers = v
         .eligible
         .into_iter()

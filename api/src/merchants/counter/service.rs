@@ -50,10 +50,11 @@ pub async fn redeem(
     key: Keyed,
     cmd: RedeemCmd,
 ) -> Result<Stored, ApiError> {
-    let (keys, now) = (state.data_keys.clone(), Utc::now());
+    let now = state.clock.now();
+    let (keys, now) = (state.data_keys.clone(), now);
     state
         .db(move |conn| {
-            idempotency::once(conn, &key, |c| {
+            idempotency::once(conn, &key, now, |c| {
                 let row = redeem_in(c, &keys, &staff, &cmd, now)?;
                 Stored::created(&RedemptionDto::from(row))
             })

@@ -1,7 +1,6 @@
 //! Finding merchants: by city, category and name, or nearest first around a point. Near searches
 //! narrow by the indexed lat/lng box of the radius, then order by exact (haversine) distance.
 
-use chrono::Utc;
 use gangonghui_domain::geo::{Point, bounding_box, distance_m};
 use gangonghui_domain::merchant::Category;
 use gangonghui_persistence::merchants::{self, MerchantFilter, MerchantRow};
@@ -96,12 +95,13 @@ pub async fn merchant_with_offers(
     state: &AppState,
     merchant_id: String,
 ) -> Result<(MerchantRow, Vec<OfferRow>), ApiError> {
+    let now = state.clock.now();
     state
         .db(move |conn| {
             let merchant = merchants::find(conn, &merchant_id)?
                 .filter(|m| m.status == "active")
                 .ok_or(MerchantError::NotFound)?;
-            let live = offers::live_for_merchant(conn, &merchant.id, Utc::now().naive_utc())?;
+            let live = offers::live_for_merchant(conn, &merchant.id, now.naive_utc())?;
             Ok((merchant, live))
         })
         .await

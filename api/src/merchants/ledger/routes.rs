@@ -2,7 +2,6 @@
 
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{get, post};
-use chrono::Utc;
 
 use super::dto::*;
 use super::service;
@@ -33,8 +32,9 @@ pub async fn reverse_redemption(
     ctx: RequestContext,
     id: Path<String>,
 ) -> Result<Json<ReversalDto>, ApiError> {
+    let now = state.clock.now();
     Ok(Json(
-        service::reverse(&state, &staff_member, id.into_inner(), Utc::now(), ctx)
+        service::reverse(&state, &staff_member, id.into_inner(), now, ctx)
             .await?
             .into(),
     ))
@@ -49,6 +49,7 @@ pub async fn list_redemptions(
     staff_member: MerchantStaff,
     query: Query<LedgerQuery>,
 ) -> Result<Json<LedgerDto>, ApiError> {
+    let now = state.clock.now();
     let q = query.into_inner();
     let limit = page_size(q.limit)?;
     let date = match q.date {
@@ -58,7 +59,7 @@ pub async fn list_redemptions(
                 FieldIssueKind::Invalid { reason: "date" },
             )])
         })?,
-        None => gangonghui_domain::time::shanghai_date(Utc::now()),
+        None => gangonghui_domain::time::shanghai_date(now),
     }
     .format("%Y-%m-%d")
     .to_string();
@@ -89,6 +90,7 @@ pub async fn get_settlements(
     staff_member: MerchantStaff,
     query: Query<SettlementQuery>,
 ) -> Result<Json<SettlementDto>, ApiError> {
+    let now = state.clock.now();
     let month = match query.into_inner().month {
         Some(m) => {
             let ok = chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").is_ok()
@@ -101,7 +103,7 @@ pub async fn get_settlements(
             }
             m
         }
-        None => gangonghui_domain::time::shanghai_date(Utc::now())
+        None => gangonghui_domain::time::shanghai_date(now)
             .format("%Y-%m")
             .to_string(),
     };

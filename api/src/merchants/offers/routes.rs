@@ -2,7 +2,6 @@
 
 use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpResponse, get, patch, post};
-use chrono::Utc;
 use gangonghui_persistence::offers::OfferChange;
 
 use super::dto::*;
@@ -30,7 +29,8 @@ pub async fn create_offer(
     ctx: RequestContext,
     body: ValidJson<CreateOfferBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let offer = body.into_inner().into_domain(Utc::now())?;
+    let now = state.clock.now();
+    let offer = body.into_inner().into_domain(now)?;
     let created = service::create(&state, &owner, offer, ctx).await?;
     Ok(HttpResponse::Created().json(OfferDto::from(created)))
 }

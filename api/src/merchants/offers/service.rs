@@ -1,6 +1,5 @@
 //! Offers: owners create, pause, resume and edit them.
 
-use chrono::Utc;
 use gangonghui_domain::Role;
 use gangonghui_persistence::offers::{self, OfferChange, OfferRow};
 use gangonghui_persistence::{ids, write_tx};
@@ -16,11 +15,12 @@ pub async fn create(
     mut offer: OfferRow,
     ctx: RequestContext,
 ) -> Result<OfferRow, ApiError> {
+    let now = state.clock.now();
     let (merchant, actor) = (owner.0.merchant_id.clone(), owner.0.account_id.clone());
     state
         .db(move |conn| {
             write_tx(conn, |c| {
-                let now = Utc::now().naive_utc();
+                let now = now.naive_utc();
                 offer.id = ids::new_id();
                 offer.merchant_id = merchant.clone();
                 offer.created_at = now;
@@ -52,12 +52,13 @@ pub async fn change(
     change: OfferChange,
     ctx: RequestContext,
 ) -> Result<OfferRow, ApiError> {
+    let now = state.clock.now();
     let (merchant, actor) = (owner.0.merchant_id.clone(), owner.0.account_id.clone());
     state
         .db(move |conn| {
             write_tx(conn, |c| {
                 let offer = offers::find(c, &offer_id)?.filter(|o| o.merchant_id == merchant).ok_or(MerchantError::OfferNotFound)?;
-                let now = Utc::now().naive_utc();
+                let now = now.naive_utc();
                 let mut issues = Vec::new();
                 if let Some(ends) = change.ends_at
                     && (ends <= now || ends <= offer.starts_at)

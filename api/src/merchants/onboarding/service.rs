@@ -1,7 +1,6 @@
 //! A business applies; a union admin whose subtree holds its city approves (the merchant becomes
 //! active and the applicant its owner) or rejects; admins suspend and resume merchants.
 
-use chrono::Utc;
 use gangonghui_domain::credit_code::CreditCode;
 use gangonghui_domain::geo::Point;
 use gangonghui_domain::membership::Decision;
@@ -38,6 +37,7 @@ pub async fn apply(
     cmd: ApplicationCmd,
     ctx: RequestContext,
 ) -> Result<MerchantApplicationRow, ApiError> {
+    let now = state.clock.now();
     let applicant = auth.account_id.clone();
     state
         .db(move |conn| {
@@ -52,7 +52,7 @@ pub async fn apply(
                 let city = orgs::find_by_division(c, &city_code)?.ok_or_else(|| {
                     ApiError::internal(anyhow::anyhow!("city {city_code} missing"))
                 })?;
-                let (id, now) = (ids::new_id(), Utc::now().naive_utc());
+                let (id, now) = (ids::new_id(), now.naive_utc());
                 merchants::insert_application(
                     c,
                     &NewMerchantApplication {
@@ -112,6 +112,7 @@ pub async fn decide(
     reason: Option<String>,
     ctx: RequestContext,
 ) -> Result<(MerchantApplicationRow, Option<MerchantRow>), ApiError> {
+    let now = state.clock.now();
     let (org, actor) = (admin.org_id.clone(), admin.auth.account_id.clone());
     let outcome = state
         .db(move |conn| {
@@ -120,7 +121,7 @@ pub async fn decide(
                 let app = merchants::find_application(c, &application_id)?
                     .filter(|a| in_subtree(&a.org_path, &scope))
                     .ok_or(ApiError::NotFound)?;
-                let now = Utc::now().naive_utc();
+                let now = now.naive_utc();
                 let merchant = match decision {
                     Decision::Approve => {
                         if merchants::find_by_credit_code(c, &app.credit_code)?.is_some() {
@@ -212,6 +213,7 @@ pub async fn set_status(
     suspend: bool,
     ctx: RequestContext,
 ) -> Result<MerchantRow, ApiError> {
+    let now = state.clock.now();
     let (org, actor) = (admin.org_id.clone(), admin.auth.account_id.clone());
     let (from, to, action) = if suspend {
         ("active", "suspended", "merchant.suspend")
@@ -225,7 +227,7 @@ pub async fn set_status(
                 let merchant = merchants::find(c, &merchant_id)?
                     .filter(|m| in_subtree(&m.org_path, &scope))
                     .ok_or(MerchantError::NotFound)?;
-                if !merchants::set_status(c, &merchant.id, from, to, Utc::now().naive_utc())? {
+                if !merchants::set_status(c, &merchant.id, from, to, now.naive_utc())? {
                     return Err(MerchantError::InvalidTransition.into());
                 }
                 AuditEvent::new(action, "merchant", &merchant.id)

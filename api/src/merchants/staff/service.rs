@@ -3,7 +3,6 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::Utc;
 use gangonghui_domain::{Phone, Role};
 use gangonghui_persistence::accounts;
 use gangonghui_persistence::{ids, merchants, write_tx};
@@ -56,6 +55,7 @@ pub async fn add(
     phone: Phone,
     ctx: RequestContext,
 ) -> Result<String, ApiError> {
+    let now = state.clock.now();
     let (merchant, actor) = (owner.0.merchant_id.clone(), owner.0.account_id.clone());
     let account_id = state
         .db(move |conn| {
@@ -67,7 +67,7 @@ pub async fn add(
                     Some(_) => return Err(MerchantError::StaffElsewhere.into()),
                     None => {}
                 }
-                merchants::add_staff(c, &merchant, &account.id, false, Utc::now().naive_utc())?;
+                merchants::add_staff(c, &merchant, &account.id, false, now.naive_utc())?;
                 AuditEvent::new("merchant.staff_add", "merchant", &merchant)
                     .by(&actor, Role::MerchantStaff)
                     .detail(serde_json::json!({ "account_id": account.id }))
@@ -115,6 +115,7 @@ pub async fn create_key(
     label: String,
     ctx: RequestContext,
 ) -> Result<(String, String), ApiError> {
+    let now = state.clock.now();
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let key = format!("{KEY_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));
@@ -135,7 +136,7 @@ pub async fn create_key(
                     &hash,
                     &label,
                     &actor,
-                    Utc::now().naive_utc(),
+                    now.naive_utc(),
                 )?;
                 AuditEvent::new("merchant.api_key_create", "merchant_api_key", &id)
                     .by(&actor, Role::MerchantStaff)
@@ -153,13 +154,13 @@ pub async fn revoke_key(
     key_id: String,
     ctx: RequestContext,
 ) -> Result<(), ApiError> {
+    let now = state.clock.now();
     let (merchant, actor) = (owner.0.merchant_id.clone(), owner.0.account_id.clone());
     let hash = state
         .db(move |conn| {
             write_tx(conn, |c| {
-                let hash =
-                    merchants::revoke_api_key(c, &key_id, &merchant, Utc::now().naive_utc())?
-                        .ok_or(ApiError::NotFound)?;
+                let hash = merchants::revoke_api_key(c, &key_id, &merchant, now.naive_utc())?
+                    .ok_or(ApiError::NotFound)?;
                 AuditEvent::new("merchant.api_key_revoke", "merchant_api_key", &key_id)
                     .by(&actor, Role::MerchantStaff)
                     .record(c, &ctx)?;
