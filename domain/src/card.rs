@@ -5,8 +5,6 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
 /// A card number with a valid prefix, city and Luhn check digit.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct CardNo(String);
@@ -98,13 +96,14 @@ impl fmt::Debug for CardNo {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CardStatus {
-    Active,
-    Frozen,
-    Lost,
-    Cancelled,
+crate::text_enum! {
+    /// A benefit card's state: `active`; `frozen` by an admin; `lost` when reported; `cancelled` once replaced.
+    pub enum CardStatus {
+        Active = "active",
+        Frozen = "frozen",
+        Lost = "lost",
+        Cancelled = "cancelled",
+    }
 }
 
 /// What can happen to a card.
@@ -128,26 +127,6 @@ pub struct CardTransitionError {
 }
 
 impl CardStatus {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            CardStatus::Active => "active",
-            CardStatus::Frozen => "frozen",
-            CardStatus::Lost => "lost",
-            CardStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<CardStatus> {
-        [
-            CardStatus::Active,
-            CardStatus::Frozen,
-            CardStatus::Lost,
-            CardStatus::Cancelled,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == raw)
-    }
-
     /// The state machine: active <-> frozen; active|frozen -> lost; any live card -> cancelled
     /// by replacement. A cancelled card never changes again.
     pub fn apply(self, event: CardEvent) -> Result<CardStatus, CardTransitionError> {

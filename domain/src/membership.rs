@@ -1,13 +1,20 @@
 //! 入会申请: a member asks to join a grassroots union; an admin of it (or above) decides.
 
-use serde::{Deserialize, Serialize};
+crate::text_enum! {
+    /// Where an application (membership or merchant) stands: `pending` until an admin in scope decides.
+    pub enum ApplicationStatus {
+        Pending = "pending",
+        Approved = "approved",
+        Rejected = "rejected",
+    }
+}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ApplicationStatus {
-    Pending,
-    Approved,
-    Rejected,
+crate::text_enum! {
+    /// Whether an account is a union member: `none` until an application is approved.
+    pub enum MembershipStatus {
+        None = "none",
+        Active = "active",
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,24 +28,6 @@ pub enum Decision {
 pub struct AlreadyDecided(pub ApplicationStatus);
 
 impl ApplicationStatus {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ApplicationStatus::Pending => "pending",
-            ApplicationStatus::Approved => "approved",
-            ApplicationStatus::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<ApplicationStatus> {
-        [
-            ApplicationStatus::Pending,
-            ApplicationStatus::Approved,
-            ApplicationStatus::Rejected,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == raw)
-    }
-
     /// Only a pending application is decided, once.
     pub fn decide(self, decision: Decision) -> Result<ApplicationStatus, AlreadyDecided> {
         match (self, decision) {
@@ -49,24 +38,13 @@ impl ApplicationStatus {
     }
 }
 
-/// 劳模 level; unlocks some offers and higher loan caps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LaborModelLevel {
-    None,
-    City,
-    Provincial,
-    National,
-}
-
-impl LaborModelLevel {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            LaborModelLevel::None => "none",
-            LaborModelLevel::City => "city",
-            LaborModelLevel::Provincial => "provincial",
-            LaborModelLevel::National => "national",
-        }
+crate::text_enum! {
+    /// 劳模 level; unlocks some offers and higher loan caps.
+    pub enum LaborModelLevel {
+        None = "none",
+        City = "city",
+        Provincial = "provincial",
+        National = "national",
     }
 }
 

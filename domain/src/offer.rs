@@ -4,6 +4,7 @@
 //! capped by `max_discount`, and never more than the amount. One offer per purchase: offers do
 //! not stack.
 
+use crate::membership::LaborModelLevel;
 use crate::money::Fen;
 
 /// Basis points: 1200 = 12 % off (88折).
@@ -275,71 +276,61 @@ mod tests {
     }
 }
 
-/// Who an offer is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Audience {
-    All,
-    /// 劳模 of any level.
-    LaborModel,
-    /// Workers flagged in hardship.
-    Hardship,
+crate::text_enum! {
+    /// Whether an offer can be used now, as its owner set it.
+    pub enum OfferStatus {
+        Active = "active",
+        Paused = "paused",
+    }
 }
 
-/// The window a per-member limit counts in, by the Asia/Shanghai calendar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LimitPeriod {
-    Day,
-    Month,
-    Total,
+crate::text_enum! {
+    /// The `kind` of an offer: `percent_off` (折扣) or `amount_off` (满减 over a threshold).
+    pub enum OfferType {
+        PercentOff = "percent_off",
+        AmountOff = "amount_off",
+    }
+}
+
+crate::text_enum! {
+    /// Who an offer is for.
+    pub enum Audience {
+        All = "all",
+        /// 劳模 of any level.
+        LaborModel = "labor_model",
+        /// Workers flagged in hardship.
+        Hardship = "hardship",
+    }
+}
+
+crate::text_enum! {
+    /// The window a per-member limit counts in, by the Asia/Shanghai calendar.
+    pub enum LimitPeriod {
+        Day = "day",
+        Month = "month",
+        Total = "total",
+    }
 }
 
 impl Audience {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Audience::All => "all",
-            Audience::LaborModel => "labor_model",
-            Audience::Hardship => "hardship",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Audience> {
-        [Audience::All, Audience::LaborModel, Audience::Hardship]
-            .into_iter()
-            .find(|a| a.as_str() == raw)
-    }
-
     /// Whether a member with this 劳模 level (`none` when not one) and hardship flag qualifies.
-    pub fn admits(self, labor_model_level: &str, hardship: bool) -> bool {
+    pub fn admits(self, labor_model_level: LaborModelLevel, hardship: bool) -> bool {
         match self {
             Audience::All => true,
-            Audience::LaborModel => labor_model_level != "none",
+            Audience::LaborModel => labor_model_level != LaborModelLevel::None,
             Audience::Hardship => hardship,
         }
     }
 }
 
 impl LimitPeriod {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            LimitPeriod::Day => "day",
-            LimitPeriod::Month => "month",
-            LimitPeriod::Total => "total",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<LimitPeriod> {
-        [LimitPeriod::Day, LimitPeriod::Month, LimitPeriod::Total]
-            .into_iter()
-            .find(|p| p.as_str() == raw)
-    }
-
     /// The key of the period containing `at`: `2026-11-28`, `2026-11` or `total`.
     pub fn key_at(self, at: chrono::DateTime<chrono::Utc>) -> String {
         let day = crate::time::shanghai_date(at);
         match self {
             LimitPeriod::Day => day.format("%Y-%m-%d").to_string(),
             LimitPeriod::Month => day.format("%Y-%m").to_string(),
-            LimitPeriod::Total => "total".to_owned(),
+            LimitPeriod::Total => self.as_str().to_owned(),
         }
     }
 }
@@ -351,14 +342,14 @@ mod audience_tests {
 
     #[test]
     fn audiences_admit_the_right_members() {
-        assert!(Audience::All.admits("none", false));
+        assert!(Audience::All.admits(LaborModelLevel::None, false));
         assert!(
-            Audience::LaborModel.admits("city", false)
-                && !Audience::LaborModel.admits("none", true)
+            Audience::LaborModel.admits(LaborModelLevel::City, false)
+                && !Audience::LaborModel.admits(LaborModelLevel::None, true)
         );
         assert!(
-            Audience::Hardship.admits("none", true)
-                && !Audience::Hardship.admits("national", false)
+            Audience::Hardship.admits(LaborModelLevel::None, true)
+                && !Audience::Hardship.admits(LaborModelLevel::National, false)
         );
     }
 

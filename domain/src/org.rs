@@ -1,37 +1,16 @@
 //! The union organisation tree: province -> city -> county -> grassroots union (基层工会).
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrgLevel {
-    Province,
-    City,
-    County,
-    Grassroots,
+crate::text_enum! {
+    /// The level of a union org unit in the tree province -> city -> county -> grassroots.
+    pub enum OrgLevel {
+        Province = "province",
+        City = "city",
+        County = "county",
+        Grassroots = "grassroots",
+    }
 }
 
 impl OrgLevel {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            OrgLevel::Province => "province",
-            OrgLevel::City => "city",
-            OrgLevel::County => "county",
-            OrgLevel::Grassroots => "grassroots",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<OrgLevel> {
-        [
-            OrgLevel::Province,
-            OrgLevel::City,
-            OrgLevel::County,
-            OrgLevel::Grassroots,
-        ]
-        .into_iter()
-        .find(|l| l.as_str() == raw)
-    }
-
     /// Whether a unit of `child` level may sit directly under this one. Grassroots unions may
     /// hang under a county or straight under a city (city-level enterprises).
     pub fn may_contain(self, child: OrgLevel) -> bool {

@@ -1,24 +1,13 @@
 //! The roles an account can hold. Operator roles are scoped to an org unit; staff to a merchant.
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Member,
-    MerchantStaff,
-    UnionAdmin,
-    LegalAidOfficer,
-}
-
-impl Role {
-    /// The stable name stored in the database and written to the audit log.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Role::Member => "member",
-            Role::MerchantStaff => "merchant_staff",
-            Role::UnionAdmin => "union_admin",
-            Role::LegalAidOfficer => "legal_aid_officer",
-        }
+crate::text_enum! {
+    /// A role an account holds; operator roles are scoped to an org unit, staff to a merchant.
+    pub enum Role {
+        Member = "member",
+        MerchantStaff = "merchant_staff",
+        UnionAdmin = "union_admin",
+        LegalAidOfficer = "legal_aid_officer",
     }
 }
+
+impl Role {}

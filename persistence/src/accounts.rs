@@ -2,6 +2,8 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use gangonghui_domain::Role;
+use gangonghui_domain::membership::LaborModelLevel;
 
 use crate::conn::DbConn;
 use crate::schema::{account_roles, accounts};
@@ -17,21 +19,23 @@ pub struct AccountRow {
     pub id_number_index: Option<String>,
     pub id_number_masked: Option<String>,
     pub real_name_verified_at: Option<NaiveDateTime>,
-    pub labor_model_level: String,
+    #[diesel(deserialize_as = String)]
+    pub labor_model_level: LaborModelLevel,
     pub hardship: bool,
     pub password_changed_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = accounts)]
 pub struct NewAccount<'a> {
     pub id: &'a str,
     pub phone: &'a str,
     pub password_hash: Option<&'a str>,
     pub display_name: &'a str,
-    pub labor_model_level: &'a str,
+    #[diesel(serialize_as = String)]
+    pub labor_model_level: LaborModelLevel,
     pub hardship: bool,
     pub password_changed_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
@@ -52,7 +56,7 @@ impl<'a> NewAccount<'a> {
             phone,
             password_hash,
             display_name,
-            labor_model_level: "none",
+            labor_model_level: LaborModelLevel::None,
             hardship: false,
             password_changed_at: now,
             created_at: now,
@@ -77,19 +81,21 @@ pub struct RealNameUpdate<'a> {
 pub struct RoleRow {
     pub id: String,
     pub account_id: String,
-    pub role: String,
+    #[diesel(deserialize_as = String)]
+    pub role: Role,
     pub org_id: Option<String>,
     pub merchant_id: Option<String>,
     pub owner: bool,
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = account_roles)]
 pub struct NewRole<'a> {
     pub id: &'a str,
     pub account_id: &'a str,
-    pub role: &'a str,
+    #[diesel(serialize_as = String)]
+    pub role: Role,
     pub org_id: Option<&'a str>,
     pub merchant_id: Option<&'a str>,
     pub owner: bool,
@@ -98,7 +104,7 @@ pub struct NewRole<'a> {
 
 pub fn insert(conn: &mut DbConn, account: &NewAccount<'_>) -> QueryResult<()> {
     diesel::insert_into(accounts::table)
-        .values(account)
+        .values(account.clone())
         .execute(conn)
         .map(drop)
 }
@@ -106,7 +112,7 @@ pub fn insert(conn: &mut DbConn, account: &NewAccount<'_>) -> QueryResult<()> {
 /// Many accounts in one statement (bulk seeding).
 pub fn insert_many(conn: &mut DbConn, rows: &[NewAccount<'_>]) -> QueryResult<()> {
     crate::on_backend!(conn, |c| diesel::insert_into(accounts::table)
-        .values(rows)
+        .values(rows.to_vec())
         .execute(c))
     .map(drop)
 }
@@ -173,7 +179,7 @@ pub fn roles(conn: &mut DbConn, account_id: &str) -> QueryResult<Vec<RoleRow>> {
 pub fn grant_role(conn: &mut DbConn, grant: &NewRole<'_>) -> QueryResult<bool> {
     let mut query = account_roles::table
         .filter(account_roles::account_id.eq(grant.account_id))
-        .filter(account_roles::role.eq(grant.role))
+        .filter(account_roles::role.eq(grant.role.as_str()))
         .into_boxed();
     query = match grant.org_id {
         Some(org) => query.filter(account_roles::org_id.eq(org)),
@@ -188,7 +194,7 @@ pub fn grant_role(conn: &mut DbConn, grant: &NewRole<'_>) -> QueryResult<bool> {
         return Ok(false);
     }
     diesel::insert_into(account_roles::table)
-        .values(grant)
+        .values(grant.clone())
         .execute(conn)?;
     Ok(true)
 }
@@ -197,13 +203,13 @@ pub fn grant_role(conn: &mut DbConn, grant: &NewRole<'_>) -> QueryResult<bool> {
 pub fn set_grades(
     conn: &mut DbConn,
     id: &str,
-    labor_model_level: Option<&str>,
+    labor_model_level: Option<LaborModelLevel>,
     hardship: Option<bool>,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
     if let Some(level) = labor_model_level {
         diesel::update(accounts::table.find(id))
-            .set(accounts::labor_model_level.eq(level))
+            .set(accounts::labor_model_level.eq(level.as_str()))
             .execute(conn)?;
     }
     if let Some(flag) = hardship {

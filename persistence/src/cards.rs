@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use gangonghui_domain::card::CardStatus;
 
 use crate::accounts::AccountRow;
 use crate::conn::DbConn;
@@ -12,20 +13,22 @@ pub struct CardRow {
     pub id: String,
     pub account_id: String,
     pub card_no: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: CardStatus,
     pub secret_enc: String,
     pub org_path: String,
     pub issued_at: NaiveDateTime,
     pub status_changed_at: NaiveDateTime,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = cards)]
 pub struct NewCard<'a> {
     pub id: &'a str,
     pub account_id: &'a str,
     pub card_no: &'a str,
-    pub status: &'a str,
+    #[diesel(serialize_as = String)]
+    pub status: CardStatus,
     pub secret_enc: &'a str,
     pub org_path: &'a str,
     pub issued_at: NaiveDateTime,
@@ -48,7 +51,7 @@ pub fn take_serials(conn: &mut DbConn, city: i32, n: i64) -> QueryResult<i64> {
 
 pub fn insert(conn: &mut DbConn, card: &NewCard<'_>) -> QueryResult<()> {
     diesel::insert_into(cards::table)
-        .values(card)
+        .values(card.clone())
         .execute(conn)
         .map(drop)
 }
@@ -56,7 +59,7 @@ pub fn insert(conn: &mut DbConn, card: &NewCard<'_>) -> QueryResult<()> {
 /// Many cards in one statement (bulk seeding).
 pub fn insert_many(conn: &mut DbConn, rows: &[NewCard<'_>]) -> QueryResult<()> {
     crate::on_backend!(conn, |c| diesel::insert_into(cards::table)
-        .values(rows)
+        .values(rows.to_vec())
         .execute(c))
     .map(drop)
 }
@@ -65,7 +68,7 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewCard<'_>]) -> QueryResult<()> {
 pub fn live_for(conn: &mut DbConn, account_id: &str) -> QueryResult<Option<CardRow>> {
     cards::table
         .filter(cards::account_id.eq(account_id))
-        .filter(cards::status.ne("cancelled"))
+        .filter(cards::status.ne(CardStatus::Cancelled.as_str()))
         .select(cards::all_columns)
         .first(conn)
         .optional()
@@ -118,13 +121,20 @@ pub fn count_for(conn: &mut DbConn, account_id: &str) -> QueryResult<i64> {
 pub fn transition(
     conn: &mut DbConn,
     id: &str,
-    from: &str,
-    to: &str,
+    from: CardStatus,
+    to: CardStatus,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let updated = diesel::update(cards::table.find(id).filter(cards::status.eq(from)))
-        .set((cards::status.eq(to), cards::status_changed_at.eq(now)))
-        .execute(conn)?;
+    let updated = diesel::update(
+        cards::table
+            .find(id)
+            .filter(cards::status.eq(from.as_str())),
+    )
+    .set((
+        cards::status.eq(to.as_str()),
+        cards::status_changed_at.eq(now),
+    ))
+    .execute(conn)?;
     Ok(updated == 1)
 }
 
@@ -161,7 +171,7 @@ pub fn spent_steps(conn: &mut DbConn, card_id: &str, from_step: i64) -> QueryRes
 /// Up to `limit` active cards (for load generators).
 pub fn sample_active(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<CardRow>> {
     cards::table
-        .filter(cards::status.eq("active"))
+        .filter(cards::status.eq(CardStatus::Active.as_str()))
         .order(cards::id.asc())
         .limit(limit)
         .select(cards::all_columns)

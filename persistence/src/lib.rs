@@ -24,6 +24,7 @@ pub mod redemptions;
 pub mod schema;
 mod scope;
 pub mod sessions;
+mod stored;
 pub mod testdb;
 pub mod wechat;
 

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use gangonghui_domain::membership::{ApplicationStatus, MembershipStatus};
 
 use crate::conn::DbConn;
 use crate::schema::{membership_applications as apps, membership_events as events, memberships};
@@ -14,14 +15,15 @@ pub struct ApplicationRow {
     pub org_id: String,
     pub org_path: String,
     pub employer: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: ApplicationStatus,
     pub reason: Option<String>,
     pub created_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
     pub decided_by: Option<String>,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = apps)]
 pub struct NewApplication<'a> {
     pub id: &'a str,
@@ -29,7 +31,8 @@ pub struct NewApplication<'a> {
     pub org_id: &'a str,
     pub org_path: &'a str,
     pub employer: &'a str,
-    pub status: &'a str,
+    #[diesel(serialize_as = String)]
+    pub status: ApplicationStatus,
     pub created_at: NaiveDateTime,
 }
 
@@ -38,13 +41,14 @@ pub struct MembershipRow {
     pub account_id: String,
     pub org_id: String,
     pub org_path: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: MembershipStatus,
     pub since: NaiveDateTime,
 }
 
 pub fn insert_application(conn: &mut DbConn, app: &NewApplication<'_>) -> QueryResult<()> {
     diesel::insert_into(apps::table)
-        .values(app)
+        .values(app.clone())
         .execute(conn)
         .map(drop)
 }
@@ -55,7 +59,7 @@ pub fn open_application(
 ) -> QueryResult<Option<ApplicationRow>> {
     apps::table
         .filter(apps::account_id.eq(account_id))
-        .filter(apps::status.eq("pending"))
+        .filter(apps::status.eq(ApplicationStatus::Pending.as_str()))
         .select(apps::all_columns)
         .first(conn)
         .optional()
@@ -73,7 +77,7 @@ pub fn find_application(conn: &mut DbConn, id: &str) -> QueryResult<Option<Appli
 pub fn applications_in_scope(
     conn: &mut DbConn,
     scope_path: &str,
-    status: Option<&str>,
+    status: Option<ApplicationStatus>,
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<ApplicationRow>> {
@@ -84,14 +88,15 @@ pub fn applications_in_scope(
 pub fn decide(
     conn: &mut DbConn,
     id: &str,
-    to: &str,
+    to: ApplicationStatus,
     reason: Option<&str>,
     by: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let updated = diesel::update(apps::table.find(id).filter(apps::status.eq("pending")))
+    let pending = apps::status.eq(ApplicationStatus::Pending.as_str());
+    let updated = diesel::update(apps::table.find(id).filter(pending))
         .set((
-            apps::status.eq(to),
+            apps::status.eq(to.as_str()),
             apps::reason.eq(reason),
             apps::decided_at.eq(now),
             apps::decided_by.eq(by),
@@ -105,8 +110,8 @@ pub fn record_event(
     conn: &mut DbConn,
     application_id: &str,
     account_id: &str,
-    from: Option<&str>,
-    to: &str,
+    from: Option<ApplicationStatus>,
+    to: ApplicationStatus,
     actor: Option<&str>,
     reason: Option<&str>,
     now: NaiveDateTime,
@@ -115,8 +120,8 @@ pub fn record_event(
         .values((
             events::application_id.eq(application_id),
             events::account_id.eq(account_id),
-            events::from_status.eq(from),
-            events::to_status.eq(to),
+            events::from_status.eq(from.map(ApplicationStatus::as_str)),
+            events::to_status.eq(to.as_str()),
             events::actor_id.eq(actor),
             events::reason.eq(reason),
             events::at.eq(now),
@@ -148,7 +153,7 @@ pub fn activate_many(
                 memberships::account_id.eq(account_id),
                 memberships::org_id.eq(org_id),
                 memberships::org_path.eq(org_path),
-                memberships::status.eq("active"),
+                memberships::status.eq(MembershipStatus::Active.as_str()),
                 memberships::since.eq(now),
             )
         })
@@ -171,7 +176,7 @@ pub fn activate(
             memberships::account_id.eq(account_id),
             memberships::org_id.eq(org_id),
             memberships::org_path.eq(org_path),
-            memberships::status.eq("active"),
+            memberships::status.eq(MembershipStatus::Active.as_str()),
             memberships::since.eq(now),
         ))
         .execute(conn)

@@ -2,6 +2,9 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use gangonghui_domain::Role;
+use gangonghui_domain::membership::ApplicationStatus;
+use gangonghui_domain::merchant::{Category, MerchantStatus};
 
 use crate::conn::DbConn;
 use crate::schema::{
@@ -15,14 +18,16 @@ pub struct MerchantApplicationRow {
     pub applicant_id: String,
     pub name: String,
     pub credit_code: String,
-    pub category: String,
+    #[diesel(deserialize_as = String)]
+    pub category: Category,
     pub division_code: String,
     pub org_path: String,
     pub address: String,
     pub lat: f64,
     pub lng: f64,
     pub contact_phone: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: ApplicationStatus,
     pub reason: Option<String>,
     pub merchant_id: Option<String>,
     pub created_at: NaiveDateTime,
@@ -30,21 +35,23 @@ pub struct MerchantApplicationRow {
     pub decided_by: Option<String>,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = apps)]
 pub struct NewMerchantApplication<'a> {
     pub id: &'a str,
     pub applicant_id: &'a str,
     pub name: &'a str,
     pub credit_code: &'a str,
-    pub category: &'a str,
+    #[diesel(serialize_as = String)]
+    pub category: Category,
     pub division_code: &'a str,
     pub org_path: &'a str,
     pub address: &'a str,
     pub lat: f64,
     pub lng: f64,
     pub contact_phone: &'a str,
-    pub status: &'a str,
+    #[diesel(serialize_as = String)]
+    pub status: ApplicationStatus,
     pub created_at: NaiveDateTime,
 }
 
@@ -53,7 +60,8 @@ pub struct MerchantRow {
     pub id: String,
     pub name: String,
     pub credit_code: String,
-    pub category: String,
+    #[diesel(deserialize_as = String)]
+    pub category: Category,
     pub division_code: String,
     pub city: i32,
     pub org_path: String,
@@ -61,18 +69,20 @@ pub struct MerchantRow {
     pub lat: f64,
     pub lng: f64,
     pub contact_phone: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: MerchantStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = merchants)]
 pub struct NewMerchant<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub credit_code: &'a str,
-    pub category: &'a str,
+    #[diesel(serialize_as = String)]
+    pub category: Category,
     pub division_code: &'a str,
     pub city: i32,
     pub org_path: &'a str,
@@ -80,7 +90,8 @@ pub struct NewMerchant<'a> {
     pub lat: f64,
     pub lng: f64,
     pub contact_phone: &'a str,
-    pub status: &'a str,
+    #[diesel(serialize_as = String)]
+    pub status: MerchantStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -98,7 +109,7 @@ pub struct ApiKeyRow {
 
 pub fn insert_application(conn: &mut DbConn, app: &NewMerchantApplication<'_>) -> QueryResult<()> {
     diesel::insert_into(apps::table)
-        .values(app)
+        .values(app.clone())
         .execute(conn)
         .map(drop)
 }
@@ -120,7 +131,7 @@ pub fn open_application_for(
 ) -> QueryResult<Option<MerchantApplicationRow>> {
     apps::table
         .filter(apps::credit_code.eq(credit_code))
-        .filter(apps::status.eq("pending"))
+        .filter(apps::status.eq(ApplicationStatus::Pending.as_str()))
         .select(apps::all_columns)
         .first(conn)
         .optional()
@@ -130,7 +141,7 @@ pub fn open_application_for(
 pub fn applications_in_scope(
     conn: &mut DbConn,
     scope_path: &str,
-    status: Option<&str>,
+    status: Option<ApplicationStatus>,
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<MerchantApplicationRow>> {
@@ -141,15 +152,16 @@ pub fn applications_in_scope(
 pub fn decide_application(
     conn: &mut DbConn,
     id: &str,
-    to: &str,
+    to: ApplicationStatus,
     reason: Option<&str>,
     merchant_id: Option<&str>,
     by: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let updated = diesel::update(apps::table.find(id).filter(apps::status.eq("pending")))
+    let pending = apps::status.eq(ApplicationStatus::Pending.as_str());
+    let updated = diesel::update(apps::table.find(id).filter(pending))
         .set((
-            apps::status.eq(to),
+            apps::status.eq(to.as_str()),
             apps::reason.eq(reason),
             apps::merchant_id.eq(merchant_id),
             apps::decided_at.eq(now),
@@ -161,7 +173,7 @@ pub fn decide_application(
 
 pub fn insert(conn: &mut DbConn, merchant: &NewMerchant<'_>) -> QueryResult<()> {
     diesel::insert_into(merchants::table)
-        .values(merchant)
+        .values(merchant.clone())
         .execute(conn)
         .map(drop)
 }
@@ -186,12 +198,16 @@ pub fn find_by_credit_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<
 pub fn set_status(
     conn: &mut DbConn,
     id: &str,
-    from: &str,
-    to: &str,
+    from: MerchantStatus,
+    to: MerchantStatus,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let updated = diesel::update(merchants::table.find(id).filter(merchants::status.eq(from)))
-        .set((merchants::status.eq(to), merchants::updated_at.eq(now)))
+    let current = merchants::status.eq(from.as_str());
+    let updated = diesel::update(merchants::table.find(id).filter(current))
+        .set((
+            merchants::status.eq(to.as_str()),
+            merchants::updated_at.eq(now),
+        ))
         .execute(conn)?;
     Ok(updated == 1)
 }
@@ -200,7 +216,7 @@ pub fn set_status(
 #[derive(Debug, Clone, Default)]
 pub struct MerchantFilter {
     pub city: Option<i32>,
-    pub category: Option<String>,
+    pub category: Option<Category>,
     /// A substring of the name.
     pub name: Option<String>,
     /// Only merchants inside this box (lat/lng degrees).
@@ -215,14 +231,14 @@ pub fn search(
     limit: i64,
 ) -> QueryResult<Vec<MerchantRow>> {
     let mut query = merchants::table
-        .filter(merchants::status.eq("active"))
+        .filter(merchants::status.eq(MerchantStatus::Active.as_str()))
         .select(merchants::all_columns)
         .into_boxed();
     if let Some(city) = filter.city {
         query = query.filter(merchants::city.eq(city));
     }
     if let Some(category) = &filter.category {
-        query = query.filter(merchants::category.eq(category.clone()));
+        query = query.filter(merchants::category.eq(category.as_str()));
     }
     if let Some(name) = &filter.name {
         // `like` is case-sensitive on PostgreSQL and not for ASCII on SQLite; Chinese names,
@@ -269,23 +285,30 @@ pub fn insert_api_key(
 }
 
 /// A live POS key with its merchant's status, in one query (checked on every counter request).
-pub fn live_api_key(conn: &mut DbConn, key_hash: &str) -> QueryResult<Option<(ApiKeyRow, String)>> {
-    keys::table
+pub fn live_api_key(
+    conn: &mut DbConn,
+    key_hash: &str,
+) -> QueryResult<Option<(ApiKeyRow, MerchantStatus)>> {
+    let found: Option<(ApiKeyRow, String)> = keys::table
         .inner_join(merchants::table)
         .filter(keys::key_hash.eq(key_hash))
         .filter(keys::revoked_at.is_null())
         .select((keys::all_columns, merchants::status))
         .first(conn)
-        .optional()
+        .optional()?;
+    found
+        .map(|(key, status)| Ok((key, crate::stored::parse(status)?)))
+        .transpose()
 }
 
-/// A merchant's status (`active`, `suspended`), if it exists.
-pub fn status(conn: &mut DbConn, id: &str) -> QueryResult<Option<String>> {
-    merchants::table
+/// A merchant's status, if it exists.
+pub fn status(conn: &mut DbConn, id: &str) -> QueryResult<Option<MerchantStatus>> {
+    let status: Option<String> = merchants::table
         .find(id)
         .select(merchants::status)
         .first(conn)
-        .optional()
+        .optional()?;
+    status.map(crate::stored::parse).transpose()
 }
 
 /// Revokes a live key of the merchant; its hash (to drop it from caches), or `None` if there was
@@ -311,7 +334,7 @@ pub fn revoke_api_key(
 /// The staff of a merchant: (account id, owner).
 pub fn staff(conn: &mut DbConn, merchant_id: &str) -> QueryResult<Vec<(String, bool)>> {
     account_roles::table
-        .filter(account_roles::role.eq("merchant_staff"))
+        .filter(account_roles::role.eq(Role::MerchantStaff.as_str()))
         .filter(account_roles::merchant_id.eq(merchant_id))
         .order(account_roles::created_at.asc())
         .select((account_roles::account_id, account_roles::owner))
@@ -321,7 +344,7 @@ pub fn staff(conn: &mut DbConn, merchant_id: &str) -> QueryResult<Vec<(String, b
 /// The merchant an account is staff of, if any.
 pub fn merchant_of(conn: &mut DbConn, account_id: &str) -> QueryResult<Option<String>> {
     account_roles::table
-        .filter(account_roles::role.eq("merchant_staff"))
+        .filter(account_roles::role.eq(Role::MerchantStaff.as_str()))
         .filter(account_roles::account_id.eq(account_id))
         .select(account_roles::merchant_id)
         .first::<Option<String>>(conn)
@@ -343,7 +366,7 @@ pub fn add_staff(
         &crate::accounts::NewRole {
             id: &id,
             account_id,
-            role: "merchant_staff",
+            role: Role::MerchantStaff,
             org_id: None,
             merchant_id: Some(merchant_id),
             owner,
@@ -356,7 +379,7 @@ pub fn add_staff(
 pub fn remove_staff(conn: &mut DbConn, merchant_id: &str, account_id: &str) -> QueryResult<bool> {
     let deleted = diesel::delete(
         account_roles::table
-            .filter(account_roles::role.eq("merchant_staff"))
+            .filter(account_roles::role.eq(Role::MerchantStaff.as_str()))
             .filter(account_roles::merchant_id.eq(merchant_id))
             .filter(account_roles::account_id.eq(account_id))
             .filter(account_roles::owner.eq(false)),

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use gangonghui_domain::offer::{Audience, OfferStatus, OfferType};
 
 use crate::conn::DbConn;
 use crate::schema::{offer_usage, offers};
@@ -12,7 +13,8 @@ pub struct OfferRow {
     pub id: String,
     pub merchant_id: String,
     pub title: String,
-    pub kind: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub kind: OfferType,
     pub percent_off_bp: Option<i64>,
     pub threshold_fen: Option<i64>,
     pub off_fen: Option<i64>,
@@ -21,10 +23,12 @@ pub struct OfferRow {
     pub limit_period: Option<String>,
     pub total_quota: Option<i64>,
     pub used_quota: i64,
-    pub audience: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub audience: Audience,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: OfferStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -42,7 +46,7 @@ pub struct OfferChange {
 
 pub fn insert(conn: &mut DbConn, offer: &OfferRow) -> QueryResult<()> {
     diesel::insert_into(offers::table)
-        .values(offer)
+        .values(offer.clone())
         .execute(conn)
         .map(drop)
 }
@@ -66,9 +70,10 @@ pub fn for_merchant(conn: &mut DbConn, merchant_id: &str) -> QueryResult<Vec<Off
 /// The merchant's offers a member could use at `now`: active, inside their window, not sold out.
 #[diesel::dsl::auto_type(no_type_alias)]
 pub fn live_at(merchant_id: String, now: NaiveDateTime) -> _ {
+    let active: &'static str = OfferStatus::Active.as_str();
     offers::merchant_id
         .eq(merchant_id)
-        .and(offers::status.eq("active"))
+        .and(offers::status.eq(active))
         .and(offers::starts_at.le(now))
         .and(offers::ends_at.gt(now))
         .and(
@@ -186,7 +191,7 @@ pub fn sample_unlimited(
     now: NaiveDateTime,
 ) -> QueryResult<Vec<(String, String)>> {
     offers::table
-        .filter(offers::status.eq("active"))
+        .filter(offers::status.eq(OfferStatus::Active.as_str()))
         .filter(offers::per_member_limit.is_null())
         .filter(offers::total_quota.is_null())
         .filter(offers::starts_at.le(now))

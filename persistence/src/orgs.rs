@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use gangonghui_domain::org::OrgLevel;
 
 use crate::conn::DbConn;
 use crate::schema::org_units;
@@ -11,7 +12,8 @@ use crate::schema::org_units;
 pub struct OrgRow {
     pub id: String,
     pub name: String,
-    pub level: String,
+    #[diesel(deserialize_as = String)]
+    pub level: OrgLevel,
     pub division_code: Option<String>,
     pub parent_id: Option<String>,
     pub path: String,
@@ -34,12 +36,13 @@ pub fn find_by_division(conn: &mut DbConn, code: &str) -> QueryResult<Option<Org
         .optional()
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = org_units)]
 pub struct NewOrg<'a> {
     pub id: &'a str,
     pub name: &'a str,
-    pub level: &'a str,
+    #[diesel(serialize_as = String)]
+    pub level: OrgLevel,
     pub division_code: Option<&'a str>,
     pub parent_id: Option<&'a str>,
     pub path: &'a str,
@@ -48,7 +51,7 @@ pub struct NewOrg<'a> {
 
 pub fn insert(conn: &mut DbConn, org: &NewOrg<'_>) -> QueryResult<()> {
     diesel::insert_into(org_units::table)
-        .values(org)
+        .values(org.clone())
         .execute(conn)
         .map(drop)
 }

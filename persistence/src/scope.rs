@@ -10,7 +10,7 @@ macro_rules! page_in_scope {
             .select($table::all_columns)
             .into_boxed();
         if let Some(status) = $status {
-            query = query.filter($table::status.eq(status));
+            query = query.filter($table::status.eq(status.as_str()));
         }
         if let Some(after) = $after {
             query = query.filter($table::id.gt(after));

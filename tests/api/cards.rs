@@ -32,7 +32,7 @@ async fn applicant(app: &TestApp, n: u32, union: &str) -> String {
                     org_id: &org.id,
                     org_path: &org.path,
                     employer: "x",
-                    status: "pending",
+                    status: gangonghui_domain::membership::ApplicationStatus::Pending,
                     created_at: now,
                 },
             )?;

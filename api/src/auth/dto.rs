@@ -2,8 +2,9 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use gangonghui_domain::account::{DisplayName, NewPassword};
+use gangonghui_domain::membership::{LaborModelLevel, MembershipStatus};
 use gangonghui_domain::otp::OtpPurpose;
-use gangonghui_domain::{Phone, ResidentId};
+use gangonghui_domain::{Phone, ResidentId, Role};
 use gangonghui_persistence::sessions::SessionRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -234,9 +235,7 @@ impl From<Tokens> for TokensDto {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RoleDto {
-    /// `member`, `merchant_staff`, `union_admin` or `legal_aid_officer`.
-    #[schema(example = "union_admin")]
-    pub role: &'static str,
+    pub role: Role,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -248,8 +247,7 @@ pub struct RoleDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MembershipDto {
     /// `none` until a membership application is approved, then `active`.
-    #[schema(example = "none")]
-    pub status: String,
+    pub status: MembershipStatus,
     pub org_id: Option<String>,
 }
 
@@ -268,20 +266,20 @@ pub struct ProfileDto {
     pub membership: MembershipDto,
     /// `none`, `city`, `provincial` or `national`.
     #[schema(example = "none")]
-    pub labor_model_level: String,
+    pub labor_model_level: LaborModelLevel,
     pub hardship: bool,
 }
 
 impl ProfileDto {
     pub fn new(profile: Profile, grants: &[Grant]) -> Self {
         let mut roles = vec![RoleDto {
-            role: "member",
+            role: Role::Member,
             org_id: None,
             merchant_id: None,
             owner: None,
         }];
         roles.extend(grants.iter().map(|g| RoleDto {
-            role: g.role.as_str(),
+            role: g.role,
             org_id: g.org_id.clone(),
             merchant_id: g.merchant_id.clone(),
             owner: g.merchant_id.as_ref().map(|_| g.owner),

@@ -97,7 +97,7 @@ pub async fn create_or_promote(
                     &NewRole {
                         id: &role_id,
                         account_id: &account_id,
-                        role: role.as_str(),
+                        role,
                         org_id: Some(&unit.id),
                         merchant_id: None,
                         owner: false,

@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use gangonghui_domain::Phone;
+use gangonghui_domain::membership::{LaborModelLevel, MembershipStatus};
 use gangonghui_persistence::accounts::{self, AccountRow};
 use gangonghui_persistence::memberships::{self, MembershipRow};
 use serde::{Deserialize, Serialize};
@@ -24,10 +25,10 @@ pub struct Profile {
     pub display_name: String,
     pub real_name_verified: bool,
     pub id_number_masked: Option<String>,
-    pub labor_model_level: String,
+    pub labor_model_level: LaborModelLevel,
     pub hardship: bool,
     /// `none` or `active`.
-    pub membership_status: String,
+    pub membership_status: MembershipStatus,
     pub membership_org_id: Option<String>,
 }
 
@@ -41,9 +42,9 @@ impl Profile {
             display_name: a.display_name.clone(),
             real_name_verified: a.real_name_verified_at.is_some(),
             id_number_masked: a.id_number_masked.clone(),
-            labor_model_level: a.labor_model_level.clone(),
+            labor_model_level: a.labor_model_level,
             hardship: a.hardship,
-            membership_status: membership.map_or("none", |m| m.status.as_str()).to_owned(),
+            membership_status: membership.map_or(MembershipStatus::None, |m| m.status),
             membership_org_id: membership.map(|m| m.org_id.clone()),
         }
     }

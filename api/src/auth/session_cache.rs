@@ -55,14 +55,9 @@ fn key(session_id: &str) -> String {
 pub fn grants_from(rows: Vec<accounts::RoleRow>) -> Vec<Grant> {
     rows.into_iter()
         .filter_map(|r| {
-            let role = match r.role.as_str() {
-                "union_admin" => Role::UnionAdmin,
-                "legal_aid_officer" => Role::LegalAidOfficer,
-                "merchant_staff" => Role::MerchantStaff,
-                _ => return None,
-            };
-            Some(Grant {
-                role,
+            // Every account is a member; only the granted roles are listed.
+            (r.role != Role::Member).then_some(Grant {
+                role: r.role,
                 org_id: r.org_id,
                 merchant_id: r.merchant_id,
                 owner: r.owner,

@@ -14,7 +14,6 @@ use gangonghui_persistence::cards::{self, CardRow};
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
-use super::service::status_of;
 use crate::auth::Authenticated;
 use crate::crypto::DataKeys;
 use crate::http::ApiError;
@@ -73,7 +72,7 @@ pub fn format_code(card_no: &str, otp: u32) -> String {
 
 /// Refuses a card that is not active with its own code: a lost card's codes fail at once.
 fn ensure_active(card: &CardRow) -> Result<(), ApiError> {
-    match status_of(card)? {
+    match card.status {
         CardStatus::Active => Ok(()),
         CardStatus::Frozen => Err(MemberError::CardFrozen.into()),
         CardStatus::Lost => Err(MemberError::CardLost.into()),

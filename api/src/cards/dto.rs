@@ -1,6 +1,7 @@
 //! Wire types of benefit cards and counter codes.
 
 use chrono::{DateTime, Utc};
+use gangonghui_domain::card::CardStatus;
 use gangonghui_persistence::cards::CardRow;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -14,7 +15,7 @@ pub struct CardDto {
     #[schema(example = "3601000000000017")]
     pub card_no: String,
     /// `active`, `frozen`, `lost` or `cancelled`.
-    pub status: String,
+    pub status: CardStatus,
     pub issued_at: DateTime<Utc>,
     pub holder_name: String,
 }

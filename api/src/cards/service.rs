@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use gangonghui_domain::Role;
 use gangonghui_domain::card::{CardEvent, CardNo, CardStatus, city_part};
-use gangonghui_domain::org::in_subtree;
+use gangonghui_domain::org::{OrgLevel, in_subtree};
 use gangonghui_persistence::cards::{self, CardRow, NewCard};
 use gangonghui_persistence::{DbConn, ids, orgs, write_tx};
 use rand::RngCore;
@@ -24,7 +24,7 @@ const SECRET_LEN: usize = 20;
 pub fn city_of(conn: &mut DbConn, org_path: &str) -> Result<u8, ApiError> {
     orgs::chain(conn, org_path)?
         .iter()
-        .find(|o| o.level == "city")
+        .find(|o| o.level == OrgLevel::City)
         .and_then(|city| city.division_code.as_deref().and_then(city_part))
         .ok_or_else(|| {
             ApiError::internal(anyhow::anyhow!(
@@ -51,7 +51,7 @@ pub fn issue(
             id: &id,
             account_id,
             card_no: card_no.as_str(),
-            status: CardStatus::Active.as_str(),
+            status: CardStatus::Active,
             secret_enc: &secret_enc,
             org_path,
             issued_at: now,
@@ -75,11 +75,6 @@ pub fn mint(keys: &DataKeys, city: u8, serial: i64) -> Result<(CardNo, String), 
     Ok((card_no, keys.encrypt(&hex::encode(secret))))
 }
 
-pub fn status_of(card: &CardRow) -> Result<CardStatus, ApiError> {
-    CardStatus::parse(&card.status)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown card status {}", card.status)))
-}
-
 /// Applies `event` to `card` with a conditional update; a concurrent change makes it a conflict.
 fn change(
     conn: &mut DbConn,
@@ -87,11 +82,11 @@ fn change(
     event: CardEvent,
     now: NaiveDateTime,
 ) -> Result<CardStatus, ApiError> {
-    let from = status_of(card)?;
+    let from = card.status;
     let to = from
         .apply(event)
         .map_err(|_| MemberError::CardInvalidTransition)?;
-    if !cards::transition(conn, &card.id, from.as_str(), to.as_str(), now)? {
+    if !cards::transition(conn, &card.id, from, to, now)? {
         return Err(MemberError::CardInvalidTransition.into());
     }
     Ok(to)

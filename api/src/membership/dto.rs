@@ -17,28 +17,10 @@ pub struct ApplyBody {
     pub employer: String,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ApplicationStatusDto {
-    Pending,
-    Approved,
-    Rejected,
-}
-
-impl From<ApplicationStatusDto> for ApplicationStatus {
-    fn from(s: ApplicationStatusDto) -> Self {
-        match s {
-            ApplicationStatusDto::Pending => ApplicationStatus::Pending,
-            ApplicationStatusDto::Approved => ApplicationStatus::Approved,
-            ApplicationStatusDto::Rejected => ApplicationStatus::Rejected,
-        }
-    }
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ApplicationsQuery {
-    pub status: Option<ApplicationStatusDto>,
+    pub status: Option<ApplicationStatus>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -47,7 +29,7 @@ pub struct ApplicationsQuery {
 pub struct ApplicationDto {
     pub id: String,
     /// `pending`, `approved` or `rejected`.
-    pub status: String,
+    pub status: ApplicationStatus,
     pub applicant_id: String,
     pub org_id: String,
     pub employer: String,
@@ -94,29 +76,9 @@ pub struct DecisionDto {
     pub card: Option<CardDto>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LaborModelLevelDto {
-    None,
-    City,
-    Provincial,
-    National,
-}
-
-impl From<LaborModelLevelDto> for LaborModelLevel {
-    fn from(l: LaborModelLevelDto) -> Self {
-        match l {
-            LaborModelLevelDto::None => LaborModelLevel::None,
-            LaborModelLevelDto::City => LaborModelLevel::City,
-            LaborModelLevelDto::Provincial => LaborModelLevel::Provincial,
-            LaborModelLevelDto::National => LaborModelLevel::National,
-        }
-    }
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMemberBody {
-    pub labor_model_level: Option<LaborModelLevelDto>,
+    pub labor_model_level: Option<LaborModelLevel>,
     pub hardship: Option<bool>,
 }

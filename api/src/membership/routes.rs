@@ -3,7 +3,7 @@
 
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpResponse, get, patch, post};
-use gangonghui_domain::membership::{ApplicationStatus, Decision};
+use gangonghui_domain::membership::Decision;
 
 use super::dto::*;
 use super::service as membership;
@@ -59,7 +59,7 @@ pub async fn list_membership_applications(
     let query = query.into_inner();
     let limit = page_size(query.limit)?;
     let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
-    let status = query.status.map(ApplicationStatus::from);
+    let status = query.status;
     let rows = membership::list(&state, &admin, status, after, limit + 1).await?;
     Ok(Json(page(
         rows,
@@ -157,7 +157,7 @@ pub async fn update_member(
 ) -> Result<Json<ProfileDto>, ApiError> {
     let body = body.into_inner();
     let update = membership::MemberUpdate {
-        labor_model_level: body.labor_model_level.map(Into::into),
+        labor_model_level: body.labor_model_level,
         hardship: body.hardship,
     };
     let profile = membership::update_member(&state, &admin, id.into_inner(), update, ctx).await?;

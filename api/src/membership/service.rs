@@ -41,11 +41,11 @@ pub async fn apply(
                     return Err(MemberError::ApplicationOpen.into());
                 }
                 let org = orgs::find(c, &org_id)?.ok_or(MemberError::OrgNotFound)?;
-                if OrgLevel::parse(&org.level) != Some(OrgLevel::Grassroots) {
+                if org.level != OrgLevel::Grassroots {
                     return Err(MemberError::NotGrassroots.into());
                 }
                 let (id, now) = (ids::new_id(), now.naive_utc());
-                let pending = ApplicationStatus::Pending.as_str();
+                let pending = ApplicationStatus::Pending;
                 memberships::insert_application(
                     c,
                     &NewApplication {
@@ -95,7 +95,7 @@ pub async fn list(
             Ok(memberships::applications_in_scope(
                 conn,
                 &scope,
-                status.map(ApplicationStatus::as_str),
+                status,
                 after.as_deref(),
                 limit,
             )?)
@@ -125,13 +125,13 @@ pub async fn decide(
                 let app = memberships::find_application(c, &application_id)?
                     .filter(|a| in_subtree(&a.org_path, &scope))
                     .ok_or(ApiError::NotFound)?;
-                let from = ApplicationStatus::parse(&app.status).ok_or_else(|| ApiError::internal(anyhow::anyhow!("bad status {}", app.status)))?;
+                let from = app.status;
                 let to = from.decide(decision).map_err(|_| MemberError::AlreadyDecided)?;
                 let now = now.naive_utc();
-                if !memberships::decide(c, &app.id, to.as_str(), reason.as_deref(), &actor, now)? {
+                if !memberships::decide(c, &app.id, to, reason.as_deref(), &actor, now)? {
                     return Err(MemberError::AlreadyDecided.into());
                 }
-                memberships::record_event(c, &app.id, &app.account_id, Some(from.as_str()), to.as_str(), Some(&actor), reason.as_deref(), now)?;
+                memberships::record_event(c, &app.id, &app.account_id, Some(from), to, Some(&actor), reason.as_deref(), now)?;
                 let card = if to == ApplicationStatus::Approved {
                     memberships::activate(c, &app.account_id, &app.org_id, &app.org_path, now)?;
                     Some(issue(c, &keys, &app.account_id, &app.org_path, now)?)
@@ -174,13 +174,13 @@ pub async fn update_member(
                 let scope = scope_path(c, &org)?;
                 let membership = memberships::membership(c, &member)?.filter(|m| in_subtree(&m.org_path, &scope)).ok_or(MemberError::MemberNotFound)?;
                 let before = accounts::find_by_id(c, &member)?.ok_or(MemberError::MemberNotFound)?;
-                let level = update.labor_model_level.map(LaborModelLevel::as_str);
+                let level = update.labor_model_level;
                 accounts::set_grades(c, &member, level, update.hardship, now.naive_utc())?;
                 AuditEvent::new("member.update", "account", &member)
                     .by(&actor, Role::UnionAdmin)
                     .in_org(&membership.org_id)
                     .detail(serde_json::json!({
-                        "labor_model_level": { "from": before.labor_model_level, "to": level.unwrap_or(&before.labor_model_level) },
+                        "labor_model_level": { "from": before.labor_model_level, "to": level.unwrap_or(before.labor_model_level) },
                         "hardship": { "from": before.hardship, "to": update.hardship.unwrap_or(before.hardship) },
                     }))
                     .record(c, &ctx)?;

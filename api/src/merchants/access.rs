@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use gangonghui_domain::merchant::MerchantStatus;
 use gangonghui_persistence::merchants;
 use serde::{Deserialize, Serialize};
 
@@ -47,7 +48,7 @@ fn status_entry(merchant_id: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct FoundKey {
     pub key: PosKey,
-    pub merchant_status: Option<String>,
+    pub merchant_status: Option<MerchantStatus>,
 }
 
 /// The live key with this hash, if any.
@@ -87,12 +88,14 @@ pub async fn pos_key(state: &AppState, key_hash: &str) -> Result<Option<FoundKey
     Ok(found)
 }
 
-/// The merchant's status (`active`, `suspended`), if it exists.
+/// The merchant's status, if it exists.
 pub async fn merchant_status(
     state: &AppState,
     merchant_id: &str,
-) -> Result<Option<String>, ApiError> {
-    if let Ok(Some(status)) = state.cache.get(&status_entry(merchant_id)).await {
+) -> Result<Option<MerchantStatus>, ApiError> {
+    if let Ok(Some(cached)) = state.cache.get(&status_entry(merchant_id)).await
+        && let Some(status) = MerchantStatus::parse(&cached)
+    {
         return Ok(Some(status));
     }
     let id = merchant_id.to_owned();
@@ -102,7 +105,7 @@ pub async fn merchant_status(
     if let Some(status) = &status {
         let _ = state
             .cache
-            .set_if_absent(&status_entry(merchant_id), status, LIVE_TTL)
+            .set_if_absent(&status_entry(merchant_id), status.as_str(), LIVE_TTL)
             .await;
     }
     Ok(status)
@@ -120,9 +123,9 @@ pub async fn key_revoked(state: &AppState, key_hash: &str) {
 
 /// Call after the database changed the merchant's status: it counts on the next request
 /// everywhere.
-pub async fn status_changed(state: &AppState, merchant_id: &str, status: &str) {
+pub async fn status_changed(state: &AppState, merchant_id: &str, status: MerchantStatus) {
     state
         .cache
-        .set_eventually(&status_entry(merchant_id), status, LIVE_TTL)
+        .set_eventually(&status_entry(merchant_id), status.as_str(), LIVE_TTL)
         .await;
 }

@@ -7,6 +7,7 @@ use actix_web::web::Data;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use gangonghui_domain::Role;
+use gangonghui_domain::merchant::MerchantStatus;
 
 use super::{MerchantError, access};
 use crate::auth::{AuthError, Authenticated};
@@ -31,10 +32,10 @@ pub struct MerchantStaff {
 #[derive(Debug, Clone)]
 pub struct MerchantOwner(pub MerchantStaff);
 
-fn ensure_active(status: Option<String>) -> Result<(), ApiError> {
-    match status.as_deref() {
-        Some("active") => Ok(()),
-        Some(_) => Err(MerchantError::Suspended.into()),
+fn ensure_active(status: Option<MerchantStatus>) -> Result<(), ApiError> {
+    match status {
+        Some(MerchantStatus::Active) => Ok(()),
+        Some(MerchantStatus::Suspended) => Err(MerchantError::Suspended.into()),
         None => Err(MerchantError::NotFound.into()),
     }
 }

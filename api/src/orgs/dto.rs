@@ -25,7 +25,7 @@ pub struct OrgDto {
     pub division_code: Option<String>,
     pub parent_id: Option<String>,
     /// `province`, `city`, `county` or `grassroots`.
-    pub level: String,
+    pub level: OrgLevel,
 }
 
 impl From<OrgRow> for OrgDto {

@@ -74,9 +74,7 @@ pub async fn create(
                 let parent = orgs::find(c, &cmd.parent_id)?
                     .filter(|p| in_subtree(&p.path, &scope))
                     .ok_or(MemberError::OrgNotFound)?;
-                let parent_level =
-                    OrgLevel::parse(&parent.level).ok_or(MemberError::OrgLevelInvalid)?;
-                if !parent_level.may_contain(cmd.level) {
+                if !parent.level.may_contain(cmd.level) {
                     return Err(MemberError::OrgLevelInvalid.into());
                 }
                 if orgs::child_named(c, &parent.id, &cmd.name)?.is_some() {
@@ -94,7 +92,7 @@ pub async fn create(
                     &NewOrg {
                         id: &id,
                         name: &cmd.name,
-                        level: cmd.level.as_str(),
+                        level: cmd.level,
                         division_code: cmd.division_code.as_deref(),
                         parent_id: Some(&parent.id),
                         path: &path,

@@ -25,7 +25,7 @@ pub struct EligibleOfferDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VerificationDto {
     /// `active` (other states answer 422 `card.frozen`, `card.lost`, `card.cancelled`).
-    pub card_status: String,
+    pub card_status: gangonghui_domain::card::CardStatus,
     /// Masked: `王**`.
     pub holder_name: String,
     pub eligible_offers: Vec<EligibleOfferDto>,

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use gangonghui_domain::Fen;
-use gangonghui_domain::offer::{Audience, LimitPeriod, OfferKind, QuoteError, Terms};
+use gangonghui_domain::offer::{LimitPeriod, OfferKind, OfferStatus, OfferType, QuoteError, Terms};
 use gangonghui_domain::time::shanghai_date;
 use gangonghui_persistence::offers::{self, OfferRow};
 use gangonghui_persistence::redemptions::{self, RedemptionRow};
@@ -27,12 +27,12 @@ pub struct RedeemCmd {
 }
 
 fn terms_of(offer: &OfferRow) -> Result<Terms, ApiError> {
-    let kind = match (offer.kind.as_str(), offer.percent_off_bp, offer.off_fen) {
-        ("percent_off", Some(bp), _) => OfferKind::PercentOff {
+    let kind = match (offer.kind, offer.percent_off_bp, offer.off_fen) {
+        (OfferType::PercentOff, Some(bp), _) => OfferKind::PercentOff {
             bp,
             max_discount: offer.max_discount_fen.map(Fen::new),
         },
-        ("amount_off", _, Some(off)) => OfferKind::AmountOff { off: Fen::new(off) },
+        (OfferType::AmountOff, _, Some(off)) => OfferKind::AmountOff { off: Fen::new(off) },
         _ => {
             return Err(ApiError::internal(anyhow::anyhow!(
                 "offer {} has inconsistent terms",
@@ -50,8 +50,7 @@ pub async fn redeem(
     key: Keyed,
     cmd: RedeemCmd,
 ) -> Result<Stored, ApiError> {
-    let now = state.clock.now();
-    let (keys, now) = (state.data_keys.clone(), now);
+    let (keys, now) = (state.data_keys.clone(), state.clock.now());
     state
         .db(move |conn| {
             idempotency::once(conn, &key, now, |c| {
@@ -90,11 +89,15 @@ pub fn redeem_in(
     };
     let step = codes::spend(conn, keys, &card, otp, now)?;
     let naive_now = now.naive_utc();
-    if offer.status != "active" || naive_now < offer.starts_at || naive_now >= offer.ends_at {
+    if offer.status != OfferStatus::Active
+        || naive_now < offer.starts_at
+        || naive_now >= offer.ends_at
+    {
         return Err(MerchantError::OfferInactive.into());
     }
-    if !Audience::parse(&offer.audience)
-        .is_some_and(|a| a.admits(&member.labor_model_level, member.hardship))
+    if !offer
+        .audience
+        .admits(member.labor_model_level, member.hardship)
     {
         return Err(MerchantError::OfferNotEligible.into());
     }

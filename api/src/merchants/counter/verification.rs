@@ -1,7 +1,7 @@
 //! The counter's preview: which offers a presented card may use now (spends nothing).
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use gangonghui_domain::offer::{Audience, LimitPeriod};
+use gangonghui_domain::offer::LimitPeriod;
 use gangonghui_persistence::counter;
 use gangonghui_persistence::offers::OfferRow;
 
@@ -13,7 +13,7 @@ use crate::state::AppState;
 
 /// What the counter sees for a presented code.
 pub struct Verification {
-    pub card_status: String,
+    pub card_status: gangonghui_domain::card::CardStatus,
     pub holder_name: String,
     /// Each usable offer with how many more times this member may use it now (`None`: no limit).
     pub eligible: Vec<(OfferRow, Option<i64>)>,
@@ -57,9 +57,10 @@ pub async fn verify(
                 .unwrap_or(member.display_name.clone());
             let mut eligible = Vec::new();
             for (offer, uses) in preview.offers {
-                let admitted = Audience::parse(&offer.audience)
-                    .is_some_and(|a| a.admits(&member.labor_model_level, member.hardship));
-                if !admitted {
+                if !offer
+                    .audience
+                    .admits(member.labor_model_level, member.hardship)
+                {
                     continue;
                 }
                 let remaining = match (
@@ -78,7 +79,7 @@ pub async fn verify(
                 }
             }
             Ok(Verification {
-                card_status: preview.card.status.clone(),
+                card_status: preview.card.status,
                 holder_name: mask_name(&holder),
                 eligible,
             })

@@ -17,7 +17,7 @@ pub struct MerchantListDto {
 pub struct MerchantsQuery {
     /// Division code of a city, e.g. 360100.
     pub city: Option<String>,
-    pub category: Option<CategoryDto>,
+    pub category: Option<gangonghui_domain::merchant::Category>,
     /// Part of the name.
     pub q: Option<String>,
     /// With `lng`: nearest first, each with `distance_m`.

@@ -82,7 +82,7 @@ pub async fn list_merchants(
     issues.finish(|| Some(()))?;
     let search = Search {
         city,
-        category: q.category.map(Into::into),
+        category: q.category,
         name: q.q.filter(|s| !s.trim().is_empty()),
         near,
     };

@@ -2,7 +2,7 @@
 //! narrow by the indexed lat/lng box of the radius, then order by exact (haversine) distance.
 
 use gangonghui_domain::geo::{Point, bounding_box, distance_m};
-use gangonghui_domain::merchant::Category;
+use gangonghui_domain::merchant::{Category, MerchantStatus};
 use gangonghui_persistence::merchants::{self, MerchantFilter, MerchantRow};
 use gangonghui_persistence::offers::{self, OfferRow};
 
@@ -37,7 +37,7 @@ pub async fn search(
 ) -> Result<(Vec<(MerchantRow, Option<f64>)>, Option<Page>), ApiError> {
     let mut filter = MerchantFilter {
         city: search.city.map(i32::from),
-        category: search.category.map(|c| c.as_str().to_owned()),
+        category: search.category,
         name: search.name,
         within: None,
         after: None,
@@ -99,7 +99,7 @@ pub async fn merchant_with_offers(
     state
         .db(move |conn| {
             let merchant = merchants::find(conn, &merchant_id)?
-                .filter(|m| m.status == "active")
+                .filter(|m| m.status == MerchantStatus::Active)
                 .ok_or(MerchantError::NotFound)?;
             let live = offers::live_for_merchant(conn, &merchant.id, now.naive_utc())?;
             Ok((merchant, live))

@@ -1,34 +1,12 @@
 //! Wire types of offers.
 
 use chrono::{DateTime, Utc};
+use gangonghui_domain::offer::{Audience, LimitPeriod, OfferStatus, OfferType};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::http::Issues;
 use crate::http::{ApiError, FieldIssueKind};
-
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OfferKindDto {
-    PercentOff,
-    AmountOff,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LimitPeriodDto {
-    Day,
-    Month,
-    Total,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AudienceDto {
-    All,
-    LaborModel,
-    Hardship,
-}
 
 /// A new offer. `percent_off`: `percent_off_bp` (1200 = 12 % off), optional `max_discount_fen`
 /// and `threshold_fen`. `amount_off` (满减): `off_fen` once the amount reaches `threshold_fen`.
@@ -38,7 +16,7 @@ pub enum AudienceDto {
 pub struct CreateOfferBody {
     #[schema(example = "会员 88 折", min_length = 1, max_length = 64)]
     pub title: String,
-    pub kind: OfferKindDto,
+    pub kind: OfferType,
     #[schema(example = 1200)]
     pub percent_off_bp: Option<i64>,
     pub threshold_fen: Option<i64>,
@@ -46,10 +24,10 @@ pub struct CreateOfferBody {
     pub max_discount_fen: Option<i64>,
     /// Uses per member per `limit_period` (both or neither).
     pub per_member_limit: Option<i32>,
-    pub limit_period: Option<LimitPeriodDto>,
+    pub limit_period: Option<LimitPeriod>,
     /// Redemptions in all, across members.
     pub total_quota: Option<i64>,
-    pub audience: AudienceDto,
+    pub audience: Audience,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
 }
@@ -67,7 +45,7 @@ impl CreateOfferBody {
             issues.push("title", FieldIssueKind::Required);
         }
         let kind = match self.kind {
-            OfferKindDto::PercentOff => match self.percent_off_bp {
+            OfferType::PercentOff => match self.percent_off_bp {
                 Some(bp) => Some(OfferKind::PercentOff {
                     bp,
                     max_discount: self.max_discount_fen.map(Fen::new),
@@ -77,7 +55,7 @@ impl CreateOfferBody {
                     None
                 }
             },
-            OfferKindDto::AmountOff => match self.off_fen {
+            OfferType::AmountOff => match self.off_fen {
                 Some(off) => Some(OfferKind::AmountOff { off: Fen::new(off) }),
                 None => {
                     issues.push("off_fen", FieldIssueKind::Required);
@@ -120,18 +98,15 @@ impl CreateOfferBody {
             issues.push("ends_at", FieldIssueKind::Invalid { reason: "ends_at" });
         }
         let (percent_off_bp, off_fen) = match self.kind {
-            OfferKindDto::PercentOff => (self.percent_off_bp, None),
-            OfferKindDto::AmountOff => (None, self.off_fen),
+            OfferType::PercentOff => (self.percent_off_bp, None),
+            OfferType::AmountOff => (None, self.off_fen),
         };
         issues.finish(|| {
             Some(gangonghui_persistence::offers::OfferRow {
                 id: String::new(),
                 merchant_id: String::new(),
                 title,
-                kind: match self.kind {
-                    OfferKindDto::PercentOff => "percent_off".into(),
-                    OfferKindDto::AmountOff => "amount_off".into(),
-                },
+                kind: self.kind,
                 percent_off_bp,
                 threshold_fen: self.threshold_fen,
                 off_fen,
@@ -141,21 +116,13 @@ impl CreateOfferBody {
                     None
                 },
                 per_member_limit: self.per_member_limit,
-                limit_period: self.limit_period.map(|p| match p {
-                    LimitPeriodDto::Day => "day".into(),
-                    LimitPeriodDto::Month => "month".into(),
-                    LimitPeriodDto::Total => "total".into(),
-                }),
+                limit_period: self.limit_period.map(String::from),
                 total_quota: self.total_quota,
                 used_quota: 0,
-                audience: match self.audience {
-                    AudienceDto::All => "all".into(),
-                    AudienceDto::LaborModel => "labor_model".into(),
-                    AudienceDto::Hardship => "hardship".into(),
-                },
+                audience: self.audience,
                 starts_at: self.starts_at.naive_utc(),
                 ends_at: self.ends_at.naive_utc(),
-                status: "active".into(),
+                status: OfferStatus::Active,
                 created_at: now.naive_utc(),
                 updated_at: now.naive_utc(),
             })
@@ -163,18 +130,11 @@ impl CreateOfferBody {
     }
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OfferStatusDto {
-    Active,
-    Paused,
-}
-
 /// Pause or resume, rename, move the end, or change the quota (not below what is used).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOfferBody {
-    pub status: Option<OfferStatusDto>,
+    pub status: Option<OfferStatus>,
     #[schema(min_length = 1, max_length = 64)]
     pub title: Option<String>,
     pub ends_at: Option<DateTime<Utc>>,
@@ -187,7 +147,7 @@ pub struct OfferDto {
     pub merchant_id: String,
     pub title: String,
     /// `percent_off` or `amount_off`.
-    pub kind: String,
+    pub kind: OfferType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub percent_off_bp: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -199,18 +159,18 @@ pub struct OfferDto {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub per_member_limit: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit_period: Option<String>,
+    pub limit_period: Option<LimitPeriod>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_quota: Option<i64>,
     /// Redemptions left of `total_quota`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining_quota: Option<i64>,
     /// `all`, `labor_model` or `hardship`.
-    pub audience: String,
+    pub audience: Audience,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     /// `active` or `paused`.
-    pub status: String,
+    pub status: OfferStatus,
 }
 
 impl From<gangonghui_persistence::offers::OfferRow> for OfferDto {
@@ -226,7 +186,7 @@ impl From<gangonghui_persistence::offers::OfferRow> for OfferDto {
             off_fen: o.off_fen,
             max_discount_fen: o.max_discount_fen,
             per_member_limit: o.per_member_limit,
-            limit_period: o.limit_period,
+            limit_period: o.limit_period.as_deref().and_then(LimitPeriod::parse),
             total_quota: o.total_quota,
             audience: o.audience,
             starts_at: o.starts_at.and_utc(),

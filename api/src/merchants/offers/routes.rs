@@ -75,10 +75,7 @@ pub async fn update_offer(
     }
     let change = OfferChange {
         title,
-        status: body.status.map(|s| match s {
-            OfferStatusDto::Active => "active".to_owned(),
-            OfferStatusDto::Paused => "paused".to_owned(),
-        }),
+        status: body.status.map(String::from),
         ends_at: body.ends_at.map(|t| t.naive_utc()),
         total_quota: body.total_quota,
         updated_at: None,

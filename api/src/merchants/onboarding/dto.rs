@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use gangonghui_domain::Phone;
 use gangonghui_domain::credit_code::CreditCode;
 use gangonghui_domain::geo::Point;
-use gangonghui_domain::merchant::Category;
+use gangonghui_domain::membership::ApplicationStatus;
+use gangonghui_domain::merchant::{Category, MerchantStatus};
 use gangonghui_persistence::merchants::{MerchantApplicationRow, MerchantRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -12,32 +13,6 @@ use utoipa::ToSchema;
 use crate::http::Issues;
 use crate::http::{ApiError, FieldIssueKind};
 use crate::merchants::onboarding::service::ApplicationCmd;
-
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CategoryDto {
-    Dining,
-    Retail,
-    Health,
-    Travel,
-    Education,
-    Services,
-    Other,
-}
-
-impl From<CategoryDto> for Category {
-    fn from(c: CategoryDto) -> Self {
-        match c {
-            CategoryDto::Dining => Category::Dining,
-            CategoryDto::Retail => Category::Retail,
-            CategoryDto::Health => Category::Health,
-            CategoryDto::Travel => Category::Travel,
-            CategoryDto::Education => Category::Education,
-            CategoryDto::Services => Category::Services,
-            CategoryDto::Other => Category::Other,
-        }
-    }
-}
 
 /// The 2-digit city (1..=11) of a Jiangxi city or county division code.
 pub fn city_of_division(code: &str) -> Option<u8> {
@@ -56,7 +31,7 @@ pub struct MerchantApplicationBody {
     /// 18-character unified social credit code (GB 32100-2015).
     #[schema(example = "91350100M000100Y43", min_length = 18, max_length = 18)]
     pub credit_code: String,
-    pub category: CategoryDto,
+    pub category: Category,
     /// Division code of the merchant's county or city, e.g. 360102.
     #[schema(example = "360102", min_length = 6, max_length = 6)]
     pub division_code: String,
@@ -108,7 +83,7 @@ impl MerchantApplicationBody {
             Some(ApplicationCmd {
                 name,
                 credit_code: credit_code?,
-                category: self.category.into(),
+                category: self.category,
                 division_code: self.division_code,
                 city: city?,
                 address,
@@ -123,10 +98,10 @@ impl MerchantApplicationBody {
 pub struct MerchantApplicationDto {
     pub id: String,
     /// `pending`, `approved` or `rejected`.
-    pub status: String,
+    pub status: ApplicationStatus,
     pub name: String,
     pub credit_code: String,
-    pub category: String,
+    pub category: Category,
     pub division_code: String,
     pub address: String,
     pub lat: f64,
@@ -167,14 +142,14 @@ pub struct MerchantApplicationListDto {
 pub struct MerchantDto {
     pub id: String,
     pub name: String,
-    pub category: String,
+    pub category: Category,
     pub division_code: String,
     pub address: String,
     pub lat: f64,
     pub lng: f64,
     pub contact_phone: String,
     /// `active` or `suspended`.
-    pub status: String,
+    pub status: MerchantStatus,
     /// Metres from the searched point (near searches only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_m: Option<u64>,

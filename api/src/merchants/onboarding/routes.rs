@@ -2,7 +2,7 @@
 
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpResponse, get, post};
-use gangonghui_domain::membership::{ApplicationStatus, Decision};
+use gangonghui_domain::membership::Decision;
 
 use super::dto::*;
 use super::service;
@@ -52,7 +52,7 @@ pub async fn list_merchant_applications(
     let limit = page_size(query.limit)?;
     let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
     // Merchant applications go through the same states as membership applications.
-    let status = query.status.map(|s| ApplicationStatus::from(s).as_str());
+    let status = query.status;
     let rows = service::list(&state, &admin, status, after, limit + 1).await?;
     Ok(Json(page(
         rows,

@@ -3,8 +3,10 @@
 
 use gangonghui_domain::credit_code::CreditCode;
 use gangonghui_domain::geo::Point;
+use gangonghui_domain::membership::ApplicationStatus;
 use gangonghui_domain::membership::Decision;
 use gangonghui_domain::merchant::Category;
+use gangonghui_domain::merchant::MerchantStatus;
 use gangonghui_domain::org::in_subtree;
 use gangonghui_domain::{Phone, Role};
 use gangonghui_persistence::merchants::{
@@ -60,14 +62,14 @@ pub async fn apply(
                         applicant_id: &applicant,
                         name: &cmd.name,
                         credit_code: cmd.credit_code.as_str(),
-                        category: cmd.category.as_str(),
+                        category: cmd.category,
                         division_code: &cmd.division_code,
                         org_path: &city.path,
                         address: &cmd.address,
                         lat: cmd.location.lat,
                         lng: cmd.location.lng,
                         contact_phone: cmd.contact_phone.as_str(),
-                        status: "pending",
+                        status: ApplicationStatus::Pending,
                         created_at: now,
                     },
                 )?;
@@ -84,7 +86,7 @@ pub async fn apply(
 pub async fn list(
     state: &AppState,
     admin: &UnionAdmin,
-    status: Option<&'static str>,
+    status: Option<ApplicationStatus>,
     after: Option<String>,
     limit: i64,
 ) -> Result<Vec<MerchantApplicationRow>, ApiError> {
@@ -140,7 +142,7 @@ pub async fn decide(
                                 id: &id,
                                 name: &app.name,
                                 credit_code: &app.credit_code,
-                                category: &app.category,
+                                category: app.category,
                                 division_code: &app.division_code,
                                 city,
                                 org_path: &app.org_path,
@@ -148,7 +150,7 @@ pub async fn decide(
                                 lat: app.lat,
                                 lng: app.lng,
                                 contact_phone: &app.contact_phone,
-                                status: "active",
+                                status: MerchantStatus::Active,
                                 created_at: now,
                                 updated_at: now,
                             },
@@ -159,9 +161,9 @@ pub async fn decide(
                     Decision::Reject => None,
                 };
                 let to = if merchant.is_some() {
-                    "approved"
+                    ApplicationStatus::Approved
                 } else {
-                    "rejected"
+                    ApplicationStatus::Rejected
                 };
                 if !merchants::decide_application(
                     c,
@@ -216,9 +218,17 @@ pub async fn set_status(
     let now = state.clock.now();
     let (org, actor) = (admin.org_id.clone(), admin.auth.account_id.clone());
     let (from, to, action) = if suspend {
-        ("active", "suspended", "merchant.suspend")
+        (
+            MerchantStatus::Active,
+            MerchantStatus::Suspended,
+            "merchant.suspend",
+        )
     } else {
-        ("suspended", "active", "merchant.resume")
+        (
+            MerchantStatus::Suspended,
+            MerchantStatus::Active,
+            "merchant.resume",
+        )
     };
     let merchant = state
         .db(move |conn| {
@@ -238,6 +248,6 @@ pub async fn set_status(
             })
         })
         .await?;
-    access::status_changed(state, &merchant.id, &merchant.status).await;
+    access::status_changed(state, &merchant.id, merchant.status).await;
     Ok(merchant)
 }

@@ -1,0 +1,103 @@
+//! Enums stored and sent as text. Each variant's text is spelled once, in the enum's
+//! `text_enum!` definition; `as_str`, `parse`, `ALL`, `TryFrom<String>` and `Into<String>` (what
+//! the persistence rows read and write through), `Display` and the serde names all follow from it.
+
+/// A stored or received text that names no variant of the enum.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not a {type_name}")]
+pub struct UnknownText {
+    pub type_name: &'static str,
+    pub value: String,
+}
+
+/// Defines an enum whose variants are stored and sent as the given texts. With the `openapi`
+/// feature the enum also derives `utoipa::ToSchema`, so the API's spec lists its values.
+#[macro_export]
+macro_rules! text_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $ty:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:tt ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub enum $ty {
+            $( $(#[$vmeta])* #[serde(rename = $text)] $variant ),+
+        }
+
+        impl $ty {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+
+            /// The text this variant is stored and sent as.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $text),+
+                }
+            }
+
+            pub fn parse(raw: &str) -> Option<$ty> {
+                match raw {
+                    $($text => Some($ty::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl TryFrom<String> for $ty {
+            type Error = $crate::text::UnknownText;
+
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                $ty::parse(&value).ok_or_else(|| $crate::text::UnknownText {
+                    type_name: stringify!($ty),
+                    value,
+                })
+            }
+        }
+
+        impl From<$ty> for String {
+            fn from(value: $ty) -> String {
+                value.as_str().to_owned()
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    crate::text_enum! {
+        /// A test enum.
+        pub enum Colour {
+            Red = "red",
+            /// Two words.
+            DeepBlue = "deep_blue",
+        }
+    }
+
+    #[test]
+    fn each_variant_round_trips_through_its_text_and_serde() {
+        for c in Colour::ALL {
+            assert_eq!(Colour::parse(c.as_str()), Some(*c));
+            assert_eq!(Colour::try_from(c.to_string()), Ok(*c));
+            let json = serde_json::to_string(c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.as_str()));
+        }
+        assert_eq!(Colour::DeepBlue.as_str(), "deep_blue");
+    }
+
+    #[test]
+    fn unknown_text_names_the_type_and_value() {
+        let err = Colour::try_from("green".to_owned()).unwrap_err();
+        assert_eq!(err.type_name, "Colour");
+        assert_eq!(err.value, "green");
+        assert_eq!(Colour::parse(""), None);
+    }
+}
