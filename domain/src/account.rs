@@ -81,9 +81,25 @@ impl std::fmt::Debug for NewPassword {
     }
 }
 
+/// `王**`: the first character, the rest hidden (a counter needs to recognise, not to know).
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_keep_only_their_first_character() {
+        assert_eq!(mask_name("王小明"), "王**");
+        assert_eq!(mask_name("李"), "李");
+        assert_eq!(mask_name(""), "");
+    }
 
     #[test]
     fn display_names() {

@@ -2,7 +2,10 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use gangonghui_domain::offer::{Audience, OfferStatus, OfferType};
+use gangonghui_domain::Fen;
+use gangonghui_domain::offer::{
+    Audience, LimitPeriod, MemberLimit, Offer, OfferKind, OfferStatus, OfferType, Terms,
+};
 
 use crate::conn::DbConn;
 use crate::schema::{offer_usage, offers};
@@ -31,6 +34,41 @@ pub struct OfferRow {
     pub status: OfferStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// A stored offer whose terms contradict each other (a bug or a hand edit, never user input).
+#[derive(Debug, thiserror::Error)]
+#[error("offer {0} has inconsistent terms")]
+pub struct InconsistentOffer(pub String);
+
+impl OfferRow {
+    /// The rules of this offer, as the counter applies them.
+    pub fn rules(&self) -> Result<Offer, InconsistentOffer> {
+        let broken = || InconsistentOffer(self.id.clone());
+        let kind = match (self.kind, self.percent_off_bp, self.off_fen) {
+            (OfferType::PercentOff, Some(bp), _) => OfferKind::PercentOff {
+                bp,
+                max_discount: self.max_discount_fen.map(Fen::new),
+            },
+            (OfferType::AmountOff, _, Some(off)) => OfferKind::AmountOff { off: Fen::new(off) },
+            _ => return Err(broken()),
+        };
+        let member_limit = match (self.per_member_limit, self.limit_period.as_deref()) {
+            (Some(uses), Some(period)) => Some(MemberLimit {
+                uses,
+                period: LimitPeriod::parse(period).ok_or_else(broken)?,
+            }),
+            _ => None,
+        };
+        Ok(Offer {
+            status: self.status,
+            starts_at: self.starts_at.and_utc(),
+            ends_at: self.ends_at.and_utc(),
+            audience: self.audience,
+            member_limit,
+            terms: Terms::new(kind, self.threshold_fen.map(Fen::new)).map_err(|_| broken())?,
+        })
+    }
 }
 
 /// What an owner may change on an offer.

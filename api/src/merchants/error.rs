@@ -1,6 +1,7 @@
 //! What merchant onboarding, staff and discovery can refuse.
 
 use actix_web::http::StatusCode;
+use gangonghui_domain::offer::OfferRefusal;
 
 use crate::http::i18n::Lang;
 
@@ -42,6 +43,16 @@ pub enum MerchantError {
     AlreadyReversed,
     #[error("the reversal window has passed")]
     ReversalWindowPassed,
+}
+
+impl From<OfferRefusal> for MerchantError {
+    fn from(refusal: OfferRefusal) -> Self {
+        match refusal {
+            OfferRefusal::Inactive => MerchantError::OfferInactive,
+            OfferRefusal::NotEligible => MerchantError::OfferNotEligible,
+            OfferRefusal::LimitReached => MerchantError::LimitReached,
+        }
+    }
 }
 
 impl MerchantError {

@@ -5,9 +5,9 @@
 
 use chrono::{DateTime, Utc};
 use gangonghui_domain::Fen;
-use gangonghui_domain::offer::{LimitPeriod, OfferKind, OfferStatus, OfferType, QuoteError, Terms};
+use gangonghui_domain::offer::{Holder, QuoteError};
 use gangonghui_domain::time::shanghai_date;
-use gangonghui_persistence::offers::{self, OfferRow};
+use gangonghui_persistence::offers;
 use gangonghui_persistence::redemptions::{self, RedemptionRow};
 use gangonghui_persistence::{DbConn, counter, ids};
 
@@ -24,23 +24,6 @@ pub struct RedeemCmd {
     pub code: String,
     pub offer_id: String,
     pub amount: Fen,
-}
-
-fn terms_of(offer: &OfferRow) -> Result<Terms, ApiError> {
-    let kind = match (offer.kind, offer.percent_off_bp, offer.off_fen) {
-        (OfferType::PercentOff, Some(bp), _) => OfferKind::PercentOff {
-            bp,
-            max_discount: offer.max_discount_fen.map(Fen::new),
-        },
-        (OfferType::AmountOff, _, Some(off)) => OfferKind::AmountOff { off: Fen::new(off) },
-        _ => {
-            return Err(ApiError::internal(anyhow::anyhow!(
-                "offer {} has inconsistent terms",
-                offer.id
-            )));
-        }
-    };
-    Terms::new(kind, offer.threshold_fen.map(Fen::new)).map_err(ApiError::internal)
 }
 
 /// Records a redemption at most once per Idempotency-Key and body: the stored first answer.
@@ -89,36 +72,25 @@ pub fn redeem_in(
     };
     let step = codes::spend(conn, keys, &card, otp, now)?;
     let naive_now = now.naive_utc();
-    if offer.status != OfferStatus::Active
-        || naive_now < offer.starts_at
-        || naive_now >= offer.ends_at
-    {
-        return Err(MerchantError::OfferInactive.into());
-    }
-    if !offer
-        .audience
-        .admits(member.labor_model_level, member.hardship)
-    {
-        return Err(MerchantError::OfferNotEligible.into());
-    }
-    let quote = terms_of(&offer)?.quote(cmd.amount).map_err(|e| match e {
+    let rules = offer.rules().map_err(ApiError::internal)?;
+    let holder = Holder {
+        labor_model_level: member.labor_model_level,
+        hardship: member.hardship,
+    };
+    rules.admits(holder, now).map_err(MerchantError::from)?;
+    let quote = rules.quote(cmd.amount).map_err(|e| match e {
         QuoteError::BelowThreshold { .. } | QuoteError::NonPositiveAmount => {
             MerchantError::BelowThreshold
         }
     })?;
-    let period_key = match (
-        offer.per_member_limit,
-        offer.limit_period.as_deref().and_then(LimitPeriod::parse),
-    ) {
-        (Some(limit), Some(period)) => {
-            let key = period.key_at(now);
-            if !offers::take_usage(conn, &offer.id, &member.id, &key, limit)? {
-                return Err(MerchantError::LimitReached.into());
-            }
-            Some(key)
-        }
-        _ => None,
-    };
+    // The member's use is taken by one conditional statement: two counters cannot both take
+    // the last one.
+    let period_key = rules.period_key(now);
+    if let (Some(key), Some(limit)) = (&period_key, rules.member_limit)
+        && !offers::take_usage(conn, &offer.id, &member.id, key, limit.uses)?
+    {
+        return Err(MerchantError::LimitReached.into());
+    }
     let row = RedemptionRow {
         id: ids::new_id(),
         merchant_id: staff.merchant_id.clone(),

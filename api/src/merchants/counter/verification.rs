@@ -1,7 +1,8 @@
 //! The counter's preview: which offers a presented card may use now (spends nothing).
 
-use chrono::{DateTime, NaiveDateTime, Utc};
-use gangonghui_domain::offer::LimitPeriod;
+use chrono::{DateTime, Utc};
+use gangonghui_domain::account::mask_name;
+use gangonghui_domain::offer::{Holder, LimitPeriod};
 use gangonghui_persistence::counter;
 use gangonghui_persistence::offers::OfferRow;
 
@@ -55,27 +56,21 @@ pub async fn verify(
                 .as_deref()
                 .and_then(|enc| keys.decrypt(enc).ok())
                 .unwrap_or(member.display_name.clone());
+            let grades = Holder {
+                labor_model_level: member.labor_model_level,
+                hardship: member.hardship,
+            };
             let mut eligible = Vec::new();
-            for (offer, uses) in preview.offers {
-                if !offer
-                    .audience
-                    .admits(member.labor_model_level, member.hardship)
-                {
+            for (row, uses) in preview.offers {
+                let offer = row.rules().map_err(ApiError::internal)?;
+                if offer.admits(grades, now).is_err() {
                     continue;
                 }
-                let remaining = match (
-                    offer.per_member_limit,
-                    offer.limit_period.as_deref().and_then(LimitPeriod::parse),
-                ) {
-                    (Some(limit), Some(period)) => {
-                        let key = period.key_at(now);
-                        let used = uses.iter().find(|(k, _)| *k == key).map_or(0, |(_, u)| *u);
-                        Some(i64::from(limit - used).max(0))
-                    }
-                    _ => None,
-                };
-                if remaining != Some(0) {
-                    eligible.push((offer, remaining));
+                let used = offer.period_key(now).map_or(0, |key| {
+                    uses.iter().find(|(k, _)| *k == key).map_or(0, |(_, u)| *u)
+                });
+                if offer.has_use_left(used).is_ok() {
+                    eligible.push((row, offer.remaining_for(used)));
                 }
             }
             Ok(Verification {
@@ -85,29 +80,4 @@ pub async fn verify(
             })
         })
         .await
-}
-
-/// `王**`: the first character, the rest hidden (a counter needs to recognise, not to know).
-pub fn mask_name(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
-        None => String::new(),
-    }
-}
-
-pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
-    t.and_utc()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mask_name;
-
-    #[test]
-    fn names_keep_only_their_first_character() {
-        assert_eq!(mask_name("王小明"), "王**");
-        assert_eq!(mask_name("李"), "李");
-        assert_eq!(mask_name(""), "");
-    }
 }

@@ -1,10 +1,9 @@
-//! Offers (优惠) and the discount maths of a purchase at the counter. Pure integer fen.
+//! The discount maths of a purchase at the counter. Pure integer fen.
 //!
 //! Rounding: a percentage discount is `amount × bp / 10000` rounded half-up to the fen, then
 //! capped by `max_discount`, and never more than the amount. One offer per purchase: offers do
 //! not stack.
 
-use crate::membership::LaborModelLevel;
 use crate::money::Fen;
 
 /// Basis points: 1200 = 12 % off (88折).
@@ -273,95 +272,5 @@ mod tests {
                 assert_eq!(q.payable.get() + q.discount.get(), q.original.get());
             }
         }
-    }
-}
-
-crate::text_enum! {
-    /// Whether an offer can be used now, as its owner set it.
-    pub enum OfferStatus {
-        Active = "active",
-        Paused = "paused",
-    }
-}
-
-crate::text_enum! {
-    /// The `kind` of an offer: `percent_off` (折扣) or `amount_off` (满减 over a threshold).
-    pub enum OfferType {
-        PercentOff = "percent_off",
-        AmountOff = "amount_off",
-    }
-}
-
-crate::text_enum! {
-    /// Who an offer is for.
-    pub enum Audience {
-        All = "all",
-        /// 劳模 of any level.
-        LaborModel = "labor_model",
-        /// Workers flagged in hardship.
-        Hardship = "hardship",
-    }
-}
-
-crate::text_enum! {
-    /// The window a per-member limit counts in, by the Asia/Shanghai calendar.
-    pub enum LimitPeriod {
-        Day = "day",
-        Month = "month",
-        Total = "total",
-    }
-}
-
-impl Audience {
-    /// Whether a member with this 劳模 level (`none` when not one) and hardship flag qualifies.
-    pub fn admits(self, labor_model_level: LaborModelLevel, hardship: bool) -> bool {
-        match self {
-            Audience::All => true,
-            Audience::LaborModel => labor_model_level != LaborModelLevel::None,
-            Audience::Hardship => hardship,
-        }
-    }
-}
-
-impl LimitPeriod {
-    /// The key of the period containing `at`: `2026-11-28`, `2026-11` or `total`.
-    pub fn key_at(self, at: chrono::DateTime<chrono::Utc>) -> String {
-        let day = crate::time::shanghai_date(at);
-        match self {
-            LimitPeriod::Day => day.format("%Y-%m-%d").to_string(),
-            LimitPeriod::Month => day.format("%Y-%m").to_string(),
-            LimitPeriod::Total => self.as_str().to_owned(),
-        }
-    }
-}
-
-#[cfg(test)]
-mod audience_tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn audiences_admit_the_right_members() {
-        assert!(Audience::All.admits(LaborModelLevel::None, false));
-        assert!(
-            Audience::LaborModel.admits(LaborModelLevel::City, false)
-                && !Audience::LaborModel.admits(LaborModelLevel::None, true)
-        );
-        assert!(
-            Audience::Hardship.admits(LaborModelLevel::None, true)
-                && !Audience::Hardship.admits(LaborModelLevel::National, false)
-        );
-    }
-
-    #[test]
-    fn periods_follow_the_shanghai_calendar() {
-        // 2026-11-30 17:00 UTC is already 1 December in Shanghai.
-        let at = chrono::Utc
-            .with_ymd_and_hms(2026, 11, 30, 17, 0, 0)
-            .single()
-            .unwrap();
-        assert_eq!(LimitPeriod::Day.key_at(at), "2026-12-01");
-        assert_eq!(LimitPeriod::Month.key_at(at), "2026-12");
-        assert_eq!(LimitPeriod::Total.key_at(at), "total");
     }
 }
