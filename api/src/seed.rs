@@ -5,6 +5,7 @@
 
 use gangonghui_domain::account::NewPassword;
 use gangonghui_domain::card::CardStatus;
+use gangonghui_domain::division::DivisionCode;
 use gangonghui_domain::membership::ApplicationStatus;
 use gangonghui_domain::merchant::{Category, MerchantStatus};
 use gangonghui_domain::offer::{Audience, LimitPeriod, OfferStatus, OfferType};
@@ -250,7 +251,10 @@ pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
                             credit_code: &credit,
                             category,
                             division_code: division,
-                            city: division[2..4].parse().unwrap_or(1),
+                            city: DivisionCode::parse(division)
+                                .ok()
+                                .and_then(|d| d.city())
+                                .map_or(1, i32::from),
                             org_path: &city.path,
                             address: name,
                             lat,

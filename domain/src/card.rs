@@ -19,16 +19,6 @@ pub enum CardNoError {
     CheckDigit,
 }
 
-/// The 2-digit city part (01..=11) of a city division code `36XX00`.
-pub fn city_part(division_code: &str) -> Option<u8> {
-    let bytes = division_code.as_bytes();
-    if bytes.len() != 6 || !division_code.starts_with("36") || !division_code.ends_with("00") {
-        return None;
-    }
-    let city: u8 = division_code[2..4].parse().ok()?;
-    (1..=11).contains(&city).then_some(city)
-}
-
 /// The Luhn check digit for `digits` (ASCII digits, without the check digit).
 pub fn luhn_digit(digits: &str) -> u8 {
     let sum: u32 = digits
@@ -188,15 +178,6 @@ mod tests {
         assert_eq!(CardNo::parse("360100000000001a"), Err(CardNoError::Format));
         assert_eq!(CardNo::parse("3512000000000000"), Err(CardNoError::Prefix));
         assert_eq!(CardNo::parse("3612000000000000"), Err(CardNoError::Prefix));
-    }
-
-    #[test]
-    fn city_part_of_division_codes() {
-        assert_eq!(city_part("360100"), Some(1));
-        assert_eq!(city_part("361100"), Some(11));
-        assert_eq!(city_part("360000"), None);
-        assert_eq!(city_part("360102"), None);
-        assert_eq!(city_part("361200"), None);
     }
 
     #[test]

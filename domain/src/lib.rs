@@ -6,6 +6,7 @@ pub mod account;
 pub mod card;
 pub mod client;
 pub mod credit_code;
+pub mod division;
 pub mod geo;
 pub mod membership;
 pub mod merchant;

@@ -3,7 +3,8 @@
 
 use chrono::NaiveDateTime;
 use gangonghui_domain::Role;
-use gangonghui_domain::card::{CardEvent, CardNo, CardStatus, city_part};
+use gangonghui_domain::card::{CardEvent, CardNo, CardStatus};
+use gangonghui_domain::division::DivisionCode;
 use gangonghui_domain::org::{OrgLevel, in_subtree};
 use gangonghui_persistence::cards::{self, CardRow, NewCard};
 use gangonghui_persistence::{DbConn, ids, orgs, write_tx};
@@ -25,7 +26,8 @@ pub fn city_of(conn: &mut DbConn, org_path: &str) -> Result<u8, ApiError> {
     orgs::chain(conn, org_path)?
         .iter()
         .find(|o| o.level == OrgLevel::City)
-        .and_then(|city| city.division_code.as_deref().and_then(city_part))
+        .and_then(|city| city.division_code.as_deref())
+        .and_then(|code| DivisionCode::parse(code).ok()?.city())
         .ok_or_else(|| {
             ApiError::internal(anyhow::anyhow!(
                 "org path {org_path} has no city with a division code"

@@ -1,5 +1,6 @@
 //! Wire types of org units.
 
+use gangonghui_domain::division::DivisionCode;
 use gangonghui_domain::org::OrgLevel;
 use gangonghui_persistence::orgs::OrgRow;
 use serde::{Deserialize, Serialize};
@@ -73,9 +74,7 @@ impl CreateOrgBody {
             issues.push("name", FieldIssueKind::Invalid { reason: "name" });
         }
         if let Some(code) = &self.division_code
-            && !(code.len() == 6
-                && code.bytes().all(|b| b.is_ascii_digit())
-                && code.starts_with("36"))
+            && DivisionCode::parse(code).is_err()
         {
             issues.push(
                 "division_code",

@@ -2,6 +2,7 @@
 
 use actix_web::get;
 use actix_web::web::{Data, Json, Path, Query};
+use gangonghui_domain::division::{DivisionCode, DivisionLevel};
 use gangonghui_domain::geo::Point;
 
 use super::dto::*;
@@ -36,8 +37,10 @@ pub async fn list_merchants(
     let city = match &q.city {
         Some(code) => issues.check(
             "city",
-            city_of_division(code)
-                .filter(|_| code.ends_with("00"))
+            DivisionCode::parse(code)
+                .ok()
+                .filter(|d| d.level() == DivisionLevel::City)
+                .and_then(|d| d.city())
                 .ok_or(()),
             "city",
         ),

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use gangonghui_domain::Phone;
 use gangonghui_domain::credit_code::CreditCode;
+use gangonghui_domain::division::DivisionCode;
 use gangonghui_domain::geo::Point;
 use gangonghui_domain::membership::ApplicationStatus;
 use gangonghui_domain::merchant::{Category, MerchantStatus};
@@ -13,15 +14,6 @@ use utoipa::ToSchema;
 use crate::http::Issues;
 use crate::http::{ApiError, FieldIssueKind};
 use crate::merchants::onboarding::service::ApplicationCmd;
-
-/// The 2-digit city (1..=11) of a Jiangxi city or county division code.
-pub fn city_of_division(code: &str) -> Option<u8> {
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) || !code.starts_with("36") {
-        return None;
-    }
-    let city: u8 = code[2..4].parse().ok()?;
-    (1..=11).contains(&city).then_some(city)
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -69,7 +61,10 @@ impl MerchantApplicationBody {
         );
         let city = issues.check(
             "division_code",
-            city_of_division(&self.division_code).ok_or(()),
+            DivisionCode::parse(&self.division_code)
+                .ok()
+                .and_then(|d| d.city())
+                .ok_or(()),
             "division_code",
         );
         let location = issues.check(

@@ -2,6 +2,7 @@
 //! active and the applicant its owner) or rejects; admins suspend and resume merchants.
 
 use gangonghui_domain::credit_code::CreditCode;
+use gangonghui_domain::division::DivisionCode;
 use gangonghui_domain::geo::Point;
 use gangonghui_domain::membership::ApplicationStatus;
 use gangonghui_domain::membership::Decision;
@@ -50,8 +51,9 @@ pub async fn apply(
                 if merchants::open_application_for(c, cmd.credit_code.as_str())?.is_some() {
                     return Err(MerchantError::ApplicationOpen.into());
                 }
-                let city_code = format!("36{:02}00", cmd.city);
-                let city = orgs::find_by_division(c, &city_code)?.ok_or_else(|| {
+                let city_code = DivisionCode::of_city(cmd.city)
+                    .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no city {}", cmd.city)))?;
+                let city = orgs::find_by_division(c, city_code.as_str())?.ok_or_else(|| {
                     ApiError::internal(anyhow::anyhow!("city {city_code} missing"))
                 })?;
                 let (id, now) = (ids::new_id(), now.naive_utc());
@@ -133,9 +135,13 @@ pub async fn decide(
                             return Err(MerchantError::StaffElsewhere.into());
                         }
                         let id = ids::new_id();
-                        let city = app.division_code[2..4]
-                            .parse::<i32>()
-                            .map_err(ApiError::internal)?;
+                        let city = DivisionCode::parse(&app.division_code)
+                            .ok()
+                            .and_then(|d| d.city())
+                            .map(i32::from)
+                            .ok_or_else(|| {
+                                ApiError::internal(anyhow::anyhow!("bad stored division code"))
+                            })?;
                         merchants::insert(
                             c,
                             &NewMerchant {

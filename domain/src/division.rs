@@ -1,0 +1,165 @@
+//! 行政区划代码: the six-digit division codes of Jiangxi. `360000` is the province, `36XX00`
+//! its 11 cities (XX = 01..=11, from 南昌 360100 to 上饶 361100), and `36XXYY` (YY > 00) the
+//! counties and districts of city XX. Every rule about "which city is this" reads it here.
+
+use std::fmt;
+
+/// The province's own code.
+pub const PROVINCE: &str = "360000";
+/// Jiangxi's prefecture-level cities are numbered 01..=11.
+const CITIES: std::ops::RangeInclusive<u8> = 1..=11;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("must be a Jiangxi division code: 360000, a city 36XX00 (XX 01-11) or one of its counties")]
+pub struct DivisionCodeError;
+
+/// What a division code names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DivisionLevel {
+    Province,
+    City,
+    County,
+}
+
+/// A valid Jiangxi division code.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct DivisionCode {
+    code: String,
+    city: u8,
+    county: u8,
+}
+
+impl DivisionCode {
+    pub fn parse(raw: &str) -> Result<DivisionCode, DivisionCodeError> {
+        let digits = raw.as_bytes();
+        if digits.len() != 6 || !digits.iter().all(u8::is_ascii_digit) || !raw.starts_with("36") {
+            return Err(DivisionCodeError);
+        }
+        let two = |at: usize| (digits[at] - b'0') * 10 + (digits[at + 1] - b'0');
+        let (city, county) = (two(2), two(4));
+        let valid = if city == 0 {
+            county == 0
+        } else {
+            CITIES.contains(&city)
+        };
+        if !valid {
+            return Err(DivisionCodeError);
+        }
+        Ok(DivisionCode {
+            code: raw.to_owned(),
+            city,
+            county,
+        })
+    }
+
+    /// The code of city `city` (01..=11), if there is such a city.
+    pub fn of_city(city: u8) -> Option<DivisionCode> {
+        CITIES.contains(&city).then(|| DivisionCode {
+            code: format!("36{city:02}00"),
+            city,
+            county: 0,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.code
+    }
+
+    pub fn level(&self) -> DivisionLevel {
+        match (self.city, self.county) {
+            (0, _) => DivisionLevel::Province,
+            (_, 0) => DivisionLevel::City,
+            _ => DivisionLevel::County,
+        }
+    }
+
+    /// The city (01..=11) a city or county code lies in; `None` for the province.
+    pub fn city(&self) -> Option<u8> {
+        (self.city != 0).then_some(self.city)
+    }
+
+    /// The code of the city this code lies in (itself for a city).
+    pub fn city_code(&self) -> Option<DivisionCode> {
+        self.city().and_then(DivisionCode::of_city)
+    }
+
+    /// Whether this is the code of a county of `city`.
+    pub fn is_county_code_of(&self, city: &DivisionCode) -> bool {
+        self.level() == DivisionLevel::County
+            && city.level() == DivisionLevel::City
+            && self.city == city.city
+    }
+}
+
+impl fmt::Debug for DivisionCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DivisionCode({})", self.code)
+    }
+}
+
+impl fmt::Display for DivisionCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(raw: &str) -> DivisionCode {
+        DivisionCode::parse(raw).unwrap()
+    }
+
+    #[test]
+    fn levels_and_cities() {
+        let cases = [
+            ("360000", DivisionLevel::Province, None),
+            ("360100", DivisionLevel::City, Some(1)),
+            ("361100", DivisionLevel::City, Some(11)),
+            ("360102", DivisionLevel::County, Some(1)),
+            ("360781", DivisionLevel::County, Some(7)),
+        ];
+        for (raw, level, city) in cases {
+            let c = code(raw);
+            assert_eq!((c.level(), c.city()), (level, city), "{raw}");
+            assert_eq!(c.as_str(), raw);
+        }
+        assert_eq!(code("360102").city_code(), Some(code("360100")));
+        assert_eq!(code("360000").city_code(), None);
+    }
+
+    #[test]
+    fn malformed_and_foreign_codes_are_refused() {
+        for raw in [
+            "",
+            "36010",
+            "3601000",
+            "36010a",
+            "350100",
+            "361200",
+            "369900",
+            "360001",
+            "+36010",
+            "３６０１００",
+        ] {
+            assert_eq!(DivisionCode::parse(raw), Err(DivisionCodeError), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn county_codes_belong_to_their_city_only() {
+        assert!(code("360102").is_county_code_of(&code("360100")));
+        assert!(!code("360102").is_county_code_of(&code("360200")));
+        assert!(!code("360100").is_county_code_of(&code("360100")));
+        assert!(!code("360102").is_county_code_of(&code("360000")));
+    }
+
+    #[test]
+    fn cities_by_number() {
+        assert_eq!(DivisionCode::of_city(1), Some(code("360100")));
+        assert_eq!(DivisionCode::of_city(11), Some(code("361100")));
+        assert_eq!(DivisionCode::of_city(0), None);
+        assert_eq!(DivisionCode::of_city(12), None);
+    }
+}
