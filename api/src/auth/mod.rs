@@ -10,6 +10,7 @@ pub mod me;
 pub mod operators;
 pub mod otp;
 pub mod password;
+mod problems;
 pub mod profile_cache;
 pub mod rate_limit;
 pub mod routes;

@@ -1,14 +1,18 @@
 //! One error type for the API, mapped once to an RFC 9457 problem.
 //!
-//! Every variant chooses its status and stable `code` in [`ApiError::kind`], an exhaustive match
-//! with no catch-all arm: a new variant cannot compile until it has decided how it answers.
+//! Every variant chooses its status, stable `code` and titles in [`ApiError::answer`], an
+//! exhaustive match with no catch-all arm; feature errors answer through their feature's own
+//! exhaustive table ([`Refusal`]). A new variant cannot compile until it has decided how it
+//! answers, `Retry-After` included.
 
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
 use gangonghui_openapi::{FieldError, PROBLEM_JSON, Problem};
 
+pub use super::answer::{Answer, Refusal};
 use super::i18n::Lang;
 use super::validation::FieldIssue;
+use crate::auth::AuthError;
 
 /// Everything a request can fail with. Feature errors join as variants wrapping their domain
 /// error enums.
@@ -64,56 +68,71 @@ impl ApiError {
         }
     }
 
-    /// Status and stable code: the one place each variant decides how it answers.
-    pub fn kind(&self) -> (StatusCode, &'static str) {
+    /// The one place each variant decides how it answers; feature errors answer through their
+    /// own table ([`Refusal`]).
+    pub fn answer(&self) -> Answer {
+        use StatusCode as S;
         match self {
-            ApiError::MalformedBody(_) => (StatusCode::BAD_REQUEST, "request.malformed"),
-            ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation.failed"),
-            ApiError::PayloadTooLarge { .. } => {
-                (StatusCode::PAYLOAD_TOO_LARGE, "request.too_large")
-            }
-            ApiError::UnsupportedMediaType => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "request.unsupported_media_type",
+            ApiError::MalformedBody(_) => Answer::new(
+                S::BAD_REQUEST,
+                "request.malformed",
+                "请求体不是合法的 JSON",
+                "Malformed request body",
             ),
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-            ApiError::MethodNotAllowed { .. } => {
-                (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
-            }
-            ApiError::Unavailable { .. } => {
-                (StatusCode::SERVICE_UNAVAILABLE, "service.unavailable")
-            }
-            ApiError::Auth(e) => e.kind(),
-            ApiError::Member(e) => e.kind(),
-            ApiError::Merchant(e) => e.kind(),
-            ApiError::Idempotency(e) => e.kind(),
-            ApiError::Status(status) => (*status, "http.error"),
-            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
+            ApiError::Validation(_) => Answer::new(
+                S::UNPROCESSABLE_ENTITY,
+                "validation.failed",
+                "请求参数有误",
+                "Invalid request fields",
+            ),
+            ApiError::PayloadTooLarge { .. } => Answer::new(
+                S::PAYLOAD_TOO_LARGE,
+                "request.too_large",
+                "请求体过大",
+                "Request body too large",
+            ),
+            ApiError::UnsupportedMediaType => Answer::new(
+                S::UNSUPPORTED_MEDIA_TYPE,
+                "request.unsupported_media_type",
+                "不支持的内容类型",
+                "Unsupported media type",
+            ),
+            ApiError::NotFound => Answer::new(S::NOT_FOUND, "not_found", "资源不存在", "Not found"),
+            ApiError::MethodNotAllowed { .. } => Answer::new(
+                S::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "不支持该请求方法",
+                "Method not allowed",
+            ),
+            ApiError::Unavailable { .. } => Answer::new(
+                S::SERVICE_UNAVAILABLE,
+                "service.unavailable",
+                "服务暂不可用",
+                "Service unavailable",
+            ),
+            ApiError::Auth(e) => e.answer(),
+            ApiError::Member(e) => e.answer(),
+            ApiError::Merchant(e) => e.answer(),
+            ApiError::Idempotency(e) => e.answer(),
+            ApiError::Status(status) => Answer::new(
+                *status,
+                "http.error",
+                "请求无法处理",
+                "Request not processed",
+            ),
+            ApiError::Internal(_) => Answer::new(
+                S::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "服务器内部错误",
+                "Internal server error",
+            ),
         }
     }
 
-    fn title(&self, lang: Lang) -> &'static str {
-        match self {
-            ApiError::MalformedBody(_) => {
-                lang.pick("请求体不是合法的 JSON", "Malformed request body")
-            }
-            ApiError::Validation(_) => lang.pick("请求参数有误", "Invalid request fields"),
-            ApiError::PayloadTooLarge { .. } => lang.pick("请求体过大", "Request body too large"),
-            ApiError::UnsupportedMediaType => {
-                lang.pick("不支持的内容类型", "Unsupported media type")
-            }
-            ApiError::NotFound => lang.pick("资源不存在", "Not found"),
-            ApiError::MethodNotAllowed { .. } => {
-                lang.pick("不支持该请求方法", "Method not allowed")
-            }
-            ApiError::Unavailable { .. } => lang.pick("服务暂不可用", "Service unavailable"),
-            ApiError::Auth(e) => e.title(lang),
-            ApiError::Member(e) => e.title(lang),
-            ApiError::Merchant(e) => e.title(lang),
-            ApiError::Idempotency(e) => e.title(lang),
-            ApiError::Status(_) => lang.pick("请求无法处理", "Request not processed"),
-            ApiError::Internal(_) => lang.pick("服务器内部错误", "Internal server error"),
-        }
+    /// Status and stable code.
+    pub fn kind(&self) -> (StatusCode, &'static str) {
+        let answer = self.answer();
+        (answer.status, answer.code)
     }
 
     fn detail(&self, lang: Lang) -> String {
@@ -155,10 +174,13 @@ impl ApiError {
             (ApiError::Unavailable { components }, Lang::En) => {
                 format!("Unavailable: {}", components.join(", "))
             }
-            (ApiError::Auth(e), _) => e.title(lang).into(),
-            (ApiError::Member(e), _) => e.title(lang).into(),
-            (ApiError::Merchant(e), _) => e.title(lang).into(),
-            (ApiError::Idempotency(e), _) => e.title(lang).into(),
+            (
+                ApiError::Auth(_)
+                | ApiError::Member(_)
+                | ApiError::Merchant(_)
+                | ApiError::Idempotency(_),
+                _,
+            ) => self.answer().title(lang).into(),
             (ApiError::Status(status), Lang::Zh) => format!("HTTP {}", status.as_u16()),
             (ApiError::Status(status), Lang::En) => format!(
                 "HTTP {} {}",
@@ -174,41 +196,34 @@ impl ApiError {
         }
     }
 
-    fn retry_after(&self) -> Option<u64> {
-        match self {
-            ApiError::Auth(e) => e.retry_after(),
-            ApiError::Member(e) => e.retry_after(),
-            _ => None,
-        }
-    }
-
     /// The problem body in `lang`, tagged with the request id when known.
     pub fn problem(&self, lang: Lang, request_id: Option<String>) -> Problem {
-        let (status, code) = self.kind();
-        let errors = match self {
-            ApiError::Validation(issues) => issues
+        let answer = self.answer();
+        let (status, code) = (answer.status, answer.code);
+        let errors = if let ApiError::Validation(issues) = self {
+            issues
                 .iter()
                 .map(|i| FieldError {
                     field: i.field.clone(),
                     code: i.code().into(),
                     message: i.message(lang),
                 })
-                .collect(),
-            _ => Vec::new(),
+                .collect()
+        } else {
+            Vec::new()
         };
         Problem {
             type_uri: format!("urn:gangonghui:problem:{code}"),
-            title: self.title(lang).into(),
+            title: answer.title(lang).into(),
             status: status.as_u16(),
             detail: self.detail(lang),
             code: code.into(),
             errors,
-            retry_after: self.retry_after(),
-            bind_token: match self {
-                ApiError::Auth(crate::auth::AuthError::WechatUnbound { bind_token }) => {
-                    Some(bind_token.clone())
-                }
-                _ => None,
+            retry_after: answer.retry_after,
+            bind_token: if let ApiError::Auth(AuthError::WechatUnbound { bind_token }) = self {
+                Some(bind_token.clone())
+            } else {
+                None
             },
             request_id,
         }
@@ -222,11 +237,11 @@ impl ApiError {
         if let ApiError::MethodNotAllowed { allow } = self {
             response.insert_header((header::ALLOW, join_methods(allow)));
         }
-        if let Some(seconds) = self.retry_after() {
+        if let Some(seconds) = self.answer().retry_after {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
         if status == StatusCode::UNAUTHORIZED {
-            let error = if matches!(self, ApiError::Auth(crate::auth::AuthError::MissingToken)) {
+            let error = if matches!(self, ApiError::Auth(AuthError::MissingToken)) {
                 ""
             } else {
                 ", error=\"invalid_token\""

@@ -20,7 +20,7 @@ use gangonghui_persistence::{DbConn, idempotency, write_tx};
 use serde::Serialize;
 use tracing_actix_web::RequestId;
 
-use super::error::ApiError;
+use super::error::{Answer, ApiError, Refusal};
 use super::i18n::Lang;
 use crate::crypto::sha256_hex;
 
@@ -41,28 +41,25 @@ pub enum IdempotencyError {
     InProgress,
 }
 
-impl IdempotencyError {
-    pub fn kind(&self) -> (StatusCode, &'static str) {
+impl Refusal for IdempotencyError {
+    fn answer(&self) -> Answer {
+        use StatusCode as S;
         match self {
-            IdempotencyError::KeyRequired => (StatusCode::BAD_REQUEST, "idempotency.key_required"),
-            IdempotencyError::Mismatch => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "idempotency.mismatch")
-            }
-            IdempotencyError::InProgress => (StatusCode::CONFLICT, "idempotency.in_progress"),
-        }
-    }
-
-    pub fn title(&self, lang: Lang) -> &'static str {
-        match self {
-            IdempotencyError::KeyRequired => lang.pick(
+            IdempotencyError::KeyRequired => Answer::new(
+                S::BAD_REQUEST,
+                "idempotency.key_required",
                 "请提供 Idempotency-Key 请求头",
                 "Send an Idempotency-Key header",
             ),
-            IdempotencyError::Mismatch => lang.pick(
+            IdempotencyError::Mismatch => Answer::new(
+                S::UNPROCESSABLE_ENTITY,
+                "idempotency.mismatch",
                 "同一 Idempotency-Key 的请求内容不一致",
                 "Idempotency-Key reused with another body",
             ),
-            IdempotencyError::InProgress => lang.pick(
+            IdempotencyError::InProgress => Answer::new(
+                S::CONFLICT,
+                "idempotency.in_progress",
                 "相同请求正在处理中",
                 "The same request is still in progress",
             ),

@@ -2,6 +2,7 @@
 //! schema checker, the field-issue collector, pagination, middleware, language negotiation,
 //! health and the fallback for unknown routes. Features use it; it knows no feature.
 
+mod answer;
 pub mod error;
 pub mod fallback;
 pub mod health;

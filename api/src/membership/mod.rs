@@ -3,6 +3,7 @@
 
 pub mod dto;
 mod error;
+mod problems;
 pub mod routes;
 pub mod service;
 

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod ledger;
 pub mod offers;
 pub mod onboarding;
+mod problems;
 pub mod staff;
 
 pub use error::MerchantError;

@@ -1,0 +1,50 @@
+//! How a refusal answers, and the trait by which each feature's error enum states it.
+
+use actix_web::http::StatusCode;
+
+use super::i18n::Lang;
+
+/// How one refusal answers: status, stable code, title in each language, and for how long the
+/// client should wait before retrying (`Retry-After`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub code: &'static str,
+    zh: &'static str,
+    en: &'static str,
+    pub retry_after: Option<u64>,
+}
+
+impl Answer {
+    pub const fn new(
+        status: StatusCode,
+        code: &'static str,
+        zh: &'static str,
+        en: &'static str,
+    ) -> Self {
+        Answer {
+            status,
+            code,
+            zh,
+            en,
+            retry_after: None,
+        }
+    }
+
+    pub const fn retry_after(self, seconds: u64) -> Self {
+        Answer {
+            retry_after: Some(seconds),
+            ..self
+        }
+    }
+
+    pub fn title(&self, lang: Lang) -> &'static str {
+        lang.pick(self.zh, self.en)
+    }
+}
+
+/// A feature's error enum. Its `problems.rs` maps every variant to an [`Answer`] in one
+/// exhaustive match, so the enum itself stays a list of facts without HTTP.
+pub trait Refusal {
+    fn answer(&self) -> Answer;
+}
