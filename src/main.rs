@@ -96,7 +96,10 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("database is up to date");
         }
         Some(Command::Admin { command }) => admin(settings, command).await?,
-        Some(Command::Seed { demo: true, .. }) => seed(settings).await?,
+        Some(Command::Seed { demo: true, .. }) => {
+            gangonghui_seed::ensure_demo_allowed(&settings)?;
+            seed(settings).await?
+        }
         Some(Command::Seed {
             demo: false,
             members,
@@ -104,13 +107,8 @@ async fn main() -> anyhow::Result<()> {
             redemptions,
         }) => {
             let started = std::time::Instant::now();
-            let s = gangonghui_api::seed::bulk(
-                &state(settings).await?,
-                members,
-                merchants,
-                redemptions,
-            )
-            .await?;
+            let s = gangonghui_seed::bulk(&state(settings).await?, members, merchants, redemptions)
+                .await?;
             println!(
                 "generated {} members with cards, {} merchants with offers, {} redemptions in {:.1} s",
                 s.members,
@@ -137,10 +135,10 @@ async fn state(settings: Settings) -> anyhow::Result<AppState> {
 }
 
 async fn seed(settings: Settings) -> anyhow::Result<()> {
-    let summary = gangonghui_api::seed::demo(&state(settings).await?).await?;
+    let summary = gangonghui_seed::demo(&state(settings).await?).await?;
     println!(
         "demo data ready; every password is {}",
-        gangonghui_api::seed::DEMO_PASSWORD
+        gangonghui_seed::DEMO_PASSWORD
     );
     for (phone, division) in summary.admins {
         println!("  union admin  {phone}  (division {division})");

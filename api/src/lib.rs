@@ -13,7 +13,6 @@ pub mod membership;
 pub mod merchants;
 pub mod orgs;
 pub mod routes;
-pub mod seed;
 pub mod settings;
 pub mod startup;
 pub mod state;

@@ -37,6 +37,12 @@ pub fn is_county_code_of(code: &str, city_code: &str) -> bool {
         && &code[4..] != "00"
 }
 
+/// The materialised path of a new unit `id` under the unit at `parent_path`: the parent's path,
+/// the id, a slash. A subtree is then every path with its root's path as prefix.
+pub fn child_path(parent_path: &str, id: &str) -> String {
+    format!("{parent_path}{id}/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

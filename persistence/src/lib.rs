@@ -25,6 +25,8 @@ pub mod schema;
 mod scope;
 pub mod sessions;
 mod stored;
+/// Throwaway databases for tests (DROP DATABASE, atexit): compiled only for tests.
+#[cfg(feature = "test-support")]
 pub mod testdb;
 pub mod wechat;
 

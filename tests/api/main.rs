@@ -8,6 +8,7 @@
 
 mod cache;
 mod cards;
+mod cli;
 mod errors;
 mod helpers;
 mod membership;

@@ -435,8 +435,8 @@ async fn the_org_tree_lists_children_page_by_page() {
 #[tokio::test]
 async fn the_demo_seed_gives_working_logins_and_can_run_twice() {
     let app = TestApp::spawn().await;
-    gangonghui_api::seed::demo(&app.state).await.unwrap();
-    gangonghui_api::seed::demo(&app.state).await.unwrap();
+    gangonghui_seed::demo(&app.state).await.unwrap();
+    gangonghui_seed::demo(&app.state).await.unwrap();
     let count = |table: &'static str| {
         let mut conn = app.state.db.get().unwrap();
         #[derive(QueryableByName)]
@@ -460,7 +460,7 @@ async fn the_demo_seed_gives_working_logins_and_can_run_twice() {
         (17, 3, 3, 3, 3),
         "running twice adds nothing"
     );
-    let body = json!({ "phone": "13800000101", "password": gangonghui_api::seed::DEMO_PASSWORD });
+    let body = json!({ "phone": "13800000101", "password": gangonghui_seed::DEMO_PASSWORD });
     let tokens: Value = app
         .post("/api/v1/auth/login", &body, None)
         .await
@@ -476,7 +476,7 @@ async fn the_demo_seed_gives_working_logins_and_can_run_twice() {
         .json()
         .await
         .unwrap();
-    let owner = json!({ "phone": "13700000101", "password": gangonghui_api::seed::DEMO_PASSWORD });
+    let owner = json!({ "phone": "13700000101", "password": gangonghui_seed::DEMO_PASSWORD });
     let owner: Value = app
         .post("/api/v1/auth/login", &owner, None)
         .await
@@ -501,9 +501,7 @@ async fn the_demo_seed_gives_working_logins_and_can_run_twice() {
 async fn the_bulk_seed_issues_working_cards_in_batches() {
     let app = TestApp::spawn().await;
     // 25 members over 11 unions: uneven groups, two batches would be the same code path.
-    let summary = gangonghui_api::seed::bulk(&app.state, 25, 3, 40)
-        .await
-        .unwrap();
+    let summary = gangonghui_seed::bulk(&app.state, 25, 3, 40).await.unwrap();
     assert_eq!(
         (summary.members, summary.merchants, summary.redemptions),
         (25, 3, 40)

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use gangonghui_domain::Role;
-use gangonghui_domain::org::{OrgLevel, in_subtree};
+use gangonghui_domain::org::{OrgLevel, child_path, in_subtree};
 use gangonghui_persistence::orgs::{self, NewOrg, OrgRow};
 use gangonghui_persistence::{DbConn, ids, write_tx};
 
@@ -86,7 +86,7 @@ pub async fn create(
                     return Err(MemberError::OrgDuplicate.into());
                 }
                 let id = ids::new_id();
-                let path = format!("{}{id}/", parent.path);
+                let path = child_path(&parent.path, &id);
                 orgs::insert(
                     c,
                     &NewOrg {
