@@ -10,7 +10,7 @@ use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::task::AbortHandle;
 
 use crate::helpers::{TestApp, problem, redis_url};
-use crate::redemptions::{new_pos_key, revoke_pos_key, shop, suspend_shop};
+use crate::helpers::{new_pos_key, revoke_pos_key, shop, suspend_shop};
 
 /// Both implementations when Redis is configured for the run, else the in-process one.
 fn caches() -> Vec<Cache> {

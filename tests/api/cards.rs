@@ -7,8 +7,8 @@ use gangonghui_domain::totp::step_at;
 use gangonghui_persistence::{accounts, cards, ids, memberships, orgs};
 use serde_json::{Value, json};
 
+use crate::helpers::NANCHANG;
 use crate::helpers::{TestApp, problem};
-use crate::membership::NANCHANG;
 
 /// A verified applicant with a pending application, written straight to the database (the
 /// HTTP path is covered elsewhere; here only the approvals race).

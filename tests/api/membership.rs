@@ -2,114 +2,11 @@
 
 use chrono::Utc;
 use diesel::prelude::*;
-use gangonghui_api::auth::operators::{OrgRef, create_or_promote};
 use gangonghui_api::cards::codes;
 use gangonghui_domain::card::CardNo;
-use gangonghui_domain::{Phone, Role};
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, Session, TestApp, problem};
-
-pub const NANCHANG: &str = "00000000-0000-7000-8000-000000360100";
-pub const GANZHOU: &str = "00000000-0000-7000-8000-000000360700";
-
-/// A valid resident ID (GB 11643 check character) distinct per `seq` below 1000.
-pub fn resident_id(seq: u32) -> String {
-    let body = format!("36010219900307{:03}", seq % 1000);
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body
-        .bytes()
-        .zip(W)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
-}
-
-impl TestApp {
-    pub async fn admin(&self, phone: &str, division: &str) -> Session {
-        let phone_parsed = Phone::parse(phone).unwrap();
-        let password = gangonghui_domain::account::NewPassword::parse(PASSWORD).ok();
-        create_or_promote(
-            &self.state,
-            phone_parsed,
-            password,
-            Role::UnionAdmin,
-            OrgRef::Division(division.into()),
-            None,
-        )
-        .await
-        .unwrap();
-        self.login(phone, "admin console").await
-    }
-
-    pub async fn verified_member(&self, phone: &str, seq: u32) -> Session {
-        let session = self.register(phone).await;
-        let response = self
-            .client
-            .put(self.url("/api/v1/me/real-name"))
-            .bearer_auth(&session.access)
-            .json(&json!({ "legal_name": "测试", "id_number": resident_id(seq) }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            response.status().as_u16(),
-            200,
-            "{:?}",
-            response.text().await
-        );
-        session
-    }
-
-    pub async fn grassroots(&self, admin: &Session, parent: &str, name: &str) -> String {
-        let response = self
-            .post(
-                "/api/v1/admin/orgs",
-                &json!({ "name": name, "parent_id": parent, "level": "grassroots" }),
-                Some(&admin.access),
-            )
-            .await;
-        assert_eq!(response.status().as_u16(), 201);
-        let org: Value = response.json().await.unwrap();
-        org["id"].as_str().unwrap().to_owned()
-    }
-
-    pub async fn apply(&self, member: &Session, org: &str) -> String {
-        let response = self
-            .post(
-                "/api/v1/me/membership-applications",
-                &json!({ "org_id": org, "employer": "江铃汽车" }),
-                Some(&member.access),
-            )
-            .await;
-        assert_eq!(response.status().as_u16(), 201);
-        let app: Value = response.json().await.unwrap();
-        assert_eq!(app["status"], "pending");
-        app["id"].as_str().unwrap().to_owned()
-    }
-
-    pub async fn approve(&self, admin: &Session, application: &str) -> reqwest::Response {
-        self.post(
-            &format!("/api/v1/admin/membership-applications/{application}/approve"),
-            &json!({}),
-            Some(&admin.access),
-        )
-        .await
-    }
-
-    /// Checks and spends a counter code as a merchant counter will, at `now`.
-    pub async fn spend_code(&self, code: &str, now: chrono::DateTime<Utc>) -> Result<(), String> {
-        let (keys, code) = (self.state.data_keys.clone(), code.to_owned());
-        self.state
-            .db(move |conn| {
-                gangonghui_persistence::write_tx(conn, |c| {
-                    codes::check_and_spend(c, &keys, &code, now).map(drop)
-                })
-            })
-            .await
-            .map_err(|e| e.kind().1.to_owned())
-    }
-}
+use crate::helpers::{GANZHOU, NANCHANG, TestApp, problem};
 
 #[tokio::test]
 async fn from_registration_to_a_card_and_its_codes() {

@@ -3,8 +3,8 @@
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 
+use crate::helpers::NANCHANG;
 use crate::helpers::{Session, TestApp, problem};
-use crate::membership::NANCHANG;
 
 fn percent_offer(title: &str, audience: &str) -> Value {
     json!({

@@ -2,148 +2,13 @@
 //! a code spends once, Idempotency-Key gives one redemption per purchase, maths to the fen.
 
 use chrono::{Duration, Utc};
-use gangonghui_api::cards::{codes, service as card_service};
+use gangonghui_api::cards::codes;
 use gangonghui_domain::totp::step_at;
-use gangonghui_persistence::cards::CardRow;
-use gangonghui_persistence::{accounts, ids, memberships, orgs, redemptions};
 use serde_json::{Value, json};
 
-use crate::helpers::{Session, TestApp, problem};
-use crate::membership::NANCHANG;
-
-/// An approved merchant's owner, and a grassroots union id for members.
-pub(crate) async fn shop(app: &TestApp) -> (Session, String) {
-    let admin = app.admin("13900000501", "360100").await;
-    let owner = app.register("13800007001").await;
-    let body = json!({
-        "name": "核销测试店", "credit_code": "91350100M000100Y43", "category": "retail", "division_code": "360102",
-        "address": "南昌", "lat": 28.68, "lng": 115.86, "contact_phone": "13800007001"
-    });
-    let application: Value = app
-        .post("/api/v1/merchant-applications", &body, Some(&owner.access))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let approved = app
-        .post(
-            &format!(
-                "/api/v1/admin/merchant-applications/{}/approve",
-                application["id"].as_str().unwrap()
-            ),
-            &json!({}),
-            Some(&admin.access),
-        )
-        .await;
-    assert_eq!(approved.status().as_u16(), 200);
-    let union = app.grassroots(&admin, NANCHANG, "核销工会").await;
-    (owner, union)
-}
-
-/// A POS key of the owner's merchant: `(id, key)`.
-pub(crate) async fn new_pos_key(app: &TestApp, owner: &Session, label: &str) -> (String, String) {
-    let key: Value = app
-        .post(
-            "/api/v1/merchant/api-keys",
-            &json!({ "label": label }),
-            Some(&owner.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    (
-        key["id"].as_str().unwrap().to_owned(),
-        key["key"].as_str().unwrap().to_owned(),
-    )
-}
-
-/// Revokes a POS key as the owner.
-pub(crate) async fn revoke_pos_key(app: &TestApp, owner: &Session, key_id: &str) {
-    let revoke = app
-        .client
-        .delete(app.url(&format!("/api/v1/merchant/api-keys/{key_id}")))
-        .bearer_auth(&owner.access)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(revoke.status().as_u16(), 204);
-}
-
-/// Suspends the merchant [`shop`] made, as its city's union admin.
-pub(crate) async fn suspend_shop(app: &TestApp) {
-    let merchants: Value = app
-        .get("/api/v1/merchants?city=360100")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let merchant_id = merchants["items"][0]["id"].as_str().unwrap().to_owned();
-    let admin = app.login("13900000501", "suspend").await;
-    let suspend = app
-        .post(
-            &format!("/api/v1/admin/merchants/{merchant_id}/suspend"),
-            &json!({}),
-            Some(&admin.access),
-        )
-        .await;
-    assert_eq!(suspend.status().as_u16(), 200);
-}
-
-pub(crate) async fn offer(app: &TestApp, owner: &Session, extra: Value) -> String {
-    let mut body = json!({
-        "title": "测试优惠", "kind": "percent_off", "percent_off_bp": 1200, "audience": "all",
-        "starts_at": (Utc::now() - Duration::minutes(5)).to_rfc3339(), "ends_at": (Utc::now() + Duration::days(1)).to_rfc3339()
-    });
-    for (k, v) in extra.as_object().unwrap() {
-        body[k] = v.clone();
-    }
-    let response = app
-        .post("/api/v1/merchant/offers", &body, Some(&owner.access))
-        .await;
-    assert_eq!(
-        response.status().as_u16(),
-        201,
-        "{:?}",
-        response.text().await
-    );
-    response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-/// Members with active cards, written straight to the database (the HTTP path to a card is
-/// tested elsewhere; here only the counter races).
-pub(crate) async fn members_with_cards(app: &TestApp, union: &str, n: usize) -> Vec<CardRow> {
-    let (union, keys) = (union.to_owned(), app.state.data_keys.clone());
-    app.state
-        .db(move |conn| {
-            let org = orgs::find(conn, &union)?.unwrap();
-            let now = Utc::now().naive_utc();
-            let mut cards = Vec::new();
-            for i in 0..n {
-                let id = ids::new_id();
-                let phone = format!("1360{:07}", i);
-                accounts::insert(
-                    conn,
-                    &accounts::NewAccount::new(&id, &phone, None, "会员", now),
-                )?;
-                memberships::activate(conn, &id, &org.id, &org.path, now)?;
-                cards.push(card_service::issue(conn, &keys, &id, &org.path, now)?);
-            }
-            Ok(cards)
-        })
-        .await
-        .unwrap()
-}
-
-pub(crate) fn code_for(app: &TestApp, card: &CardRow, step: i64) -> String {
-    codes::format_code(
-        &card.card_no,
-        codes::otp_for(&app.state.data_keys, card, step).unwrap(),
-    )
-}
+use crate::helpers::{
+    Session, TestApp, code_for, members_with_cards, offer, problem, rows_for, shop,
+};
 
 async fn redeem(
     app: &TestApp,
@@ -158,14 +23,6 @@ async fn redeem(
         .header("idempotency-key", key)
         .json(body)
         .send()
-        .await
-        .unwrap()
-}
-
-pub(crate) async fn rows_for(app: &TestApp, offer: &str) -> i64 {
-    let offer = offer.to_owned();
-    app.state
-        .db(move |conn| Ok(redemptions::count_for_offer(conn, &offer)?))
         .await
         .unwrap()
 }

@@ -6,7 +6,7 @@ use gangonghui_domain::totp::step_at;
 use serde_json::json;
 
 use crate::helpers::{TestApp, problem, redis_url};
-use crate::redemptions::{
+use crate::helpers::{
     code_for, members_with_cards, new_pos_key, offer, revoke_pos_key, rows_for, shop, suspend_shop,
 };
 
