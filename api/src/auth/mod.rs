@@ -7,6 +7,7 @@ pub mod dto;
 mod error;
 pub mod extract;
 pub mod me;
+pub mod me_dto;
 pub mod operators;
 pub mod otp;
 pub mod password;
@@ -20,6 +21,7 @@ pub mod sessions;
 pub mod sms;
 pub mod tokens;
 pub mod wechat;
+pub mod wechat_signin;
 
 pub use error::AuthError;
 pub use extract::{Authenticated, LegalOfficer, UnionAdmin};

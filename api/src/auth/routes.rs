@@ -11,6 +11,7 @@ use crate::auth::dto::*;
 use crate::auth::profile_cache::Profile;
 use crate::auth::service::{self, Credential, Device, Registration};
 use crate::auth::sessions::{self, Ending};
+use crate::auth::wechat_signin;
 use crate::auth::{AuthError, Authenticated, otp};
 use crate::http::ValidJson;
 use crate::http::{ApiError, FieldIssueKind, Issues};
@@ -233,7 +234,7 @@ pub async fn wechat_login(
 ) -> Result<Json<TokensDto>, ApiError> {
     require_signed_client(&req)?;
     Ok(Json(
-        service::wechat_login(&state, body.into_inner().code, device(&req, None), ctx)
+        wechat_signin::wechat_login(&state, body.into_inner().code, device(&req, None), ctx)
             .await?
             .into(),
     ))
@@ -258,7 +259,7 @@ pub async fn wechat_bind(
     );
     let (p, code) = issues.finish(|| Some((p?, code?)))?;
     Ok(Json(
-        service::wechat_bind(&state, body.bind_token, p, code, device(&req, None), ctx)
+        wechat_signin::wechat_bind(&state, body.bind_token, p, code, device(&req, None), ctx)
             .await?
             .into(),
     ))

@@ -4,7 +4,7 @@ use actix_web::post;
 use actix_web::web::{Data, Json};
 
 use super::dto::*;
-use super::service::{self};
+use super::service;
 use super::verification;
 use crate::http::ApiError;
 use crate::http::ValidJson;

@@ -1,10 +1,17 @@
 //! Configuration: one [`Settings`] read once at start from the environment (and `.env`, loaded by
 //! the binary), validated with messages a person can act on.
 
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use rand::RngCore;
+use secrets::secret;
+
+pub use secrets::Secret;
+
+mod env;
+mod secrets;
+
+use env::parse;
+pub use env::{load_dotenv, redact_url};
 
 /// Default database: an embedded SQLite file, so `cargo run` needs no set-up.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/gangonghui.db";
@@ -14,26 +21,6 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub enum Environment {
     Development,
     Production,
-}
-
-/// A secret value: never printed by `Debug` or `Display`, so it cannot leak through a log line.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -289,228 +276,5 @@ impl Settings {
     }
 }
 
-/// A numeric setting, `None` when unset; an unparsable or out-of-range value is a problem.
-fn parse<T: std::str::FromStr + fmt::Display>(
-    var: &impl Fn(&str) -> Option<String>,
-    key: &str,
-    problems: &mut Vec<String>,
-    in_range: impl Fn(&T) -> bool,
-) -> Option<T> {
-    let raw = var(key)?;
-    match raw.parse::<T>() {
-        Ok(v) if in_range(&v) => Some(v),
-        _ => {
-            problems.push(format!(
-                "{key} is `{raw}`, which is not a number in the allowed range"
-            ));
-            None
-        }
-    }
-}
-
-/// A required secret: from the environment, or in development a generated one kept under
-/// `data_dir` (so restarts keep sessions and encrypted data readable).
-fn secret(
-    var: &impl Fn(&str) -> Option<String>,
-    key: &str,
-    production: bool,
-    data_dir: &Path,
-    problems: &mut Vec<String>,
-    invalid: impl Fn(&str) -> Option<String>,
-) -> Option<Secret> {
-    if let Some(value) = var(key) {
-        if let Some(problem) = invalid(&value) {
-            problems.push(problem);
-        }
-        return Some(Secret::new(value));
-    }
-    if production {
-        problems.push(format!(
-            "{key} is required in production; generate one with `openssl rand -hex 32`"
-        ));
-        return None;
-    }
-    let file = data_dir.join(key.to_ascii_lowercase());
-    match dev_secret(&file) {
-        Ok(value) => {
-            tracing::warn!(
-                setting = key,
-                file = %file.display(),
-                "using a development {key} kept on disk; set {key} (and GGH_ENV=production) for real deployments"
-            );
-            Some(Secret::new(value))
-        }
-        Err(e) => {
-            problems.push(format!(
-                "{key} is unset and a development key could not be kept at {}: {e}",
-                file.display()
-            ));
-            None
-        }
-    }
-}
-
-/// Reads the dev secret at `file`, creating it (mode 0600) with 32 random bytes in hex if absent.
-fn dev_secret(file: &Path) -> std::io::Result<String> {
-    if let Ok(existing) = std::fs::read_to_string(file) {
-        let existing = existing.trim();
-        if existing.len() == 64 && existing.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Ok(existing.to_owned());
-        }
-    }
-    if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let value = hex::encode(bytes);
-    write_private(file, &value)?;
-    Ok(value)
-}
-
-#[cfg(unix)]
-fn write_private(file: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(file)?;
-    f.write_all(contents.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(file: &Path, contents: &str) -> std::io::Result<()> {
-    std::fs::write(file, contents)
-}
-
-/// Hides the password of a `scheme://user:password@host/...` URL before it is printed.
-pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
-        return url.to_owned();
-    };
-    let rest = &url[scheme_end..];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => match rest[..at].find(':') {
-            Some(colon) => format!(
-                "{}{}:***{}",
-                &url[..scheme_end],
-                &rest[..colon],
-                &rest[at..]
-            ),
-            None => url.to_owned(),
-        },
-        None => url.to_owned(),
-    }
-}
-
-/// Loads `.env` from the working directory (or a parent) into the environment, if present.
-pub fn load_dotenv() -> Result<PathBuf, dotenvy::Error> {
-    dotenvy::dotenv()
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-
-    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Settings::from_lookup(|k| map.get(k).cloned())
-    }
-
-    #[test]
-    fn production_refuses_dev_defaults_and_names_each_setting() {
-        let err = settings(&[("GGH_ENV", "production")])
-            .err()
-            .map(|e| e.problems.join("\n"))
-            .unwrap_or_default();
-        for key in [
-            "DATABASE_URL",
-            "GGH_JWT_SECRET",
-            "GGH_DATA_KEY",
-            "GGH_SMS_PROVIDER",
-        ] {
-            assert!(err.contains(key), "missing {key} in: {err}");
-        }
-    }
-
-    #[test]
-    fn production_starts_with_explicit_settings() {
-        let s = settings(&[
-            ("GGH_ENV", "production"),
-            ("GGH_SMS_PROVIDER", "http"),
-            ("GGH_SMS_HTTP_URL", "https://sms.example/send"),
-            ("GGH_SMS_HTTP_KEY", "k"),
-            ("DATABASE_URL", "postgres://app@db/ggh"),
-            ("GGH_JWT_SECRET", KEY),
-            ("GGH_DATA_KEY", KEY),
-        ]);
-        assert!(s.is_ok(), "{:?}", s.err());
-    }
-
-    #[test]
-    fn development_generates_private_secrets_once_and_keeps_them() {
-        let dir = tempfile::tempdir().ok();
-        let dir = dir
-            .as_ref()
-            .map(|d| d.path().to_string_lossy().to_string())
-            .unwrap_or_default();
-        let first = settings(&[("GGH_DATA_DIR", &dir)]).map_err(|e| e.to_string());
-        let second = settings(&[("GGH_DATA_DIR", &dir)]).map_err(|e| e.to_string());
-        let (first, second) = (first.as_ref().ok(), second.as_ref().ok());
-        assert!(first.is_some() && second.is_some());
-        assert_eq!(
-            first.map(|s| s.jwt_secret.clone()),
-            second.map(|s| s.jwt_secret.clone())
-        );
-        assert_eq!(first.map(|s| s.data_key.expose().len()), Some(64));
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(Path::new(&dir).join("ggh_data_key"))
-                .map(|m| m.permissions().mode() & 0o777);
-            assert_eq!(mode.ok(), Some(0o600));
-        }
-    }
-
-    #[test]
-    fn bad_values_are_all_reported_at_once() {
-        let err = settings(&[
-            ("GGH_ENV", "staging"),
-            ("DATABASE_URL", "mysql://x"),
-            ("REDIS_URL", "localhost:6379"),
-            ("GGH_JWT_SECRET", "short"),
-            ("GGH_DATA_KEY", "nothex"),
-            ("GGH_WORKERS", "0"),
-            ("GGH_SMS_PROVIDER", "pigeon"),
-            ("GGH_TRUSTED_PROXIES", "10.0.0.0/8, not-an-ip"),
-            ("GGH_MINIPROGRAM_CLIENT_ID", "mp"),
-        ])
-        .err()
-        .map(|e| e.problems.len());
-        assert_eq!(err, Some(9));
-    }
-
-    #[test]
-    fn secrets_and_passwords_never_print() {
-        let s = Secret::new("hunter2-hunter2");
-        assert_eq!(format!("{s:?}"), "Secret(***)");
-        assert_eq!(
-            redact_url("postgres://app:pa55@db:5432/ggh"),
-            "postgres://app:***@db:5432/ggh"
-        );
-        assert_eq!(
-            redact_url("redis://127.0.0.1:6379/0"),
-            "redis://127.0.0.1:6379/0"
-        );
-    }
-}
+mod tests;

@@ -2,15 +2,18 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use gangonghui_domain::Role;
 use gangonghui_domain::membership::ApplicationStatus;
 use gangonghui_domain::merchant::{Category, MerchantStatus};
 
 use crate::conn::DbConn;
-use crate::schema::{
-    account_roles, merchant_api_keys as keys, merchant_applications as apps, merchants,
-};
+use crate::schema::{merchant_applications as apps, merchants};
 use crate::scope::page_in_scope;
+
+mod api_keys;
+mod staff;
+
+pub use api_keys::*;
+pub use staff::*;
 
 #[derive(Debug, Clone, PartialEq, Queryable)]
 pub struct MerchantApplicationRow {
@@ -94,17 +97,6 @@ pub struct NewMerchant<'a> {
     pub status: MerchantStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, PartialEq, Queryable)]
-pub struct ApiKeyRow {
-    pub id: String,
-    pub merchant_id: String,
-    pub key_hash: String,
-    pub label: String,
-    pub created_by: String,
-    pub created_at: NaiveDateTime,
-    pub revoked_at: Option<NaiveDateTime>,
 }
 
 pub fn insert_application(conn: &mut DbConn, app: &NewMerchantApplication<'_>) -> QueryResult<()> {
@@ -262,45 +254,6 @@ pub fn search(
     query.order(merchants::id.asc()).limit(limit).load(conn)
 }
 
-pub fn insert_api_key(
-    conn: &mut DbConn,
-    id: &str,
-    merchant_id: &str,
-    key_hash: &str,
-    label: &str,
-    by: &str,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::insert_into(keys::table)
-        .values((
-            keys::id.eq(id),
-            keys::merchant_id.eq(merchant_id),
-            keys::key_hash.eq(key_hash),
-            keys::label.eq(label),
-            keys::created_by.eq(by),
-            keys::created_at.eq(now),
-        ))
-        .execute(conn)
-        .map(drop)
-}
-
-/// A live POS key with its merchant's status, in one query (checked on every counter request).
-pub fn live_api_key(
-    conn: &mut DbConn,
-    key_hash: &str,
-) -> QueryResult<Option<(ApiKeyRow, MerchantStatus)>> {
-    let found: Option<(ApiKeyRow, String)> = keys::table
-        .inner_join(merchants::table)
-        .filter(keys::key_hash.eq(key_hash))
-        .filter(keys::revoked_at.is_null())
-        .select((keys::all_columns, merchants::status))
-        .first(conn)
-        .optional()?;
-    found
-        .map(|(key, status)| Ok((key, crate::stored::parse(status)?)))
-        .transpose()
-}
-
 /// A merchant's status, if it exists.
 pub fn status(conn: &mut DbConn, id: &str) -> QueryResult<Option<MerchantStatus>> {
     let status: Option<String> = merchants::table
@@ -309,81 +262,4 @@ pub fn status(conn: &mut DbConn, id: &str) -> QueryResult<Option<MerchantStatus>
         .first(conn)
         .optional()?;
     status.map(crate::stored::parse).transpose()
-}
-
-/// Revokes a live key of the merchant; its hash (to drop it from caches), or `None` if there was
-/// no such live key.
-pub fn revoke_api_key(
-    conn: &mut DbConn,
-    id: &str,
-    merchant_id: &str,
-    now: NaiveDateTime,
-) -> QueryResult<Option<String>> {
-    diesel::update(
-        keys::table
-            .find(id)
-            .filter(keys::merchant_id.eq(merchant_id))
-            .filter(keys::revoked_at.is_null()),
-    )
-    .set(keys::revoked_at.eq(now))
-    .returning(keys::key_hash)
-    .get_result(conn)
-    .optional()
-}
-
-/// The staff of a merchant: (account id, owner).
-pub fn staff(conn: &mut DbConn, merchant_id: &str) -> QueryResult<Vec<(String, bool)>> {
-    account_roles::table
-        .filter(account_roles::role.eq(Role::MerchantStaff.as_str()))
-        .filter(account_roles::merchant_id.eq(merchant_id))
-        .order(account_roles::created_at.asc())
-        .select((account_roles::account_id, account_roles::owner))
-        .load(conn)
-}
-
-/// The merchant an account is staff of, if any.
-pub fn merchant_of(conn: &mut DbConn, account_id: &str) -> QueryResult<Option<String>> {
-    account_roles::table
-        .filter(account_roles::role.eq(Role::MerchantStaff.as_str()))
-        .filter(account_roles::account_id.eq(account_id))
-        .select(account_roles::merchant_id)
-        .first::<Option<String>>(conn)
-        .optional()
-        .map(Option::flatten)
-}
-
-/// Makes an account staff (or the owner) of a merchant; false if it already was.
-pub fn add_staff(
-    conn: &mut DbConn,
-    merchant_id: &str,
-    account_id: &str,
-    owner: bool,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    let id = crate::ids::new_id();
-    crate::accounts::grant_role(
-        conn,
-        &crate::accounts::NewRole {
-            id: &id,
-            account_id,
-            role: Role::MerchantStaff,
-            org_id: None,
-            merchant_id: Some(merchant_id),
-            owner,
-            created_at: now,
-        },
-    )
-}
-
-/// Removes a non-owner staff member; false if not staff of this merchant (or an owner).
-pub fn remove_staff(conn: &mut DbConn, merchant_id: &str, account_id: &str) -> QueryResult<bool> {
-    let deleted = diesel::delete(
-        account_roles::table
-            .filter(account_roles::role.eq(Role::MerchantStaff.as_str()))
-            .filter(account_roles::merchant_id.eq(merchant_id))
-            .filter(account_roles::account_id.eq(account_id))
-            .filter(account_roles::owner.eq(false)),
-    )
-    .execute(conn)?;
-    Ok(deleted == 1)
 }
