@@ -27,9 +27,48 @@ pub fn next_shanghai_day_start(at: DateTime<Utc>) -> DateTime<Utc> {
     shanghai_day_start(at) + chrono::Duration::days(1)
 }
 
+/// A calendar day as written on the wire and in the ledger: `YYYY-MM-DD`.
+pub fn day_key(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+/// A calendar month as written on the wire and in the ledger: `YYYY-MM`.
+pub fn month_key(day: NaiveDate) -> String {
+    day.format("%Y-%m").to_string()
+}
+
+/// A `YYYY-MM-DD` day, if `raw` is one.
+pub fn parse_day(raw: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()
+}
+
+/// The first day of a `YYYY-MM` month, if `raw` is one.
+pub fn parse_month(raw: &str) -> Option<NaiveDate> {
+    (raw.len() == 7)
+        .then(|| NaiveDate::parse_from_str(&format!("{raw}-01"), "%Y-%m-%d").ok())
+        .flatten()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{next_shanghai_day_start, shanghai_date, shanghai_day_start};
+    use super::{
+        next_shanghai_day_start, parse_day, parse_month, shanghai_date, shanghai_day_start,
+    };
+
+    #[test]
+    fn days_and_months_parse_only_in_their_own_shape() {
+        let day = NaiveDate::from_ymd_opt(2026, 2, 28).unwrap();
+        assert_eq!(parse_day("2026-02-28"), Some(day));
+        assert_eq!(super::day_key(day), "2026-02-28");
+        assert_eq!(super::month_key(day), "2026-02");
+        for bad in ["2026-02-30", "", "2026-02-28x", "28.02.2026"] {
+            assert_eq!(parse_day(bad), None, "{bad}");
+        }
+        assert_eq!(parse_month("2026-02"), NaiveDate::from_ymd_opt(2026, 2, 1));
+        for bad in ["2026-13", "2026-2", "2026-02-01", "", "202602"] {
+            assert_eq!(parse_month(bad), None, "{bad}");
+        }
+    }
     use chrono::{NaiveDate, TimeZone, Utc};
 
     #[test]

@@ -8,6 +8,7 @@ use gangonghui_domain::card::CardStatus;
 use gangonghui_domain::merchant::{Category, MerchantStatus};
 use gangonghui_domain::offer::{Audience, OfferStatus, OfferType};
 use gangonghui_domain::org::{OrgLevel, child_path};
+use gangonghui_domain::time::{day_key, shanghai_date};
 use gangonghui_persistence::accounts::{self, NewAccount};
 use gangonghui_persistence::cards::{self as card_rows, NewCard};
 use gangonghui_persistence::orgs::{self, NewOrg};
@@ -251,9 +252,7 @@ pub async fn bulk(
                                 payable_fen: original - discount,
                                 code_step: gangonghui_domain::totp::step_at(at.timestamp()),
                                 period_key: None,
-                                local_date: gangonghui_domain::time::shanghai_date(at)
-                                    .format("%Y-%m-%d")
-                                    .to_string(),
+                                local_date: day_key(shanghai_date(at)),
                                 created_at: at.naive_utc(),
                             }
                         })

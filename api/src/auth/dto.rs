@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use super::me_dto::*;
-use super::service::Tokens;
-use crate::http::{FieldIssueKind, Issues};
+use super::service::{Credential, Registration, Tokens};
+use crate::http::{ApiError, FieldIssueKind, Issues};
 
 pub fn phone(issues: &mut Issues, field: &str, raw: &str) -> Option<Phone> {
     issues.check(field, Phone::parse(raw), "phone")
@@ -184,4 +184,53 @@ pub struct RegisteredDto {
 
 pub fn display_name(issues: &mut Issues, raw: &str) -> Option<DisplayName> {
     issues.check("display_name", DisplayName::parse(raw), "display_name")
+}
+
+impl RegisterBody {
+    /// The registration and the device label; every bad field in one 422.
+    pub fn into_registration(self) -> Result<(Registration, Option<String>), ApiError> {
+        let mut issues = Issues::default();
+        let (p, code, pw, name) = (
+            phone(&mut issues, "phone", &self.phone),
+            otp_code(&mut issues, "otp", &self.otp),
+            new_password(&mut issues, "password", &self.password),
+            display_name(&mut issues, &self.display_name),
+        );
+        let reg = issues.finish(|| {
+            Some(Registration {
+                phone: p?,
+                otp: code?,
+                password: pw?,
+                display_name: name?,
+            })
+        })?;
+        Ok((reg, self.device))
+    }
+}
+
+impl LoginBody {
+    /// The phone, exactly one credential (password or code) and the device label.
+    pub fn into_credentials(self) -> Result<(Phone, Credential, Option<String>), ApiError> {
+        let mut issues = Issues::default();
+        let p = phone(&mut issues, "phone", &self.phone);
+        let credential = match (self.password, self.otp) {
+            (Some(pw), None) => Some(Credential::Password(pw)),
+            (None, Some(code)) => otp_code(&mut issues, "otp", &code).map(Credential::Otp),
+            (Some(_), Some(_)) => {
+                issues.push(
+                    "otp",
+                    FieldIssueKind::Invalid {
+                        reason: "password_or_otp",
+                    },
+                );
+                None
+            }
+            (None, None) => {
+                issues.push("password", FieldIssueKind::Required);
+                None
+            }
+        };
+        let (p, credential) = issues.finish(|| Some((p?, credential?)))?;
+        Ok((p, credential, self.device))
+    }
 }

@@ -9,12 +9,12 @@ use crate::auth::account;
 use crate::auth::client::{ClientIp, VerifiedClient};
 use crate::auth::dto::*;
 use crate::auth::profile_cache::Profile;
-use crate::auth::service::{self, Credential, Device, Registration};
+use crate::auth::service::{self, Device};
 use crate::auth::sessions::{self, Ending};
 use crate::auth::wechat_signin;
 use crate::auth::{AuthError, Authenticated, otp};
 use crate::http::ValidJson;
-use crate::http::{ApiError, FieldIssueKind, Issues};
+use crate::http::{ApiError, Issues};
 use crate::state::AppState;
 
 /// Registers the sign-in routes (each once: routing and the spec cannot disagree).
@@ -92,23 +92,8 @@ pub async fn register(
     ctx: RequestContext,
     body: ValidJson<RegisterBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    let mut issues = Issues::default();
-    let (p, code, pw, name) = (
-        phone(&mut issues, "phone", &body.phone),
-        otp_code(&mut issues, "otp", &body.otp),
-        new_password(&mut issues, "password", &body.password),
-        display_name(&mut issues, &body.display_name),
-    );
-    let reg = issues.finish(|| {
-        Some(Registration {
-            phone: p?,
-            otp: code?,
-            password: pw?,
-            display_name: name?,
-        })
-    })?;
-    let (account, tokens) = service::register(&state, reg, device(&req, body.device), ctx).await?;
+    let (reg, label) = body.into_inner().into_registration()?;
+    let (account, tokens) = service::register(&state, reg, device(&req, label), ctx).await?;
     Ok(HttpResponse::Created().json(RegisteredDto {
         member: ProfileDto::new(Profile::new(&account, None), &[]),
         tokens: tokens.into(),
@@ -125,28 +110,8 @@ pub async fn login(
     ctx: RequestContext,
     body: ValidJson<LoginBody>,
 ) -> Result<Json<TokensDto>, ApiError> {
-    let body = body.into_inner();
-    let mut issues = Issues::default();
-    let p = phone(&mut issues, "phone", &body.phone);
-    let credential = match (body.password, body.otp) {
-        (Some(pw), None) => Some(Credential::Password(pw)),
-        (None, Some(code)) => otp_code(&mut issues, "otp", &code).map(Credential::Otp),
-        (Some(_), Some(_)) => {
-            issues.push(
-                "otp",
-                FieldIssueKind::Invalid {
-                    reason: "password_or_otp",
-                },
-            );
-            None
-        }
-        (None, None) => {
-            issues.push("password", FieldIssueKind::Required);
-            None
-        }
-    };
-    let (p, credential) = issues.finish(|| Some((p?, credential?)))?;
-    let tokens = service::login(&state, p, credential, device(&req, body.device), ctx).await?;
+    let (p, credential, label) = body.into_inner().into_credentials()?;
+    let tokens = service::login(&state, p, credential, device(&req, label), ctx).await?;
     Ok(Json(tokens.into()))
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::cards::dto::CardDto;
+use crate::http::{ApiError, FieldIssue, FieldIssueKind};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -66,6 +67,20 @@ pub struct ApplicationListDto {
 pub struct RejectBody {
     #[schema(example = "单位信息不符", min_length = 1, max_length = 200)]
     pub reason: String,
+}
+
+impl RejectBody {
+    /// The reason, trimmed; blank is a missing reason.
+    pub fn into_reason(self) -> Result<String, ApiError> {
+        let reason = self.reason.trim().to_owned();
+        if reason.is_empty() {
+            return Err(ApiError::Validation(vec![FieldIssue::new(
+                "reason",
+                FieldIssueKind::Required,
+            )]));
+        }
+        Ok(reason)
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

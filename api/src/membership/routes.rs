@@ -102,13 +102,7 @@ pub async fn reject_membership_application(
     id: Path<String>,
     body: ValidJson<RejectBody>,
 ) -> Result<Json<DecisionDto>, ApiError> {
-    let reason = body.into_inner().reason.trim().to_owned();
-    if reason.is_empty() {
-        return Err(ApiError::Validation(vec![crate::http::FieldIssue::new(
-            "reason",
-            FieldIssueKind::Required,
-        )]));
-    }
+    let reason = body.into_inner().into_reason()?;
     decision(
         &state,
         &admin,

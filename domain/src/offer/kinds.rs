@@ -54,8 +54,8 @@ impl LimitPeriod {
     pub fn key_at(self, at: chrono::DateTime<chrono::Utc>) -> String {
         let day = crate::time::shanghai_date(at);
         match self {
-            LimitPeriod::Day => day.format("%Y-%m-%d").to_string(),
-            LimitPeriod::Month => day.format("%Y-%m").to_string(),
+            LimitPeriod::Day => crate::time::day_key(day),
+            LimitPeriod::Month => crate::time::month_key(day),
             LimitPeriod::Total => self.as_str().to_owned(),
         }
     }

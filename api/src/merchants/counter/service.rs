@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use gangonghui_domain::Fen;
 use gangonghui_domain::offer::{Holder, QuoteError};
-use gangonghui_domain::time::shanghai_date;
+use gangonghui_domain::time::{day_key, shanghai_date};
 use gangonghui_persistence::offers;
 use gangonghui_persistence::redemptions::{self, RedemptionRow};
 use gangonghui_persistence::{DbConn, counter, ids};
@@ -104,7 +104,7 @@ pub fn redeem_in(
         payable_fen: quote.payable.get(),
         code_step: step,
         period_key,
-        local_date: shanghai_date(now).format("%Y-%m-%d").to_string(),
+        local_date: day_key(shanghai_date(now)),
         created_at: naive_now,
     };
     redemptions::insert(conn, &row)?;

@@ -1,10 +1,15 @@
 //! Wire types of merchant search and the merchant page.
 
+use gangonghui_domain::division::{DivisionCode, DivisionLevel};
+use gangonghui_domain::geo::Point;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::merchants::offers::dto::*;
-use crate::merchants::onboarding::dto::*;
+use super::service::{Page, Search};
+use crate::http::pagination::{decode_cursor, page_size};
+use crate::http::{ApiError, FieldIssueKind, Issues};
+use crate::merchants::offers::dto::OfferDto;
+use crate::merchants::onboarding::dto::MerchantDto;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MerchantListDto {
@@ -35,4 +40,73 @@ pub struct MerchantDetailDto {
     pub merchant: MerchantDto,
     /// Offers usable now.
     pub offers: Vec<OfferDto>,
+}
+
+/// Radius of a near search when `radius_m` is not given.
+const DEFAULT_RADIUS_M: f64 = 5_000.0;
+const MAX_RADIUS_M: f64 = 50_000.0;
+
+impl MerchantsQuery {
+    /// The search, the page and its size; every bad parameter in one 422.
+    pub fn into_search(self) -> Result<(Search, Page, i64), ApiError> {
+        let q = self;
+        let limit = page_size(q.limit)?;
+        let mut issues = Issues::default();
+        let city = match &q.city {
+            Some(code) => issues.check(
+                "city",
+                DivisionCode::parse(code)
+                    .ok()
+                    .filter(|d| d.level() == DivisionLevel::City)
+                    .and_then(|d| d.city())
+                    .ok_or(()),
+                "city",
+            ),
+            None => None,
+        };
+        let near = match (q.lat, q.lng) {
+            (Some(lat), Some(lng)) => {
+                let radius = q.radius_m.unwrap_or(DEFAULT_RADIUS_M);
+                if !(1.0..=MAX_RADIUS_M).contains(&radius) {
+                    issues.push(
+                        "radius_m",
+                        FieldIssueKind::AboveMaximum {
+                            max: MAX_RADIUS_M.to_string(),
+                        },
+                    );
+                }
+                issues
+                    .check("lat", Point::new(lat, lng).ok_or(()), "coordinates")
+                    .map(|p| (p, radius))
+            }
+            (None, None) => None,
+            _ => {
+                issues.push(
+                    if q.lat.is_none() { "lat" } else { "lng" },
+                    FieldIssueKind::Required,
+                );
+                None
+            }
+        };
+        let page = match q.cursor.as_deref().map(decode_cursor).transpose()? {
+            None if near.is_some() => Page::Offset(0),
+            None => Page::After(None),
+            Some(c) => match c.split_once(':') {
+                Some(("o", n)) => Page::Offset(n.parse().unwrap_or(0)),
+                Some(("a", id)) => Page::After(Some(id.to_owned())),
+                _ => {
+                    issues.push("cursor", FieldIssueKind::Invalid { reason: "cursor" });
+                    Page::After(None)
+                }
+            },
+        };
+        issues.finish(|| Some(()))?;
+        let search = Search {
+            city,
+            category: q.category,
+            name: q.q.filter(|s| !s.trim().is_empty()),
+            near,
+        };
+        Ok((search, page, limit))
+    }
 }

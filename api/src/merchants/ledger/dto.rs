@@ -1,9 +1,11 @@
 //! Wire types of reversals, the day ledger, settlements and the member's history.
 
 use chrono::{DateTime, Utc};
+use gangonghui_domain::time::{day_key, month_key, parse_day, parse_month, shanghai_date};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::http::{ApiError, FieldIssue, FieldIssueKind};
 use crate::merchants::counter::dto::*;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -38,6 +40,17 @@ pub struct LedgerQuery {
     pub cursor: Option<String>,
 }
 
+impl LedgerQuery {
+    /// The asked day as `YYYY-MM-DD`, today (Asia/Shanghai) when not given.
+    pub fn day(&self, now: DateTime<Utc>) -> Result<String, ApiError> {
+        let day = match &self.date {
+            Some(raw) => parse_day(raw).ok_or_else(|| invalid("date"))?,
+            None => shanghai_date(now),
+        };
+        Ok(day_key(day))
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LedgerEntryDto {
     #[serde(flatten)]
@@ -57,6 +70,24 @@ pub struct LedgerDto {
 pub struct SettlementQuery {
     /// `YYYY-MM` (default this month, Asia/Shanghai).
     pub month: Option<String>,
+}
+
+impl SettlementQuery {
+    /// The asked month as `YYYY-MM`, this month (Asia/Shanghai) when not given.
+    pub fn month(&self, now: DateTime<Utc>) -> Result<String, ApiError> {
+        let first = match &self.month {
+            Some(raw) => parse_month(raw).ok_or_else(|| invalid("month"))?,
+            None => shanghai_date(now),
+        };
+        Ok(month_key(first))
+    }
+}
+
+fn invalid(field: &'static str) -> ApiError {
+    ApiError::Validation(vec![FieldIssue::new(
+        field,
+        FieldIssueKind::Invalid { reason: field },
+    )])
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -7,8 +7,8 @@ use super::dto::*;
 use super::service;
 use crate::audit::RequestContext;
 use crate::auth::Authenticated;
+use crate::http::ApiError;
 use crate::http::pagination::{decode_cursor, page, page_size};
-use crate::http::{ApiError, FieldIssue, FieldIssueKind};
 use crate::merchants::MerchantStaff;
 use crate::merchants::counter::dto::*;
 use crate::state::AppState;
@@ -49,20 +49,9 @@ pub async fn list_redemptions(
     staff_member: MerchantStaff,
     query: Query<LedgerQuery>,
 ) -> Result<Json<LedgerDto>, ApiError> {
-    let now = state.clock.now();
     let q = query.into_inner();
     let limit = page_size(q.limit)?;
-    let date = match q.date {
-        Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| {
-            ApiError::Validation(vec![FieldIssue::new(
-                "date",
-                FieldIssueKind::Invalid { reason: "date" },
-            )])
-        })?,
-        None => gangonghui_domain::time::shanghai_date(now),
-    }
-    .format("%Y-%m-%d")
-    .to_string();
+    let date = q.day(state.clock.now())?;
     let after = q.cursor.as_deref().map(decode_cursor).transpose()?;
     let rows = service::day(&state, &staff_member, date.clone(), after, limit + 1).await?;
     Ok(Json(page(
@@ -90,23 +79,7 @@ pub async fn get_settlements(
     staff_member: MerchantStaff,
     query: Query<SettlementQuery>,
 ) -> Result<Json<SettlementDto>, ApiError> {
-    let now = state.clock.now();
-    let month = match query.into_inner().month {
-        Some(m) => {
-            let ok = chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").is_ok()
-                && m.len() == 7;
-            if !ok {
-                return Err(ApiError::Validation(vec![FieldIssue::new(
-                    "month",
-                    FieldIssueKind::Invalid { reason: "month" },
-                )]));
-            }
-            m
-        }
-        None => gangonghui_domain::time::shanghai_date(now)
-            .format("%Y-%m")
-            .to_string(),
-    };
+    let month = query.month(state.clock.now())?;
     let days = service::month(&state, &staff_member, month.clone())
         .await?
         .into_iter()

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use gangonghui_domain::Role;
-use gangonghui_domain::time::shanghai_date;
+use gangonghui_domain::time::{day_key, shanghai_date};
 use gangonghui_persistence::redemptions::{self, DayTotals, RedemptionRow, ReversalRow};
 use gangonghui_persistence::{ids, offers, write_tx};
 
@@ -40,7 +40,7 @@ pub async fn reverse(
                     original_fen: r.original_fen,
                     discount_fen: r.discount_fen,
                     payable_fen: r.payable_fen,
-                    local_date: shanghai_date(now).format("%Y-%m-%d").to_string(),
+                    local_date: day_key(shanghai_date(now)),
                     created_at: now.naive_utc(),
                 };
                 if !redemptions::insert_reversal(c, &reversal)? {

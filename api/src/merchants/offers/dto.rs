@@ -2,11 +2,12 @@
 
 use chrono::{DateTime, Utc};
 use gangonghui_domain::offer::{Audience, LimitPeriod, OfferStatus, OfferType};
+use gangonghui_persistence::offers::OfferChange;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::http::Issues;
-use crate::http::{ApiError, FieldIssueKind};
+use crate::http::{ApiError, FieldIssue, FieldIssueKind};
 
 /// A new offer. `percent_off`: `percent_off_bp` (1200 = 12 % off), optional `max_discount_fen`
 /// and `threshold_fen`. `amount_off` (满减): `off_fen` once the amount reaches `threshold_fen`.
@@ -139,6 +140,26 @@ pub struct UpdateOfferBody {
     pub title: Option<String>,
     pub ends_at: Option<DateTime<Utc>>,
     pub total_quota: Option<i64>,
+}
+
+impl UpdateOfferBody {
+    /// The change to store; a blank title is a missing one.
+    pub fn into_change(self) -> Result<OfferChange, ApiError> {
+        let title = self.title.map(|t| t.trim().to_owned());
+        if title.as_deref().is_some_and(str::is_empty) {
+            return Err(ApiError::Validation(vec![FieldIssue::new(
+                "title",
+                FieldIssueKind::Required,
+            )]));
+        }
+        Ok(OfferChange {
+            title,
+            status: self.status.map(String::from),
+            ends_at: self.ends_at.map(|t| t.naive_utc()),
+            total_quota: self.total_quota,
+            updated_at: None,
+        })
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -2,13 +2,12 @@
 
 use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpResponse, get, patch, post};
-use gangonghui_persistence::offers::OfferChange;
 
 use super::dto::*;
 use super::service;
 use crate::audit::RequestContext;
+use crate::http::ApiError;
 use crate::http::ValidJson;
-use crate::http::{ApiError, FieldIssue, FieldIssueKind};
 use crate::merchants::{MerchantOwner, MerchantStaff};
 use crate::state::AppState;
 
@@ -65,21 +64,7 @@ pub async fn update_offer(
     id: Path<String>,
     body: ValidJson<UpdateOfferBody>,
 ) -> Result<Json<OfferDto>, ApiError> {
-    let body = body.into_inner();
-    let title = body.title.map(|t| t.trim().to_owned());
-    if title.as_deref().is_some_and(str::is_empty) {
-        return Err(ApiError::Validation(vec![FieldIssue::new(
-            "title",
-            FieldIssueKind::Required,
-        )]));
-    }
-    let change = OfferChange {
-        title,
-        status: body.status.map(String::from),
-        ends_at: body.ends_at.map(|t| t.naive_utc()),
-        total_quota: body.total_quota,
-        updated_at: None,
-    };
+    let change = body.into_inner().into_change()?;
     Ok(Json(
         service::change(&state, &owner, id.into_inner(), change, ctx)
             .await?

@@ -8,9 +8,9 @@ use super::dto::*;
 use super::service;
 use crate::audit::RequestContext;
 use crate::auth::{Authenticated, UnionAdmin};
+use crate::http::ApiError;
 use crate::http::ValidJson;
 use crate::http::pagination::{decode_cursor, page, page_size};
-use crate::http::{ApiError, FieldIssue, FieldIssueKind};
 use crate::membership::dto::{ApplicationsQuery, RejectBody};
 use crate::state::AppState;
 
@@ -99,13 +99,7 @@ pub async fn reject_merchant_application(
     id: Path<String>,
     body: ValidJson<RejectBody>,
 ) -> Result<Json<MerchantDecisionDto>, ApiError> {
-    let reason = body.into_inner().reason.trim().to_owned();
-    if reason.is_empty() {
-        return Err(ApiError::Validation(vec![FieldIssue::new(
-            "reason",
-            FieldIssueKind::Required,
-        )]));
-    }
+    let reason = body.into_inner().into_reason()?;
     let (application, _) = service::decide(
         &state,
         &admin,
