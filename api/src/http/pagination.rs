@@ -48,6 +48,26 @@ pub fn page_size(limit: Option<i64>) -> Result<i64, ApiError> {
     }
 }
 
+/// One page asked for: `limit` rows after the opaque `cursor` (the id of the last row seen).
+pub struct Keyset {
+    pub after: Option<String>,
+    pub limit: i64,
+}
+
+impl Keyset {
+    /// `?limit=` then `?cursor=`, each checked as [`page_size`] and [`decode_cursor`] do.
+    pub fn parse(limit: Option<i64>, cursor: Option<&str>) -> Result<Keyset, ApiError> {
+        let limit = page_size(limit)?;
+        let after = cursor.map(decode_cursor).transpose()?;
+        Ok(Keyset { after, limit })
+    }
+
+    /// Rows to fetch: one more than the page, which only tells whether another page follows.
+    pub fn fetch(&self) -> i64 {
+        self.limit + 1
+    }
+}
+
 /// Builds a page from `limit + 1` rows: the extra row only says whether there is a next page.
 pub fn page<R, D, P>(
     mut rows: Vec<R>,

@@ -13,7 +13,7 @@ use crate::auth::{Authenticated, UnionAdmin, profile_cache};
 use crate::cards::dto::CardDto;
 use crate::http::Issues;
 use crate::http::ValidJson;
-use crate::http::pagination::{decode_cursor, page, page_size};
+use crate::http::pagination::{Keyset, page};
 use crate::http::{ApiError, FieldIssueKind};
 use crate::state::AppState;
 
@@ -57,8 +57,7 @@ pub async fn list_membership_applications(
     query: Query<ApplicationsQuery>,
 ) -> Result<Json<ApplicationListDto>, ApiError> {
     let query = query.into_inner();
-    let limit = page_size(query.limit)?;
-    let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    let Keyset { after, limit } = Keyset::parse(query.limit, query.cursor.as_deref())?;
     let status = query.status;
     let rows = membership::list(&state, &admin, status, after, limit + 1).await?;
     Ok(Json(page(

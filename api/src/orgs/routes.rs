@@ -9,7 +9,7 @@ use crate::audit::RequestContext;
 use crate::auth::UnionAdmin;
 use crate::http::ApiError;
 use crate::http::ValidJson;
-use crate::http::pagination::{decode_cursor, page, page_size};
+use crate::http::pagination::{Keyset, page};
 use crate::state::AppState;
 
 /// Registers this feature's routes (each once: routing and the spec cannot disagree).
@@ -26,8 +26,7 @@ pub async fn list_orgs(
     query: Query<OrgsQuery>,
 ) -> Result<Json<OrgListDto>, ApiError> {
     let query = query.into_inner();
-    let limit = page_size(query.limit)?;
-    let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    let Keyset { after, limit } = Keyset::parse(query.limit, query.cursor.as_deref())?;
     let rows = orgs::children(&state, query.parent_id, after, limit + 1).await?;
     Ok(Json(page(
         rows,

@@ -8,7 +8,7 @@ use super::service;
 use crate::audit::RequestContext;
 use crate::auth::Authenticated;
 use crate::http::ApiError;
-use crate::http::pagination::{decode_cursor, page, page_size};
+use crate::http::pagination::{Keyset, decode_cursor, page, page_size};
 use crate::merchants::MerchantStaff;
 use crate::merchants::counter::dto::*;
 use crate::state::AppState;
@@ -105,8 +105,10 @@ pub async fn list_my_redemptions(
     query: Query<crate::http::pagination::PageQuery>,
 ) -> Result<Json<MyRedemptionsDto>, ApiError> {
     let q = query.into_inner();
-    let limit = page_size(q.limit)?;
-    let before = q.cursor.as_deref().map(decode_cursor).transpose()?;
+    let Keyset {
+        after: before,
+        limit,
+    } = Keyset::parse(q.limit, q.cursor.as_deref())?;
     let rows = service::mine(&state, &auth, before, limit + 1).await?;
     Ok(Json(page(
         rows,

@@ -10,7 +10,7 @@ use crate::audit::RequestContext;
 use crate::auth::{Authenticated, UnionAdmin};
 use crate::http::ApiError;
 use crate::http::ValidJson;
-use crate::http::pagination::{decode_cursor, page, page_size};
+use crate::http::pagination::{Keyset, page};
 use crate::membership::dto::{ApplicationsQuery, RejectBody};
 use crate::state::AppState;
 
@@ -49,8 +49,7 @@ pub async fn list_merchant_applications(
     query: Query<ApplicationsQuery>,
 ) -> Result<Json<MerchantApplicationListDto>, ApiError> {
     let query = query.into_inner();
-    let limit = page_size(query.limit)?;
-    let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    let Keyset { after, limit } = Keyset::parse(query.limit, query.cursor.as_deref())?;
     // Merchant applications go through the same states as membership applications.
     let status = query.status;
     let rows = service::list(&state, &admin, status, after, limit + 1).await?;
