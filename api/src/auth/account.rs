@@ -51,10 +51,9 @@ pub async fn reset_password(
     ip: Option<IpAddr>,
     ctx: RequestContext,
 ) -> Result<(), ApiError> {
-    let now = state.clock.now();
     otp::limit_checks(state, &phone, ip).await?;
     let hash = password::hash(new.expose().to_owned()).await?;
-    let (keys, p, now) = (state.data_keys.clone(), phone.clone(), now);
+    let (keys, p, now) = (state.data_keys.clone(), phone.clone(), state.clock.now());
     let account = state
         .db(move |conn| {
             write_tx(conn, |c| {

@@ -101,10 +101,9 @@ pub async fn register(
     device: Device,
     ctx: RequestContext,
 ) -> Result<(AccountRow, Tokens), ApiError> {
-    let now = state.clock.now();
     otp::limit_checks(state, &reg.phone, device.ip).await?;
     let hash = password::hash(reg.password.expose().to_owned()).await?;
-    let (keys, now) = (state.data_keys.clone(), now);
+    let (keys, now) = (state.data_keys.clone(), state.clock.now());
     let dev = device.clone();
     let (account, session_id, refresh) = state
         .db(move |conn| {

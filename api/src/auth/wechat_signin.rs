@@ -50,13 +50,12 @@ pub async fn wechat_bind(
     device: Device,
     ctx: RequestContext,
 ) -> Result<Tokens, ApiError> {
-    let now = state.clock.now();
     let claims = state
         .tokens
         .verify_wechat_bind(&bind_token)
         .map_err(|_| AuthError::WechatBindInvalid)?;
     otp::limit_checks(state, &phone, device.ip).await?;
-    let (keys, now) = (state.data_keys.clone(), now);
+    let (keys, now) = (state.data_keys.clone(), state.clock.now());
     let audit_ctx = ctx.clone();
     let account_id = state
         .db(move |conn| {

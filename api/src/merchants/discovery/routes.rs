@@ -7,8 +7,8 @@ use super::dto::*;
 use super::service::{self, Page};
 use crate::http::ApiError;
 use crate::http::pagination::encode_cursor;
-use crate::merchants::offers::dto::*;
-use crate::merchants::onboarding::dto::*;
+use crate::merchants::offers::dto::OfferDto;
+use crate::merchants::onboarding::dto::MerchantDto;
 use crate::state::AppState;
 
 /// Registers this sub-feature's routes (each once: routing and the spec cannot disagree).

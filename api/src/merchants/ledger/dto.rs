@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::http::{ApiError, FieldIssue, FieldIssueKind};
-use crate::merchants::counter::dto::*;
+use crate::merchants::counter::dto::RedemptionDto;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReversalDto {

@@ -10,7 +10,7 @@ use crate::auth::Authenticated;
 use crate::http::ApiError;
 use crate::http::pagination::{Keyset, decode_cursor, page, page_size};
 use crate::merchants::MerchantStaff;
-use crate::merchants::counter::dto::*;
+use crate::merchants::counter::dto::RedemptionDto;
 use crate::state::AppState;
 
 /// Registers this sub-feature's routes (each once: routing and the spec cannot disagree).
