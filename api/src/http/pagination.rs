@@ -61,11 +61,6 @@ impl Keyset {
         let after = cursor.map(decode_cursor).transpose()?;
         Ok(Keyset { after, limit })
     }
-
-    /// Rows to fetch: one more than the page, which only tells whether another page follows.
-    pub fn fetch(&self) -> i64 {
-        self.limit + 1
-    }
 }
 
 /// Builds a page from `limit + 1` rows: the extra row only says whether there is a next page.

@@ -62,7 +62,15 @@ pub async fn verify(
             };
             let mut eligible = Vec::new();
             for (row, uses) in preview.offers {
-                let offer = row.rules().map_err(ApiError::internal)?;
+                // One offer with broken stored terms must not hide the member's others; the
+                // redemption path refuses it on its own.
+                let offer = match row.rules() {
+                    Ok(offer) => offer,
+                    Err(e) => {
+                        tracing::error!(error = %e, "offer skipped in verification");
+                        continue;
+                    }
+                };
                 if offer.admits(grades, now).is_err() {
                     continue;
                 }
