@@ -19,3 +19,28 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .configure(crate::merchants::configure),
         );
 }
+
+/// What each feature's operations can refuse, for the spec (one line per feature, as above).
+pub fn refusals() -> crate::doc::Refusals {
+    let health = vec![
+        ("healthz", vec![]),
+        (
+            "readyz",
+            vec![crate::http::ApiError::Unavailable {
+                components: Vec::new(),
+            }],
+        ),
+    ];
+    [
+        health,
+        crate::auth::routes::refusals(),
+        crate::auth::me::refusals(),
+        crate::orgs::routes::refusals(),
+        crate::membership::routes::refusals(),
+        crate::cards::routes::refusals(),
+        crate::merchants::refusals(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}

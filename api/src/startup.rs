@@ -20,7 +20,6 @@ use crate::cache::Cache;
 use crate::http::JSON_LIMIT;
 use crate::http::fallback;
 use crate::http::middleware::problem_details;
-use crate::http::{ApiError, FieldIssue, FieldIssueKind};
 use crate::routes;
 use crate::settings::{Settings, redact_url};
 use crate::state::AppState;
@@ -116,21 +115,16 @@ where
         .wrap(TracingLogger::default())
         .app_data(state)
         .app_data(web::PayloadConfig::new(JSON_LIMIT))
-        .app_data(web::QueryConfig::default().error_handler(|err, _| {
-            tracing::debug!(error = %err, "bad query string");
-            ApiError::Validation(vec![FieldIssue::new(
-                "query",
-                FieldIssueKind::Invalid { reason: "query" },
-            )])
-            .into()
-        }))
         .into_utoipa_app()
         .openapi(gangonghui_openapi::base())
         .configure(configure)
         .split_for_parts();
     let route_table = Data::new(fallback::RouteTable::from_openapi(&doc));
     app.app_data(route_table)
-        .service(SwaggerUi::new("/docs/{_:.*}").url(SPEC_PATH, doc))
+        .service(
+            SwaggerUi::new("/docs/{_:.*}")
+                .external_url_unchecked(SPEC_PATH, crate::doc::complete(&doc)),
+        )
         .default_service(web::to(fallback::no_route))
 }
 

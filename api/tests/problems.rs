@@ -46,7 +46,7 @@ async fn create_note(
     ctx: RequestContext,
     body: ValidJson<CreateNoteBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let body = body.read().await?;
     state
         .db(move |conn| {
             let detail = json!({ "amount_fen": body.amount_fen, "channel": format!("{:?}", body.channel), "has_note": body.note.is_some() });

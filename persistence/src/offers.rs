@@ -105,6 +105,27 @@ pub fn for_merchant(conn: &mut DbConn, merchant_id: &str) -> QueryResult<Vec<Off
         .load(conn)
 }
 
+/// One page of the merchant's offers, newest first (ids are time-ordered): `limit` rows after
+/// the offer id `after`.
+pub fn page_for_merchant(
+    conn: &mut DbConn,
+    merchant_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<OfferRow>> {
+    let mut query = offers::table
+        .filter(offers::merchant_id.eq(merchant_id))
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(offers::id.lt(after.to_owned()));
+    }
+    query
+        .order(offers::id.desc())
+        .limit(limit)
+        .select(offers::all_columns)
+        .load(conn)
+}
+
 /// The merchant's offers a member could use at `now`: active, inside their window, not sold out.
 #[diesel::dsl::auto_type(no_type_alias)]
 pub fn live_at(merchant_id: String, now: NaiveDateTime) -> _ {

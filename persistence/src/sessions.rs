@@ -81,6 +81,29 @@ pub fn list_live(
         .load(conn)
 }
 
+/// One page of the account's live sessions, newest first (ids are time-ordered).
+pub fn page_live(
+    conn: &mut DbConn,
+    account_id: &str,
+    now: NaiveDateTime,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<SessionRow>> {
+    let mut query = sessions::table
+        .filter(sessions::account_id.eq(account_id))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(now))
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(sessions::id.lt(after.to_owned()));
+    }
+    query
+        .order(sessions::id.desc())
+        .limit(limit)
+        .select(sessions::all_columns)
+        .load(conn)
+}
+
 /// Revokes one of the account's sessions; false when it was not live (or not the account's).
 pub fn revoke(
     conn: &mut DbConn,

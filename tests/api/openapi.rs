@@ -49,7 +49,8 @@ async fn the_served_spec_is_openapi_3_1_and_complete() {
             );
             for (status, response) in responses {
                 if !status.starts_with('2') && !status.starts_with('3') {
-                    let schema = &response["content"]["application/problem+json"]["schema"]["$ref"];
+                    let schema = &response["content"]["application/problem+json"]["schema"]["allOf"]
+                        [0]["$ref"];
                     assert_eq!(
                         schema, "#/components/schemas/Problem",
                         "{method} {path} {status} must be a problem"

@@ -27,6 +27,18 @@ async fn redeem(
         .unwrap()
 }
 
+/// Reverses a redemption under an Idempotency-Key (`None`: the header is left out).
+async fn reverse(app: &TestApp, who: &Session, id: &str, key: Option<&str>) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(app.url(&format!("/api/v1/merchant/redemptions/{id}/reverse")))
+        .bearer_auth(&who.access);
+    if let Some(key) = key {
+        request = request.header("idempotency-key", key);
+    }
+    request.send().await.unwrap()
+}
+
 #[tokio::test]
 async fn a_quota_of_one_is_won_by_exactly_one_of_a_hundred() {
     let app = TestApp::spawn().await;
@@ -363,32 +375,23 @@ async fn a_reversal_gives_back_the_quota_and_the_limit_once() {
     )
     .await;
     let id = first["id"].as_str().unwrap();
-    let foreign = app
-        .post(
-            &format!("/api/v1/merchant/redemptions/{id}/reverse"),
-            &json!({}),
-            Some(&stranger.access),
-        )
-        .await;
+    let foreign = reverse(&app, &stranger, id, Some("rev-foreign")).await;
     assert_eq!(problem(foreign, 404).await["code"], "redemption.not_found");
     let foreign_offer = redeem(&app, &stranger, "s1", &json!({ "code": code_for(&app, &cards[1], step + 1), "offer_id": offer_id, "amount_fen": 5000 })).await;
     assert_eq!(problem(foreign_offer, 404).await["code"], "offer.not_found");
 
-    let reversed = app
-        .post(
-            &format!("/api/v1/merchant/redemptions/{id}/reverse"),
-            &json!({}),
-            Some(&owner.access),
-        )
-        .await;
+    assert_eq!(
+        problem(reverse(&app, &owner, id, None).await, 400).await["code"],
+        "idempotency.key_required"
+    );
+    let reversed = reverse(&app, &owner, id, Some("rev-1")).await;
     assert_eq!(reversed.status().as_u16(), 200);
-    let again = app
-        .post(
-            &format!("/api/v1/merchant/redemptions/{id}/reverse"),
-            &json!({}),
-            Some(&owner.access),
-        )
-        .await;
+    let first_answer: Value = reversed.json().await.unwrap();
+    // A retry under the same key is the first answer again, not a second reversal.
+    let retried = reverse(&app, &owner, id, Some("rev-1")).await;
+    assert_eq!(retried.status().as_u16(), 200);
+    assert_eq!(retried.json::<Value>().await.unwrap(), first_answer);
+    let again = reverse(&app, &owner, id, Some("rev-2")).await;
     assert_eq!(
         problem(again, 409).await["code"],
         "redemption.already_reversed"
@@ -405,15 +408,8 @@ async fn a_reversal_gives_back_the_quota_and_the_limit_once() {
     )
     .await;
     let used: Value = redeem(&app, &owner, "r4", &json!({ "code": code_for(&app, &cards[0], step), "offer_id": second_offer, "amount_fen": 1000 })).await.json().await.unwrap();
-    app.post(
-        &format!(
-            "/api/v1/merchant/redemptions/{}/reverse",
-            used["id"].as_str().unwrap()
-        ),
-        &json!({}),
-        Some(&owner.access),
-    )
-    .await;
+    let undone = reverse(&app, &owner, used["id"].as_str().unwrap(), Some("rev-3")).await;
+    assert_eq!(undone.status().as_u16(), 200);
     // A code of this card not spent yet (r1 and r4 spent two steps of the window).
     let now_step = step_at(Utc::now().timestamp());
     let free = (now_step - 1..=now_step + 1)

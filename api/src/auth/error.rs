@@ -1,7 +1,7 @@
 //! Everything identity and sessions can refuse: each variant a fact, without HTTP (`problems.rs`
 //! maps each to its status and code).
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumIter)]
 pub enum AuthError {
     #[error("no bearer token")]
     MissingToken,

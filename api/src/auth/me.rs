@@ -5,11 +5,14 @@ use actix_web::{HttpResponse, delete, get, put};
 use gangonghui_domain::time::shanghai_date;
 
 use crate::audit::RequestContext;
+use crate::auth::AuthError;
 use crate::auth::Authenticated;
 use crate::auth::dto::*;
 use crate::auth::{account, sessions};
-use crate::http::ValidJson;
+use crate::doc::Refusals;
+use crate::http::pagination::{PageQuery, page};
 use crate::http::{ApiError, Issues};
+use crate::http::{ValidJson, ValidQuery};
 use crate::state::AppState;
 
 /// Registers the account's own routes (each once: routing and the spec cannot disagree).
@@ -47,7 +50,7 @@ pub async fn verify_real_name(
     body: ValidJson<RealNameBody>,
 ) -> Result<Json<ProfileDto>, ApiError> {
     let now = state.clock.now();
-    let (name, id) = body.into_inner().into_domain(shanghai_date(now))?;
+    let (name, id) = body.read().await?.into_domain(shanghai_date(now))?;
     let profile = account::verify_real_name(&state, &auth, name, id, ctx).await?;
     Ok(Json(ProfileDto::new(profile, &auth.grants)))
 }
@@ -62,7 +65,7 @@ pub async fn change_password(
     ctx: RequestContext,
     body: ValidJson<ChangePasswordBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let body = body.read().await?;
     let mut issues = Issues::default();
     let new = new_password(&mut issues, "new_password", &body.new_password);
     let new = issues.finish(|| new)?;
@@ -71,22 +74,25 @@ pub async fn change_password(
 }
 
 /// The account's live sessions, newest first.
-#[utoipa::path(tag = "me", security(("bearer" = [])),
+#[utoipa::path(tag = "me", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, body = SessionListDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[get("/me/sessions")]
 pub async fn list_sessions(
     state: Data<AppState>,
     auth: Authenticated,
+    query: ValidQuery<PageQuery>,
 ) -> Result<Json<SessionListDto>, ApiError> {
-    let rows = sessions::list_sessions(&state, &auth).await?;
-    let items = rows
-        .into_iter()
-        .map(|r| SessionDto::new(r, &auth.session_id))
-        .collect();
-    Ok(Json(SessionListDto {
-        items,
-        next_cursor: None,
-    }))
+    let keyset = query.read()?.keyset()?;
+    let limit = keyset.limit;
+    let rows = sessions::list_sessions(&state, &auth, keyset).await?;
+    let dto = |r| SessionDto::new(r, &auth.session_id);
+    Ok(Json(page(
+        rows,
+        limit,
+        |r| r.id.clone(),
+        dto,
+        |items, next_cursor| SessionListDto { items, next_cursor },
+    )))
 }
 
 /// End one of the account's sessions (404 when it is not one of them).
@@ -101,4 +107,26 @@ pub async fn delete_session(
 ) -> Result<HttpResponse, ApiError> {
     sessions::end_session(&state, &auth, id.into_inner(), ctx).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// What these operations can refuse beyond what their security, body and parameters imply
+/// (the spec lists each status with its codes; see `crate::doc`).
+pub fn refusals() -> Refusals {
+    use AuthError as A;
+    vec![
+        ("get_me", vec![]),
+        (
+            "verify_real_name",
+            vec![A::IdNumberTaken.into(), A::RealNameLocked.into()],
+        ),
+        (
+            "change_password",
+            vec![
+                A::InvalidCredentials.into(),
+                A::RateLimited { retry_after: 0 }.into(),
+            ],
+        ),
+        ("list_sessions", vec![]),
+        ("delete_session", vec![ApiError::NotFound]),
+    ]
 }

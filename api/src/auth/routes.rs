@@ -13,6 +13,7 @@ use crate::auth::service::{self, Device};
 use crate::auth::sessions::{self, Ending};
 use crate::auth::wechat_signin;
 use crate::auth::{AuthError, Authenticated, otp};
+use crate::doc::Refusals;
 use crate::http::ValidJson;
 use crate::http::{ApiError, Issues};
 use crate::state::AppState;
@@ -70,7 +71,7 @@ pub async fn send_otp(
     req: HttpRequest,
     body: ValidJson<SendOtpBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let body = body.read().await?;
     let mut issues = Issues::default();
     let phone = phone(&mut issues, "phone", &body.phone);
     let phone = issues.finish(|| phone)?;
@@ -92,7 +93,7 @@ pub async fn register(
     ctx: RequestContext,
     body: ValidJson<RegisterBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let (reg, label) = body.into_inner().into_registration()?;
+    let (reg, label) = body.read().await?.into_registration()?;
     let (account, tokens) = service::register(&state, reg, device(&req, label), ctx).await?;
     Ok(HttpResponse::Created().json(RegisteredDto {
         member: ProfileDto::new(Profile::new(&account, None), &[]),
@@ -110,7 +111,7 @@ pub async fn login(
     ctx: RequestContext,
     body: ValidJson<LoginBody>,
 ) -> Result<Json<TokensDto>, ApiError> {
-    let (p, credential, label) = body.into_inner().into_credentials()?;
+    let (p, credential, label) = body.read().await?.into_credentials()?;
     let tokens = service::login(&state, p, credential, device(&req, label), ctx).await?;
     Ok(Json(tokens.into()))
 }
@@ -128,7 +129,7 @@ pub async fn refresh(
     body: ValidJson<RefreshBody>,
 ) -> Result<Json<TokensDto>, ApiError> {
     Ok(Json(
-        sessions::refresh(&state, body.into_inner().refresh_token, ctx)
+        sessions::refresh(&state, body.read().await?.refresh_token, ctx)
             .await?
             .into(),
     ))
@@ -170,7 +171,7 @@ pub async fn reset_password(
     ctx: RequestContext,
     body: ValidJson<ResetPasswordBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let body = body.read().await?;
     let mut issues = Issues::default();
     let (p, code, pw) = (
         phone(&mut issues, "phone", &body.phone),
@@ -199,7 +200,7 @@ pub async fn wechat_login(
 ) -> Result<Json<TokensDto>, ApiError> {
     require_signed_client(&req)?;
     Ok(Json(
-        wechat_signin::wechat_login(&state, body.into_inner().code, device(&req, None), ctx)
+        wechat_signin::wechat_login(&state, body.read().await?.code, device(&req, None), ctx)
             .await?
             .into(),
     ))
@@ -216,7 +217,7 @@ pub async fn wechat_bind(
     body: ValidJson<WechatBindBody>,
 ) -> Result<Json<TokensDto>, ApiError> {
     require_signed_client(&req)?;
-    let body = body.into_inner();
+    let body = body.read().await?;
     let mut issues = Issues::default();
     let (p, code) = (
         phone(&mut issues, "phone", &body.phone),
@@ -228,4 +229,78 @@ pub async fn wechat_bind(
             .await?
             .into(),
     ))
+}
+
+/// What these operations can refuse beyond what their security, body and parameters imply
+/// (the spec lists each status with its codes; see `crate::doc`).
+pub fn refusals() -> Refusals {
+    use AuthError as A;
+    let otp = || -> Vec<ApiError> {
+        vec![
+            A::OtpInvalid.into(),
+            A::OtpLocked.into(),
+            A::RateLimited { retry_after: 0 }.into(),
+        ]
+    };
+    vec![
+        (
+            "send_otp",
+            vec![
+                A::OtpCooldown { retry_after: 0 }.into(),
+                A::OtpDailyLimit { retry_after: 0 }.into(),
+                A::RateLimited { retry_after: 0 }.into(),
+                A::SmsUnavailable.into(),
+            ],
+        ),
+        (
+            "register",
+            [otp(), vec![A::PhoneTaken.into()]]
+                .into_iter()
+                .flatten()
+                .collect(),
+        ),
+        (
+            "login",
+            [otp(), vec![A::InvalidCredentials.into()]]
+                .into_iter()
+                .flatten()
+                .collect(),
+        ),
+        (
+            "refresh",
+            vec![A::RefreshInvalid.into(), A::RefreshReused.into()],
+        ),
+        ("logout", vec![]),
+        ("logout_all", vec![]),
+        ("reset_password", otp()),
+        (
+            "wechat_login",
+            vec![
+                A::WechatUnbound {
+                    bind_token: String::new(),
+                }
+                .into(),
+                A::WechatCodeInvalid.into(),
+                A::WechatRateLimited.into(),
+                A::WechatUnavailable(String::new()).into(),
+                A::WechatNotConfigured.into(),
+                A::ClientRequired.into(),
+            ],
+        ),
+        (
+            "wechat_bind",
+            [
+                otp(),
+                vec![
+                    A::WechatBindInvalid.into(),
+                    A::WechatAlreadyBound.into(),
+                    A::InvalidCredentials.into(),
+                    A::ClientRequired.into(),
+                ],
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        ),
+    ]
 }

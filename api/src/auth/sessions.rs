@@ -10,6 +10,7 @@ use super::tokens::{REFRESH_TTL, new_refresh_token, refresh_token_hash};
 use super::{AuthError, Authenticated};
 use crate::audit::{AuditEvent, RequestContext};
 use crate::http::ApiError;
+use crate::http::pagination::Keyset;
 use crate::state::AppState;
 
 enum Rotation {
@@ -140,11 +141,15 @@ pub async fn end_sessions(
 pub async fn list_sessions(
     state: &AppState,
     auth: &Authenticated,
+    page: Keyset,
 ) -> Result<Vec<SessionRow>, ApiError> {
-    let now = state.clock.now();
+    let now = state.clock.now().naive_utc();
     let account = auth.account_id.clone();
     state
-        .db(move |conn| Ok(sessions::list_live(conn, &account, now.naive_utc())?))
+        .db(move |conn| {
+            let (after, limit) = (page.after.as_deref(), page.limit + 1);
+            Ok(sessions::page_live(conn, &account, now, after, limit)?)
+        })
         .await
 }
 

@@ -7,8 +7,11 @@ use gangonghui_domain::card::CardEvent;
 use super::dto::{CardDto, CounterCodeDto};
 use super::{codes, service as cards};
 use crate::audit::RequestContext;
+use crate::auth::AuthError;
 use crate::auth::{Authenticated, UnionAdmin, profile_cache};
+use crate::doc::Refusals;
 use crate::http::ApiError;
+use crate::membership::MemberError;
 use crate::state::AppState;
 
 /// Registers this feature's routes (each once: routing and the spec cannot disagree).
@@ -110,4 +113,40 @@ pub async fn unfreeze_card(
         cards::admin_change(&state, &admin, id.into_inner(), CardEvent::Unfreeze, ctx).await?;
     let name = holder(&state, &card.account_id).await?;
     Ok(Json(CardDto::new(card, name)))
+}
+
+/// What these operations can refuse beyond what their security, body and parameters imply
+/// (the spec lists each status with its codes; see `crate::doc`).
+pub fn refusals() -> Refusals {
+    use MemberError as M;
+    let admin = || -> Vec<ApiError> {
+        vec![
+            AuthError::Forbidden.into(),
+            M::CardNotFound.into(),
+            M::CardInvalidTransition.into(),
+        ]
+    };
+    vec![
+        ("get_card", vec![M::CardNotFound.into()]),
+        (
+            "get_card_code",
+            vec![
+                M::CardNotFound.into(),
+                M::CardFrozen.into(),
+                M::CardLost.into(),
+                M::CardCancelled.into(),
+                M::CodesExhausted { retry_after: 0 }.into(),
+            ],
+        ),
+        (
+            "report_card_lost",
+            vec![M::CardNotFound.into(), M::CardInvalidTransition.into()],
+        ),
+        (
+            "replace_card",
+            vec![M::CardNotFound.into(), M::CardInvalidTransition.into()],
+        ),
+        ("freeze_card", admin()),
+        ("unfreeze_card", admin()),
+    ]
 }

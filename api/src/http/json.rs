@@ -1,18 +1,19 @@
 //! `ValidJson<T>`: a JSON body checked against `T`'s own OpenAPI schema before it is
 //! deserialised, so a client learns about every bad field in one 422, not only the first.
 //!
-//! Order of checks, each with its own status: content type (415), size (413), JSON syntax (400),
+//! Read by the handler after authentication. Order of checks, each with its own status: content type (415), size (413), JSON syntax (400),
 //! schema (422 listing every field), then serde (422 for anything the schema cannot express).
 
 use std::any::TypeId;
 use std::collections::HashMap;
+use std::marker::PhantomData;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use actix_web::dev::Payload;
 use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::StreamExt;
-use futures_util::future::LocalBoxFuture;
+use futures_util::future::{Ready, ready};
 use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
@@ -22,49 +23,55 @@ use crate::http::{ApiError, FieldIssue, FieldIssueKind};
 /// The largest JSON body accepted (API.md: over 64 KiB -> 413).
 pub const JSON_LIMIT: usize = 64 * 1024;
 
-/// A request body that is well-formed JSON matching `T` in every field.
-#[derive(Debug)]
-pub struct ValidJson<T>(pub T);
-
-impl<T> ValidJson<T> {
-    pub fn into_inner(self) -> T {
-        self.0
-    }
+/// A request body that is well-formed JSON matching `T` in every field, read only when the
+/// handler asks for it. Extraction never fails: the body is read and judged after every other
+/// extractor (authentication, role) has succeeded, so a caller who may not call the route never
+/// learns anything about its body, and nothing is buffered for them.
+pub struct ValidJson<T> {
+    payload: Payload,
+    media_ok: bool,
+    declared_len: Option<usize>,
+    _body: PhantomData<fn() -> T>,
 }
 
-impl<T> FromRequest for ValidJson<T>
-where
-    T: DeserializeOwned + ToSchema + 'static,
-{
+impl<T> FromRequest for ValidJson<T> {
     type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+    type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let media_ok = is_json_media_type(req);
         let declared_len = req
             .headers()
             .get(CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
-        Box::pin(async move {
-            if !media_ok {
-                return Err(ApiError::UnsupportedMediaType);
-            }
-            if declared_len.is_some_and(|n| n > JSON_LIMIT) {
+        ready(Ok(ValidJson {
+            payload: payload.take(),
+            media_ok: is_json_media_type(req),
+            declared_len,
+            _body: PhantomData,
+        }))
+    }
+}
+
+impl<T: DeserializeOwned + ToSchema + 'static> ValidJson<T> {
+    /// Reads the body and checks it: media type (415), size (413), syntax (400), schema (422).
+    pub async fn read(mut self) -> Result<T, ApiError> {
+        if !self.media_ok {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        if self.declared_len.is_some_and(|n| n > JSON_LIMIT) {
+            return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
+        }
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = self.payload.next().await {
+            let chunk =
+                chunk.map_err(|_| ApiError::MalformedBody("the body was cut short".into()))?;
+            if body.len() + chunk.len() > JSON_LIMIT {
                 return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
             }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk =
-                    chunk.map_err(|_| ApiError::MalformedBody("the body was cut short".into()))?;
-                if body.len() + chunk.len() > JSON_LIMIT {
-                    return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
-                }
-                body.extend_from_slice(&chunk);
-            }
-            parse::<T>(&body).map(ValidJson)
-        })
+            body.extend_from_slice(&chunk);
+        }
+        parse::<T>(&body)
     }
 }
 

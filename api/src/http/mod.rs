@@ -11,9 +11,11 @@ pub mod idempotency;
 pub mod json;
 pub mod middleware;
 pub mod pagination;
+pub mod query;
 mod schema_check;
 pub mod validation;
 
 pub use error::ApiError;
 pub use json::{JSON_LIMIT, ValidJson};
+pub use query::ValidQuery;
 pub use validation::{FieldIssue, FieldIssueKind, Issues};

@@ -8,14 +8,27 @@ use utoipa::IntoParams;
 use super::error::ApiError;
 use super::validation::{FieldIssue, FieldIssueKind};
 
+/// The fewest and most items a page may hold, and how many a page holds when not asked.
+pub const MIN_LIMIT: i64 = 1;
+pub const MAX_LIMIT: i64 = 100;
+pub const DEFAULT_LIMIT: i64 = 20;
+
 /// `?limit=&cursor=` of a list that takes no other filter.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Items per page, 1-100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
+    /// `next_cursor` of the previous page; empty or absent for the first page.
     pub cursor: Option<String>,
+}
+
+impl PageQuery {
+    /// The page asked for, `limit` and `cursor` checked.
+    pub fn keyset(&self) -> Result<Keyset, ApiError> {
+        Keyset::parse(self.limit, self.cursor.as_deref())
+    }
 }
 
 /// Lists page by the last id seen; the cursor hides that it is an id.
@@ -23,7 +36,12 @@ pub fn encode_cursor(last_id: &str) -> String {
     URL_SAFE_NO_PAD.encode(last_id)
 }
 
-pub fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
+/// `?cursor=`: absent or empty is the first page; anything else must be a cursor we issued.
+pub fn cursor(raw: Option<&str>) -> Result<Option<String>, ApiError> {
+    raw.filter(|c| !c.is_empty()).map(decode_cursor).transpose()
+}
+
+fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
@@ -36,16 +54,19 @@ pub fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
         })
 }
 
-/// `?limit=`: default 20, at most 100.
+/// `?limit=`: default 20, 1 to 100.
 pub fn page_size(limit: Option<i64>) -> Result<i64, ApiError> {
-    match limit {
-        None => Ok(20),
-        Some(n) if (1..=100).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::Validation(vec![FieldIssue::new(
-            "limit",
-            FieldIssueKind::AboveMaximum { max: "100".into() },
-        )])),
-    }
+    let kind = match limit {
+        None => return Ok(DEFAULT_LIMIT),
+        Some(n) if (MIN_LIMIT..=MAX_LIMIT).contains(&n) => return Ok(n),
+        Some(n) if n < MIN_LIMIT => FieldIssueKind::BelowMinimum {
+            min: MIN_LIMIT.to_string(),
+        },
+        Some(_) => FieldIssueKind::AboveMaximum {
+            max: MAX_LIMIT.to_string(),
+        },
+    };
+    Err(ApiError::Validation(vec![FieldIssue::new("limit", kind)]))
 }
 
 /// One page asked for: `limit` rows after the opaque `cursor` (the id of the last row seen).
@@ -58,7 +79,7 @@ impl Keyset {
     /// `?limit=` then `?cursor=`, each checked as [`page_size`] and [`decode_cursor`] do.
     pub fn parse(limit: Option<i64>, cursor: Option<&str>) -> Result<Keyset, ApiError> {
         let limit = page_size(limit)?;
-        let after = cursor.map(decode_cursor).transpose()?;
+        let after = self::cursor(cursor)?;
         Ok(Keyset { after, limit })
     }
 }

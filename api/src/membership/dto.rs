@@ -22,7 +22,10 @@ pub struct ApplyBody {
 #[into_params(parameter_in = Query)]
 pub struct ApplicationsQuery {
     pub status: Option<ApplicationStatus>,
+    /// Items per page, 1-100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    /// `next_cursor` of the previous page; empty or absent for the first page.
     pub cursor: Option<String>,
 }
 

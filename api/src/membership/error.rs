@@ -1,7 +1,7 @@
 //! What org units, membership and cards can refuse: each variant a fact, without HTTP
 //! (`problems.rs` maps each to its status and code).
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumIter)]
 pub enum MemberError {
     #[error("org unit not found or outside the caller's scope")]
     OrgNotFound,

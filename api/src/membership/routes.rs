@@ -1,20 +1,24 @@
 //! Membership applications: members apply; union admins in scope approve or reject; admins set
 //! members' 劳模 level and hardship.
 
-use actix_web::web::{Data, Json, Path, Query};
+use crate::http::ValidQuery;
+use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpResponse, get, patch, post};
 use gangonghui_domain::membership::Decision;
 
 use super::dto::*;
 use super::service as membership;
 use crate::audit::RequestContext;
+use crate::auth::AuthError;
 use crate::auth::dto::ProfileDto;
 use crate::auth::{Authenticated, UnionAdmin, profile_cache};
 use crate::cards::dto::CardDto;
+use crate::doc::Refusals;
 use crate::http::Issues;
 use crate::http::ValidJson;
 use crate::http::pagination::{Keyset, page};
 use crate::http::{ApiError, FieldIssueKind};
+use crate::membership::MemberError;
 use crate::state::AppState;
 
 /// Registers this feature's routes (each once: routing and the spec cannot disagree).
@@ -36,7 +40,7 @@ pub async fn create_membership_application(
     ctx: RequestContext,
     body: ValidJson<ApplyBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let body = body.read().await?;
     let employer = body.employer.trim().to_owned();
     let mut issues = Issues::default();
     if employer.is_empty() {
@@ -54,9 +58,9 @@ pub async fn create_membership_application(
 pub async fn list_membership_applications(
     state: Data<AppState>,
     admin: UnionAdmin,
-    query: Query<ApplicationsQuery>,
+    query: ValidQuery<ApplicationsQuery>,
 ) -> Result<Json<ApplicationListDto>, ApiError> {
-    let query = query.into_inner();
+    let query = query.read()?;
     let Keyset { after, limit } = Keyset::parse(query.limit, query.cursor.as_deref())?;
     let status = query.status;
     let rows = membership::list(&state, &admin, status, after, limit + 1).await?;
@@ -101,7 +105,7 @@ pub async fn reject_membership_application(
     id: Path<String>,
     body: ValidJson<RejectBody>,
 ) -> Result<Json<DecisionDto>, ApiError> {
-    let reason = body.into_inner().into_reason()?;
+    let reason = body.read().await?.into_reason()?;
     decision(
         &state,
         &admin,
@@ -148,11 +152,40 @@ pub async fn update_member(
     id: Path<String>,
     body: ValidJson<UpdateMemberBody>,
 ) -> Result<Json<ProfileDto>, ApiError> {
-    let body = body.into_inner();
+    let body = body.read().await?;
     let update = membership::MemberUpdate {
         labor_model_level: body.labor_model_level,
         hardship: body.hardship,
     };
     let profile = membership::update_member(&state, &admin, id.into_inner(), update, ctx).await?;
     Ok(Json(ProfileDto::new(profile, &[])))
+}
+
+/// What these operations can refuse beyond what their security, body and parameters imply
+/// (the spec lists each status with its codes; see `crate::doc`).
+pub fn refusals() -> Refusals {
+    use MemberError as M;
+    let forbidden = || -> ApiError { AuthError::Forbidden.into() };
+    vec![
+        (
+            "create_membership_application",
+            vec![
+                M::OrgNotFound.into(),
+                M::RealNameRequired.into(),
+                M::ApplicationOpen.into(),
+                M::AlreadyMember.into(),
+                M::NotGrassroots.into(),
+            ],
+        ),
+        ("list_membership_applications", vec![forbidden()]),
+        (
+            "approve_membership_application",
+            vec![forbidden(), ApiError::NotFound, M::AlreadyDecided.into()],
+        ),
+        (
+            "reject_membership_application",
+            vec![forbidden(), ApiError::NotFound, M::AlreadyDecided.into()],
+        ),
+        ("update_member", vec![forbidden(), M::MemberNotFound.into()]),
+    ]
 }

@@ -3,7 +3,7 @@
 
 use gangonghui_domain::offer::OfferRefusal;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumIter)]
 pub enum MerchantError {
     #[error("merchant not found")]
     NotFound,

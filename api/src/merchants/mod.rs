@@ -28,3 +28,18 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .configure(counter::routes::configure)
         .configure(ledger::routes::configure);
 }
+
+/// What the merchant sub-features' operations can refuse, for the spec.
+pub fn refusals() -> crate::doc::Refusals {
+    [
+        onboarding::routes::refusals(),
+        staff::routes::refusals(),
+        offers::routes::refusals(),
+        counter::routes::refusals(),
+        discovery::routes::refusals(),
+        ledger::routes::refusals(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}

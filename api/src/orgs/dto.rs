@@ -14,7 +14,10 @@ use crate::http::{ApiError, FieldIssueKind};
 pub struct OrgsQuery {
     /// List the children of this unit; without it, the top of the tree.
     pub parent_id: Option<String>,
+    /// Items per page, 1-100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    /// `next_cursor` of the previous page; empty or absent for the first page.
     pub cursor: Option<String>,
 }
 

@@ -1,15 +1,19 @@
 //! `/api/v1/orgs` and `/api/v1/admin/orgs`: the union organisation tree.
 
-use actix_web::web::{Data, Json, Query};
+use crate::http::ValidQuery;
+use actix_web::web::{Data, Json};
 use actix_web::{HttpResponse, get, post};
 
 use super::dto::{CreateOrgBody, OrgDto, OrgListDto, OrgsQuery};
 use super::service as orgs;
 use crate::audit::RequestContext;
+use crate::auth::AuthError;
 use crate::auth::UnionAdmin;
+use crate::doc::Refusals;
 use crate::http::ApiError;
 use crate::http::ValidJson;
 use crate::http::pagination::{Keyset, page};
+use crate::membership::MemberError;
 use crate::state::AppState;
 
 /// Registers this feature's routes (each once: routing and the spec cannot disagree).
@@ -23,9 +27,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
 #[get("/orgs")]
 pub async fn list_orgs(
     state: Data<AppState>,
-    query: Query<OrgsQuery>,
+    query: ValidQuery<OrgsQuery>,
 ) -> Result<Json<OrgListDto>, ApiError> {
-    let query = query.into_inner();
+    let query = query.read()?;
     let Keyset { after, limit } = Keyset::parse(query.limit, query.cursor.as_deref())?;
     let rows = orgs::children(&state, query.parent_id, after, limit + 1).await?;
     Ok(Json(page(
@@ -47,7 +51,25 @@ pub async fn create_org(
     ctx: RequestContext,
     body: ValidJson<CreateOrgBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let cmd = body.into_inner().into_domain()?;
+    let cmd = body.read().await?.into_domain()?;
     let org = orgs::create(&state, &admin, cmd, ctx).await?;
     Ok(HttpResponse::Created().json(OrgDto::from(org)))
+}
+
+/// What these operations can refuse beyond what their security, body and parameters imply
+/// (the spec lists each status with its codes; see `crate::doc`).
+pub fn refusals() -> Refusals {
+    use MemberError as M;
+    vec![
+        ("list_orgs", vec![]),
+        (
+            "create_org",
+            vec![
+                AuthError::Forbidden.into(),
+                M::OrgNotFound.into(),
+                M::OrgLevelInvalid.into(),
+                M::OrgDuplicate.into(),
+            ],
+        ),
+    ]
 }

@@ -4,8 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use gangonghui_domain::Role;
 
+use crate::accounts::AccountRow;
 use crate::conn::DbConn;
-use crate::schema::account_roles;
+use crate::schema::{account_roles, accounts};
 
 /// The staff of a merchant: (account id, owner).
 pub fn staff(conn: &mut DbConn, merchant_id: &str) -> QueryResult<Vec<(String, bool)>> {
@@ -14,6 +15,28 @@ pub fn staff(conn: &mut DbConn, merchant_id: &str) -> QueryResult<Vec<(String, b
         .filter(account_roles::merchant_id.eq(merchant_id))
         .order(account_roles::created_at.asc())
         .select((account_roles::account_id, account_roles::owner))
+        .load(conn)
+}
+
+/// One page of a merchant's staff with their accounts, by account id: `limit` after `after`.
+pub fn staff_page(
+    conn: &mut DbConn,
+    merchant_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<(AccountRow, bool)>> {
+    let mut query = account_roles::table
+        .inner_join(accounts::table.on(accounts::id.eq(account_roles::account_id)))
+        .filter(account_roles::role.eq(Role::MerchantStaff.as_str()))
+        .filter(account_roles::merchant_id.eq(merchant_id))
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(account_roles::account_id.gt(after.to_owned()));
+    }
+    query
+        .order(account_roles::account_id.asc())
+        .limit(limit)
+        .select((accounts::all_columns, account_roles::owner))
         .load(conn)
 }
 

@@ -6,9 +6,12 @@ use actix_web::web::{Data, Json};
 use super::dto::*;
 use super::service;
 use super::verification;
+use crate::doc::Refusals;
 use crate::http::ApiError;
 use crate::http::ValidJson;
 use crate::http::idempotency::{IdempotencyKey, Stored};
+use crate::membership::MemberError;
+use crate::merchants::MerchantError;
 use crate::merchants::MerchantStaff;
 use crate::state::AppState;
 
@@ -27,7 +30,7 @@ pub async fn create_verification(
     body: ValidJson<VerifyBody>,
 ) -> Result<Json<VerificationDto>, ApiError> {
     let now = state.clock.now();
-    let v = verification::verify(&state, &staff_member, body.into_inner().code, now).await?;
+    let v = verification::verify(&state, &staff_member, body.read().await?.code, now).await?;
     let eligible_offers = v
         .eligible
         .into_iter()
@@ -47,7 +50,7 @@ pub async fn create_verification(
 /// Record a discounted purchase (核销). Send an `Idempotency-Key`: a retry with the same key and
 /// body gets the first answer again, never a second redemption.
 #[utoipa::path(tag = "merchant", security(("bearer" = []), ("api_key" = [])), request_body = RedeemBody,
-    params(("Idempotency-Key" = String, Header, description = "1-255 characters, unique per purchase; kept 24 h per merchant")),
+    params(IdempotencyKey),
     responses((status = 201, body = RedemptionDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[post("/merchant/redemptions")]
 pub async fn create_redemption(
@@ -56,7 +59,46 @@ pub async fn create_redemption(
     body: ValidJson<RedeemBody>,
     key: IdempotencyKey,
 ) -> Result<Stored, ApiError> {
-    let body = body.into_inner();
+    let key = key.checked()?;
+    let body = body.read().await?;
     let keyed = key.keyed(&staff_member.merchant_id, &body)?;
     service::redeem(&state, staff_member, keyed, body.into()).await
+}
+
+/// What these operations can refuse beyond what their security, body and parameters imply
+/// (the spec lists each status with its codes; see `crate::doc`).
+pub fn refusals() -> Refusals {
+    use MemberError as M;
+    use MerchantError as E;
+    let code = || -> Vec<ApiError> {
+        vec![
+            M::CardNotFound.into(),
+            M::CardFrozen.into(),
+            M::CardLost.into(),
+            M::CardCancelled.into(),
+            M::CodeInvalid.into(),
+            M::CodeExpired.into(),
+            M::CodeUsed.into(),
+        ]
+    };
+    vec![
+        ("create_verification", code()),
+        (
+            "create_redemption",
+            [
+                code(),
+                vec![
+                    E::OfferNotFound.into(),
+                    E::OfferInactive.into(),
+                    E::OfferNotEligible.into(),
+                    E::BelowThreshold.into(),
+                    E::LimitReached.into(),
+                    E::SoldOut.into(),
+                ],
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        ),
+    ]
 }

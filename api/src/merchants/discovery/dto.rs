@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::service::{Page, Search};
-use crate::http::pagination::{decode_cursor, page_size};
+use crate::http::pagination::{cursor, page_size};
 use crate::http::{ApiError, FieldIssueKind, Issues};
 use crate::merchants::offers::dto::OfferDto;
 use crate::merchants::onboarding::dto::MerchantDto;
@@ -25,12 +25,19 @@ pub struct MerchantsQuery {
     pub category: Option<gangonghui_domain::merchant::Category>,
     /// Part of the name.
     pub q: Option<String>,
-    /// With `lng`: nearest first, each with `distance_m`.
+    /// Latitude (WGS-84), with `lng`: nearest first, each with `distance_m`.
+    #[param(minimum = -90, maximum = 90)]
     pub lat: Option<f64>,
+    /// Longitude (WGS-84), with `lat`.
+    #[param(minimum = -180, maximum = 180)]
     pub lng: Option<f64>,
-    /// Search radius in metres (default 5000, at most 50000).
+    /// Search radius in metres around `lat`/`lng` (default 5000).
+    #[param(minimum = 1, maximum = 50000)]
     pub radius_m: Option<f64>,
+    /// Items per page, 1-100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    /// `next_cursor` of the previous page; empty or absent for the first page.
     pub cursor: Option<String>,
 }
 
@@ -67,13 +74,11 @@ impl MerchantsQuery {
         let near = match (q.lat, q.lng) {
             (Some(lat), Some(lng)) => {
                 let radius = q.radius_m.unwrap_or(DEFAULT_RADIUS_M);
-                if !(1.0..=MAX_RADIUS_M).contains(&radius) {
-                    issues.push(
-                        "radius_m",
-                        FieldIssueKind::AboveMaximum {
-                            max: MAX_RADIUS_M.to_string(),
-                        },
-                    );
+                if radius < 1.0 || radius.is_nan() {
+                    issues.push("radius_m", FieldIssueKind::BelowMinimum { min: "1".into() });
+                } else if radius > MAX_RADIUS_M {
+                    let max = MAX_RADIUS_M.to_string();
+                    issues.push("radius_m", FieldIssueKind::AboveMaximum { max });
                 }
                 issues
                     .check("lat", Point::new(lat, lng).ok_or(()), "coordinates")
@@ -88,7 +93,7 @@ impl MerchantsQuery {
                 None
             }
         };
-        let page = match q.cursor.as_deref().map(decode_cursor).transpose()? {
+        let page = match cursor(q.cursor.as_deref())? {
             None if near.is_some() => Page::Offset(0),
             None => Page::After(None),
             Some(c) => match c.split_once(':') {

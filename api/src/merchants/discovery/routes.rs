@@ -1,12 +1,15 @@
 //! Finding merchants: by city, category and name, or nearest first; one merchant with its live offers.
 
+use crate::http::ValidQuery;
 use actix_web::get;
-use actix_web::web::{Data, Json, Path, Query};
+use actix_web::web::{Data, Json, Path};
 
 use super::dto::*;
 use super::service::{self, Page};
+use crate::doc::Refusals;
 use crate::http::ApiError;
 use crate::http::pagination::encode_cursor;
+use crate::merchants::MerchantError;
 use crate::merchants::offers::dto::OfferDto;
 use crate::merchants::onboarding::dto::MerchantDto;
 use crate::state::AppState;
@@ -22,9 +25,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
 #[get("/merchants")]
 pub async fn list_merchants(
     state: Data<AppState>,
-    query: Query<MerchantsQuery>,
+    query: ValidQuery<MerchantsQuery>,
 ) -> Result<Json<MerchantListDto>, ApiError> {
-    let (search, page, limit) = query.into_inner().into_search()?;
+    let (search, page, limit) = query.read()?.into_search()?;
     let (rows, next) = service::search(&state, search, page, limit).await?;
     let next_cursor = next.map(|p| match p {
         Page::Offset(n) => encode_cursor(&format!("o:{n}")),
@@ -52,4 +55,13 @@ pub async fn get_merchant(
         merchant: MerchantDto::new(merchant, None),
         offers: live.into_iter().map(OfferDto::from).collect(),
     }))
+}
+
+/// What these operations can refuse beyond what their security, body and parameters imply
+/// (the spec lists each status with its codes; see `crate::doc`).
+pub fn refusals() -> Refusals {
+    vec![
+        ("list_merchants", vec![]),
+        ("get_merchant", vec![MerchantError::NotFound.into()]),
+    ]
 }

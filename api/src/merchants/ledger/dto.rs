@@ -36,7 +36,10 @@ impl From<gangonghui_persistence::redemptions::ReversalRow> for ReversalDto {
 pub struct LedgerQuery {
     /// Asia/Shanghai day, `YYYY-MM-DD` (default today).
     pub date: Option<String>,
+    /// Items per page, 1-100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    /// `next_cursor` of the previous page; empty or absent for the first page.
     pub cursor: Option<String>,
 }
 

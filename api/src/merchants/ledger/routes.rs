@@ -1,14 +1,18 @@
 //! Reversals, the day ledger, monthly settlement and the member's own history.
 
-use actix_web::web::{Data, Json, Path, Query};
+use crate::http::ValidQuery;
+use actix_web::web::{Data, Json, Path};
 use actix_web::{get, post};
 
 use super::dto::*;
 use super::service;
 use crate::audit::RequestContext;
 use crate::auth::Authenticated;
+use crate::doc::Refusals;
 use crate::http::ApiError;
-use crate::http::pagination::{Keyset, decode_cursor, page, page_size};
+use crate::http::idempotency::{IdempotencyKey, Stored};
+use crate::http::pagination::{Keyset, cursor, page, page_size};
+use crate::merchants::MerchantError;
 use crate::merchants::MerchantStaff;
 use crate::merchants::counter::dto::RedemptionDto;
 use crate::state::AppState;
@@ -23,7 +27,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
 
 /// Reverse a redemption of this merchant within 7 days, once; the member's use and the quota
 /// come back.
-#[utoipa::path(tag = "merchant", security(("bearer" = []), ("api_key" = [])), params(("id" = String, Path, description = "Redemption id")),
+#[utoipa::path(tag = "merchant", security(("bearer" = []), ("api_key" = [])), params(("id" = String, Path, description = "Redemption id"), IdempotencyKey),
     responses((status = 200, body = ReversalDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[post("/merchant/redemptions/{id}/reverse")]
 pub async fn reverse_redemption(
@@ -31,13 +35,15 @@ pub async fn reverse_redemption(
     staff_member: MerchantStaff,
     ctx: RequestContext,
     id: Path<String>,
-) -> Result<Json<ReversalDto>, ApiError> {
+    key: IdempotencyKey,
+) -> Result<Stored, ApiError> {
+    let id = id.into_inner();
+    let keyed = key.keyed(
+        &staff_member.merchant_id,
+        &serde_json::json!({ "reverse": id }),
+    )?;
     let now = state.clock.now();
-    Ok(Json(
-        service::reverse(&state, &staff_member, id.into_inner(), now, ctx)
-            .await?
-            .into(),
-    ))
+    service::reverse(&state, &staff_member, keyed, id, now, ctx).await
 }
 
 /// The merchant's redemptions of one day (Asia/Shanghai).
@@ -47,12 +53,12 @@ pub async fn reverse_redemption(
 pub async fn list_redemptions(
     state: Data<AppState>,
     staff_member: MerchantStaff,
-    query: Query<LedgerQuery>,
+    query: ValidQuery<LedgerQuery>,
 ) -> Result<Json<LedgerDto>, ApiError> {
-    let q = query.into_inner();
+    let q = query.read()?;
     let limit = page_size(q.limit)?;
     let date = q.day(state.clock.now())?;
-    let after = q.cursor.as_deref().map(decode_cursor).transpose()?;
+    let after = cursor(q.cursor.as_deref())?;
     let rows = service::day(&state, &staff_member, date.clone(), after, limit + 1).await?;
     Ok(Json(page(
         rows,
@@ -77,9 +83,9 @@ pub async fn list_redemptions(
 pub async fn get_settlements(
     state: Data<AppState>,
     staff_member: MerchantStaff,
-    query: Query<SettlementQuery>,
+    query: ValidQuery<SettlementQuery>,
 ) -> Result<Json<SettlementDto>, ApiError> {
-    let month = query.month(state.clock.now())?;
+    let month = query.read()?.month(state.clock.now())?;
     let days = service::month(&state, &staff_member, month.clone())
         .await?
         .into_iter()
@@ -102,9 +108,9 @@ pub async fn get_settlements(
 pub async fn list_my_redemptions(
     state: Data<AppState>,
     auth: Authenticated,
-    query: Query<crate::http::pagination::PageQuery>,
+    query: ValidQuery<crate::http::pagination::PageQuery>,
 ) -> Result<Json<MyRedemptionsDto>, ApiError> {
-    let q = query.into_inner();
+    let q = query.read()?;
     let Keyset {
         after: before,
         limit,
@@ -117,4 +123,23 @@ pub async fn list_my_redemptions(
         RedemptionDto::from,
         |items, next_cursor| MyRedemptionsDto { items, next_cursor },
     )))
+}
+
+/// What these operations can refuse beyond what their security, body and parameters imply
+/// (the spec lists each status with its codes; see `crate::doc`).
+pub fn refusals() -> Refusals {
+    use MerchantError as E;
+    vec![
+        (
+            "reverse_redemption",
+            vec![
+                E::RedemptionNotFound.into(),
+                E::AlreadyReversed.into(),
+                E::ReversalWindowPassed.into(),
+            ],
+        ),
+        ("list_redemptions", vec![]),
+        ("get_settlements", vec![]),
+        ("list_my_redemptions", vec![]),
+    ]
 }

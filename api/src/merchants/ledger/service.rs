@@ -5,11 +5,13 @@ use chrono::{DateTime, Duration, Utc};
 use gangonghui_domain::Role;
 use gangonghui_domain::time::{day_key, shanghai_date};
 use gangonghui_persistence::redemptions::{self, DayTotals, RedemptionRow, ReversalRow};
-use gangonghui_persistence::{ids, offers, write_tx};
+use gangonghui_persistence::{ids, offers};
 
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::Authenticated;
 use crate::http::ApiError;
+use crate::http::idempotency::{self, Keyed, Stored};
+use crate::merchants::ledger::dto::ReversalDto;
 use crate::merchants::{MerchantError, MerchantStaff};
 use crate::state::AppState;
 
@@ -20,14 +22,15 @@ pub const REVERSAL_WINDOW_DAYS: i64 = 7;
 pub async fn reverse(
     state: &AppState,
     staff: &MerchantStaff,
+    key: Keyed,
     redemption_id: String,
     now: DateTime<Utc>,
     ctx: RequestContext,
-) -> Result<ReversalRow, ApiError> {
+) -> Result<Stored, ApiError> {
     let staff = staff.clone();
     state
         .db(move |conn| {
-            write_tx(conn, |c| {
+            idempotency::once(conn, &key, now, |c| {
                 let r = redemptions::find(c, &redemption_id)?.filter(|r| r.merchant_id == staff.merchant_id).ok_or(MerchantError::RedemptionNotFound)?;
                 if now.naive_utc() - r.created_at > Duration::days(REVERSAL_WINDOW_DAYS) {
                     return Err(MerchantError::ReversalWindowPassed.into());
@@ -51,7 +54,7 @@ pub async fn reverse(
                     .by(&staff.account_id, Role::MerchantStaff)
                     .detail(serde_json::json!({ "merchant_id": r.merchant_id, "discount_fen": r.discount_fen }))
                     .record(c, &ctx)?;
-                Ok(reversal)
+                Stored::ok(&ReversalDto::from(reversal))
             })
         })
         .await

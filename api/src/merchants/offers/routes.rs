@@ -6,8 +6,12 @@ use actix_web::{HttpResponse, get, patch, post};
 use super::dto::*;
 use super::service;
 use crate::audit::RequestContext;
+use crate::auth::AuthError;
+use crate::doc::Refusals;
 use crate::http::ApiError;
-use crate::http::ValidJson;
+use crate::http::pagination::{PageQuery, page};
+use crate::http::{ValidJson, ValidQuery};
+use crate::merchants::MerchantError;
 use crate::merchants::{MerchantOwner, MerchantStaff};
 use crate::state::AppState;
 
@@ -29,28 +33,30 @@ pub async fn create_offer(
     body: ValidJson<CreateOfferBody>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let offer = body.into_inner().into_domain(now)?;
+    let offer = body.read().await?.into_domain(now)?;
     let created = service::create(&state, &owner, offer, ctx).await?;
     Ok(HttpResponse::Created().json(OfferDto::from(created)))
 }
 
 /// The merchant's offers, newest first.
-#[utoipa::path(tag = "merchant", security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(tag = "merchant", security(("bearer" = []), ("api_key" = [])), params(PageQuery),
     responses((status = 200, body = OfferListDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[get("/merchant/offers")]
 pub async fn list_offers(
     state: Data<AppState>,
     staff_member: MerchantStaff,
+    query: ValidQuery<PageQuery>,
 ) -> Result<Json<OfferListDto>, ApiError> {
-    let items = service::list_own(&state, &staff_member)
-        .await?
-        .into_iter()
-        .map(OfferDto::from)
-        .collect();
-    Ok(Json(OfferListDto {
-        items,
-        next_cursor: None,
-    }))
+    let keyset = query.read()?.keyset()?;
+    let limit = keyset.limit;
+    let rows = service::list_own(&state, &staff_member, keyset).await?;
+    Ok(Json(page(
+        rows,
+        limit,
+        |o| o.id.clone(),
+        OfferDto::from,
+        |items, next_cursor| OfferListDto { items, next_cursor },
+    )))
 }
 
 /// Pause, resume or edit an offer (owner only).
@@ -64,10 +70,35 @@ pub async fn update_offer(
     id: Path<String>,
     body: ValidJson<UpdateOfferBody>,
 ) -> Result<Json<OfferDto>, ApiError> {
-    let change = body.into_inner().into_change()?;
+    let change = body.read().await?.into_change()?;
     Ok(Json(
         service::change(&state, &owner, id.into_inner(), change, ctx)
             .await?
             .into(),
     ))
+}
+
+/// What these operations can refuse beyond what their security, body and parameters imply
+/// (the spec lists each status with its codes; see `crate::doc`).
+pub fn refusals() -> Refusals {
+    // A logged-in owner (a POS key or a plain staff login is refused).
+    let owner = || -> Vec<ApiError> {
+        vec![
+            AuthError::Forbidden.into(),
+            MerchantError::OwnerOnly.into(),
+            MerchantError::Suspended.into(),
+            MerchantError::NotFound.into(),
+        ]
+    };
+    vec![
+        ("create_offer", owner()),
+        ("list_offers", vec![]),
+        (
+            "update_offer",
+            [owner(), vec![MerchantError::OfferNotFound.into()]]
+                .into_iter()
+                .flatten()
+                .collect(),
+        ),
+    ]
 }

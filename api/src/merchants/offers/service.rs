@@ -5,6 +5,7 @@ use gangonghui_persistence::offers::{self, OfferChange, OfferRow};
 use gangonghui_persistence::{ids, write_tx};
 
 use crate::audit::{AuditEvent, RequestContext};
+use crate::http::pagination::Keyset;
 use crate::http::{ApiError, FieldIssue, FieldIssueKind};
 use crate::merchants::{MerchantError, MerchantOwner, MerchantStaff};
 use crate::state::AppState;
@@ -36,10 +37,17 @@ pub async fn create(
         .await
 }
 
-pub async fn list_own(state: &AppState, staff: &MerchantStaff) -> Result<Vec<OfferRow>, ApiError> {
+pub async fn list_own(
+    state: &AppState,
+    staff: &MerchantStaff,
+    page: Keyset,
+) -> Result<Vec<OfferRow>, ApiError> {
     let merchant = staff.merchant_id.clone();
     state
-        .db(move |conn| Ok(offers::for_merchant(conn, &merchant)?))
+        .db(move |conn| {
+            let (after, limit) = (page.after.as_deref(), page.limit + 1);
+            Ok(offers::page_for_merchant(conn, &merchant, after, limit)?)
+        })
         .await
 }
 

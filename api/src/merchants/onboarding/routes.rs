@@ -1,17 +1,21 @@
 //! Merchant applications and their decision, suspension and resumption.
 
-use actix_web::web::{Data, Json, Path, Query};
+use crate::http::ValidQuery;
+use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpResponse, get, post};
 use gangonghui_domain::membership::Decision;
 
 use super::dto::*;
 use super::service;
 use crate::audit::RequestContext;
+use crate::auth::AuthError;
 use crate::auth::{Authenticated, UnionAdmin};
+use crate::doc::Refusals;
 use crate::http::ApiError;
 use crate::http::ValidJson;
 use crate::http::pagination::{Keyset, page};
 use crate::membership::dto::{ApplicationsQuery, RejectBody};
+use crate::merchants::MerchantError;
 use crate::state::AppState;
 
 /// Registers this sub-feature's routes (each once: routing and the spec cannot disagree).
@@ -34,7 +38,7 @@ pub async fn create_merchant_application(
     ctx: RequestContext,
     body: ValidJson<MerchantApplicationBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let cmd = body.into_inner().into_domain()?;
+    let cmd = body.read().await?.into_domain()?;
     let app = service::apply(&state, &auth, cmd, ctx).await?;
     Ok(HttpResponse::Created().json(MerchantApplicationDto::from(app)))
 }
@@ -46,9 +50,9 @@ pub async fn create_merchant_application(
 pub async fn list_merchant_applications(
     state: Data<AppState>,
     admin: UnionAdmin,
-    query: Query<ApplicationsQuery>,
+    query: ValidQuery<ApplicationsQuery>,
 ) -> Result<Json<MerchantApplicationListDto>, ApiError> {
-    let query = query.into_inner();
+    let query = query.read()?;
     let Keyset { after, limit } = Keyset::parse(query.limit, query.cursor.as_deref())?;
     // Merchant applications go through the same states as membership applications.
     let status = query.status;
@@ -98,7 +102,7 @@ pub async fn reject_merchant_application(
     id: Path<String>,
     body: ValidJson<RejectBody>,
 ) -> Result<Json<MerchantDecisionDto>, ApiError> {
-    let reason = body.into_inner().into_reason()?;
+    let reason = body.read().await?.into_reason()?;
     let (application, _) = service::decide(
         &state,
         &admin,
@@ -144,4 +148,36 @@ pub async fn resume_merchant(
         service::set_status(&state, &admin, id.into_inner(), false, ctx).await?,
         None,
     )))
+}
+
+/// What these operations can refuse beyond what their security, body and parameters imply
+/// (the spec lists each status with its codes; see `crate::doc`).
+pub fn refusals() -> Refusals {
+    use MerchantError as E;
+    let forbidden = || -> ApiError { AuthError::Forbidden.into() };
+    let decide = || -> Vec<ApiError> {
+        vec![
+            forbidden(),
+            ApiError::NotFound,
+            E::AlreadyDecided.into(),
+            E::StaffElsewhere.into(),
+        ]
+    };
+    let status =
+        || -> Vec<ApiError> { vec![forbidden(), E::NotFound.into(), E::InvalidTransition.into()] };
+    vec![
+        (
+            "create_merchant_application",
+            vec![
+                E::CreditCodeTaken.into(),
+                E::ApplicationOpen.into(),
+                E::StaffElsewhere.into(),
+            ],
+        ),
+        ("list_merchant_applications", vec![forbidden()]),
+        ("approve_merchant_application", decide()),
+        ("reject_merchant_application", decide()),
+        ("suspend_merchant", status()),
+        ("resume_merchant", status()),
+    ]
 }

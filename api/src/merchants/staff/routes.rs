@@ -7,9 +7,13 @@ use gangonghui_domain::Phone;
 use super::dto::*;
 use super::service;
 use crate::audit::RequestContext;
+use crate::auth::AuthError;
+use crate::doc::Refusals;
 use crate::http::Issues;
-use crate::http::ValidJson;
+use crate::http::pagination::{PageQuery, page};
 use crate::http::{ApiError, FieldIssue, FieldIssueKind};
+use crate::http::{ValidJson, ValidQuery};
+use crate::merchants::MerchantError;
 use crate::merchants::{MerchantOwner, MerchantStaff};
 use crate::state::AppState;
 
@@ -23,27 +27,30 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
 }
 
 /// The merchant's staff.
-#[utoipa::path(tag = "merchant", security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(tag = "merchant", security(("bearer" = []), ("api_key" = [])), params(PageQuery),
     responses((status = 200, body = StaffListDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
 #[get("/merchant/staff")]
 pub async fn list_staff(
     state: Data<AppState>,
     staff_member: MerchantStaff,
+    query: ValidQuery<PageQuery>,
 ) -> Result<Json<StaffListDto>, ApiError> {
-    let items = service::list(&state, &staff_member)
-        .await?
-        .into_iter()
-        .map(|s| StaffDto {
-            account_id: s.account_id,
-            display_name: s.display_name,
-            phone: s.phone_masked,
-            owner: s.owner,
-        })
-        .collect();
-    Ok(Json(StaffListDto {
-        items,
-        next_cursor: None,
-    }))
+    let keyset = query.read()?.keyset()?;
+    let limit = keyset.limit;
+    let rows = service::list(&state, &staff_member, keyset).await?;
+    let dto = |s: service::StaffMember| StaffDto {
+        account_id: s.account_id,
+        display_name: s.display_name,
+        phone: s.phone_masked,
+        owner: s.owner,
+    };
+    Ok(Json(page(
+        rows,
+        limit,
+        |s| s.account_id.clone(),
+        dto,
+        |items, next_cursor| StaffListDto { items, next_cursor },
+    )))
 }
 
 /// Add a registered account as staff, by phone (owner only).
@@ -57,7 +64,7 @@ pub async fn add_staff(
     body: ValidJson<AddStaffBody>,
 ) -> Result<HttpResponse, ApiError> {
     let mut issues = Issues::default();
-    let phone = issues.check("phone", Phone::parse(&body.into_inner().phone), "phone");
+    let phone = issues.check("phone", Phone::parse(&body.read().await?.phone), "phone");
     let phone = issues.finish(|| phone)?;
     let masked = phone.masked();
     let account_id = service::add(&state, &owner, phone, ctx).await?;
@@ -96,7 +103,7 @@ pub async fn create_api_key(
     ctx: RequestContext,
     body: ValidJson<CreateApiKeyBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let label = body.into_inner().label.trim().to_owned();
+    let label = body.read().await?.label.trim().to_owned();
     if label.is_empty() {
         return Err(ApiError::Validation(vec![FieldIssue::new(
             "label",
@@ -119,4 +126,47 @@ pub async fn revoke_api_key(
 ) -> Result<HttpResponse, ApiError> {
     service::revoke_key(&state, &owner, id.into_inner(), ctx).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// What these operations can refuse beyond what their security, body and parameters imply
+/// (the spec lists each status with its codes; see `crate::doc`).
+pub fn refusals() -> Refusals {
+    // A logged-in owner (a POS key or a plain staff login is refused).
+    let owner = || -> Vec<ApiError> {
+        vec![
+            AuthError::Forbidden.into(),
+            MerchantError::OwnerOnly.into(),
+            MerchantError::Suspended.into(),
+            MerchantError::NotFound.into(),
+        ]
+    };
+    use MerchantError as E;
+    vec![
+        ("list_staff", vec![]),
+        (
+            "add_staff",
+            [
+                owner(),
+                vec![E::AccountNotFound.into(), E::StaffElsewhere.into()],
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        ),
+        (
+            "remove_staff",
+            [owner(), vec![ApiError::NotFound]]
+                .into_iter()
+                .flatten()
+                .collect(),
+        ),
+        ("create_api_key", owner()),
+        (
+            "revoke_api_key",
+            [owner(), vec![ApiError::NotFound]]
+                .into_iter()
+                .flatten()
+                .collect(),
+        ),
+    ]
 }

@@ -12,6 +12,7 @@ use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::session_cache;
 use crate::crypto::sha256_hex;
 use crate::http::ApiError;
+use crate::http::pagination::Keyset;
 use crate::merchants::{MerchantError, MerchantOwner, MerchantStaff, access};
 use crate::state::AppState;
 
@@ -25,25 +26,27 @@ pub struct StaffMember {
     pub owner: bool,
 }
 
-pub async fn list(state: &AppState, staff: &MerchantStaff) -> Result<Vec<StaffMember>, ApiError> {
+pub async fn list(
+    state: &AppState,
+    staff: &MerchantStaff,
+    page: Keyset,
+) -> Result<Vec<StaffMember>, ApiError> {
     let merchant = staff.merchant_id.clone();
     state
         .db(move |conn| {
-            let mut out = Vec::new();
-            for (account_id, owner) in merchants::staff(conn, &merchant)? {
-                if let Some(a) = accounts::find_by_id(conn, &account_id)? {
-                    let phone_masked = Phone::parse(&a.phone)
+            let (after, limit) = (page.after.as_deref(), page.limit + 1);
+            let rows = merchants::staff_page(conn, &merchant, after, limit)?;
+            Ok(rows
+                .into_iter()
+                .map(|(a, owner)| StaffMember {
+                    phone_masked: Phone::parse(&a.phone)
                         .map(|p| p.masked())
-                        .unwrap_or_default();
-                    out.push(StaffMember {
-                        account_id,
-                        display_name: a.display_name,
-                        phone_masked,
-                        owner,
-                    });
-                }
-            }
-            Ok(out)
+                        .unwrap_or_default(),
+                    account_id: a.id,
+                    display_name: a.display_name,
+                    owner,
+                })
+                .collect())
         })
         .await
 }

@@ -1,0 +1,203 @@
+//! Errors in the spec: per operation, every status it can answer with the `code` values each
+//! status carries, and `Problem.code` as the enum of every code the server can send.
+//!
+//! What an operation's security, body and parameters imply is added here for all of them alike;
+//! what only its service can refuse is listed by its feature's `refusals()` next to its handlers.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use actix_web::http::StatusCode;
+use serde_json::{Value, json};
+use strum::IntoEnumIterator;
+
+use crate::auth::AuthError;
+use crate::http::ApiError;
+use crate::http::idempotency::IdempotencyError;
+use crate::membership::MemberError;
+use crate::merchants::MerchantError;
+
+/// What the operations named by their `operationId` can refuse, beyond the implied errors.
+pub type Refusals = Vec<(&'static str, Vec<ApiError>)>;
+
+/// Every answer the server can give as a problem: the generic ones and every feature variant.
+pub fn catalogue() -> Vec<ApiError> {
+    let mut all = vec![
+        ApiError::MalformedBody(String::new()),
+        ApiError::Validation(Vec::new()),
+        ApiError::PayloadTooLarge { limit: 0 },
+        ApiError::UnsupportedMediaType,
+        ApiError::NotFound,
+        ApiError::MethodNotAllowed { allow: Vec::new() },
+        ApiError::Unavailable {
+            components: Vec::new(),
+        },
+        ApiError::Status(StatusCode::BAD_REQUEST),
+        ApiError::internal(anyhow::anyhow!("catalogue")),
+    ];
+    all.extend(AuthError::iter().map(ApiError::from));
+    all.extend(MemberError::iter().map(ApiError::from));
+    all.extend(MerchantError::iter().map(ApiError::from));
+    all.extend(IdempotencyError::iter().map(ApiError::from));
+    all
+}
+
+/// What every operation with these traits can answer, whatever its service does.
+fn implied(op: &Value) -> Vec<ApiError> {
+    let schemes: BTreeSet<&str> = op["security"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .flat_map(|o| o.keys().map(String::as_str))
+        .collect();
+    let params = op["parameters"].as_array().cloned().unwrap_or_default();
+    let has_param = |place: &str, name: Option<&str>| {
+        params
+            .iter()
+            .any(|p| p["in"] == place && name.is_none_or(|n| p["name"].as_str() == Some(n)))
+    };
+    let mut errors = vec![
+        // Any request may come through the signed mini-program client.
+        AuthError::ClientSignatureInvalid.into(),
+        ApiError::internal(anyhow::anyhow!("implied")),
+    ];
+    if !schemes.is_empty() {
+        errors.extend([
+            AuthError::MissingToken.into(),
+            AuthError::InvalidToken.into(),
+            AuthError::SessionEnded.into(),
+            AuthError::ClientRequired.into(),
+        ]);
+    }
+    if schemes.contains("api_key") {
+        errors.extend([
+            AuthError::Forbidden.into(),
+            MerchantError::Suspended.into(),
+            MerchantError::NotFound.into(),
+        ]);
+    }
+    if op.get("requestBody").is_some() {
+        errors.extend([
+            ApiError::MalformedBody(String::new()),
+            ApiError::PayloadTooLarge { limit: 0 },
+            ApiError::UnsupportedMediaType,
+            ApiError::Validation(Vec::new()),
+        ]);
+    }
+    if has_param("query", None) {
+        errors.push(ApiError::Validation(Vec::new()));
+    }
+    if has_param("header", Some("Idempotency-Key")) {
+        errors.extend(IdempotencyError::iter().map(ApiError::from));
+    }
+    errors
+}
+
+/// Writes each operation's error responses and the `Problem.code` enum into the document.
+pub fn document(spec: &mut Value, refusals: &Refusals) {
+    let listed: BTreeMap<&str, &Vec<ApiError>> =
+        refusals.iter().map(|(op, errors)| (*op, errors)).collect();
+    let Some(paths) = spec["paths"].as_object_mut() else {
+        return;
+    };
+    for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for (method, op) in item.iter_mut() {
+            if !is_operation(method) {
+                continue;
+            }
+            let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+            let mut errors = implied(op);
+            errors.extend(
+                listed
+                    .get(id.as_str())
+                    .into_iter()
+                    .flat_map(|e| e.iter().map(clone_error)),
+            );
+            let responses = op["responses"].as_object_mut();
+            if let Some(responses) = responses {
+                responses.retain(|status, _| !status.ends_with("XX"));
+                for (status, codes) in by_status(&errors) {
+                    responses.insert(status.to_string(), problem_response(status, &codes));
+                }
+            }
+        }
+    }
+    let codes: BTreeSet<&str> = catalogue().iter().map(|e| e.answer().code).collect();
+    spec["components"]["schemas"]["Problem"]["properties"]["code"]["enum"] = json!(codes);
+}
+
+fn is_operation(method: &str) -> bool {
+    matches!(
+        method,
+        "get" | "put" | "post" | "delete" | "patch" | "head" | "options"
+    )
+}
+
+/// The same refusal again (ApiError holds an anyhow chain and is not Clone).
+fn clone_error(e: &ApiError) -> ApiError {
+    match e {
+        ApiError::Auth(e) => e.clone().into(),
+        ApiError::Member(e) => e.clone().into(),
+        ApiError::Merchant(e) => e.clone().into(),
+        ApiError::Idempotency(e) => e.clone().into(),
+        ApiError::NotFound => ApiError::NotFound,
+        ApiError::Validation(_) => ApiError::Validation(Vec::new()),
+        ApiError::Unavailable { .. } => ApiError::Unavailable {
+            components: Vec::new(),
+        },
+        other => ApiError::Status(other.kind().0),
+    }
+}
+
+fn by_status(errors: &[ApiError]) -> BTreeMap<u16, BTreeSet<&'static str>> {
+    let mut out: BTreeMap<u16, BTreeSet<&'static str>> = BTreeMap::new();
+    for e in errors {
+        let answer = e.answer();
+        out.entry(answer.status.as_u16())
+            .or_default()
+            .insert(answer.code);
+    }
+    out
+}
+
+fn problem_response(status: u16, codes: &BTreeSet<&str>) -> Value {
+    let reason = StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Error");
+    let listed: Vec<String> = codes.iter().map(|c| format!("`{c}`")).collect();
+    let mut headers = serde_json::Map::new();
+    headers.insert(
+        "X-Request-Id".into(),
+        json!({"$ref": "#/components/headers/X-Request-Id"}),
+    );
+    match status {
+        401 => {
+            headers.insert(
+                "WWW-Authenticate".into(),
+                json!({"$ref": "#/components/headers/WWW-Authenticate"}),
+            );
+        }
+        429 | 503 => {
+            headers.insert(
+                "Retry-After".into(),
+                json!({"$ref": "#/components/headers/Retry-After"}),
+            );
+        }
+        _ => {}
+    }
+    json!({
+        "description": format!("{reason}: {}", listed.join(", ")),
+        "headers": headers,
+        "content": {
+            gangonghui_openapi::PROBLEM_JSON: {
+                "schema": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Problem"},
+                        {"type": "object", "properties": {"code": {"enum": codes}}}
+                    ]
+                }
+            }
+        }
+    })
+}

@@ -1,0 +1,39 @@
+//! The OpenAPI document: the base from the `openapi` crate plus every registered route, then
+//! completed with what the routes cannot say for themselves (errors per operation, headers,
+//! tags, prose).
+
+mod errors;
+mod polish;
+
+use actix_web::App;
+use serde_json::Value;
+use utoipa::openapi::OpenApi;
+use utoipa_actix_web::AppExt;
+
+pub use errors::{Refusals, catalogue};
+
+use crate::routes;
+
+/// The complete spec, as served at `/api-docs/openapi.json` and committed as `openapi/openapi.json`.
+pub fn openapi() -> Value {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(gangonghui_openapi::base())
+        .configure(routes::configure)
+        .split_for_parts();
+    complete(&doc)
+}
+
+/// The document the routes wrote, completed. It is JSON from here on: utoipa's types cannot
+/// carry everything the completion adds (shared headers, problem schemas narrowed per status).
+pub fn complete(doc: &OpenApi) -> Value {
+    let mut spec = serde_json::to_value(doc).unwrap_or_default();
+    polish::polish(&mut spec);
+    errors::document(&mut spec, &routes::refusals());
+    spec
+}
+
+/// The spec as committed: pretty JSON with a trailing newline.
+pub fn openapi_json() -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(&openapi()).map(|json| json + "\n")
+}
