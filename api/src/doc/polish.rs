@@ -72,6 +72,7 @@ pub fn polish(spec: &mut Value) {
             "schema": { "type": "integer", "minimum": 0 }
         }
     });
+    standard_formats(spec);
     let Some(paths) = spec["paths"].as_object_mut() else {
         return;
     };
@@ -92,6 +93,33 @@ pub fn polish(spec: &mut Value) {
                     json!({ "X-Request-Id": { "$ref": "#/components/headers/X-Request-Id" } });
             }
         }
+    }
+}
+
+/// utoipa spells unsigned integers `u-int8` .. `u-int64`, which no generator knows: each becomes
+/// the standard signed format wide enough, with its range stated as bounds (the same range the
+/// server's schema check enforces).
+fn standard_formats(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let unsigned = map.get("format").and_then(Value::as_str).and_then(|f| match f {
+                "u-int8" => Some(("int32", Some(u64::from(u8::MAX)))),
+                "u-int16" => Some(("int32", Some(u64::from(u16::MAX)))),
+                "u-int32" => Some(("int64", Some(u64::from(u32::MAX)))),
+                "u-int64" => Some(("int64", None)),
+                _ => None,
+            });
+            if let Some((format, max)) = unsigned {
+                map.insert("format".into(), json!(format));
+                map.entry("minimum").or_insert(json!(0));
+                if let Some(max) = max {
+                    map.entry("maximum").or_insert(json!(max));
+                }
+            }
+            map.values_mut().for_each(standard_formats);
+        }
+        Value::Array(items) => items.iter_mut().for_each(standard_formats),
+        _ => {}
     }
 }
 
