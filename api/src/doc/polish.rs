@@ -102,13 +102,16 @@ pub fn polish(spec: &mut Value) {
 fn standard_formats(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            let unsigned = map.get("format").and_then(Value::as_str).and_then(|f| match f {
-                "u-int8" => Some(("int32", Some(u64::from(u8::MAX)))),
-                "u-int16" => Some(("int32", Some(u64::from(u16::MAX)))),
-                "u-int32" => Some(("int64", Some(u64::from(u32::MAX)))),
-                "u-int64" => Some(("int64", None)),
-                _ => None,
-            });
+            let unsigned = map
+                .get("format")
+                .and_then(Value::as_str)
+                .and_then(|f| match f {
+                    "u-int8" => Some(("int32", Some(u64::from(u8::MAX)))),
+                    "u-int16" => Some(("int32", Some(u64::from(u16::MAX)))),
+                    "u-int32" => Some(("int64", Some(u64::from(u32::MAX)))),
+                    "u-int64" => Some(("int64", None)),
+                    _ => None,
+                });
             if let Some((format, max)) = unsigned {
                 map.insert("format".into(), json!(format));
                 map.entry("minimum").or_insert(json!(0));
