@@ -65,7 +65,11 @@ impl From<OtpPurposeDto> for OtpPurpose {
 #[serde(deny_unknown_fields)]
 pub struct SendOtpBody {
     /// Mainland mobile number, 11 digits.
-    #[schema(example = "13800000000", max_length = 20)]
+    #[schema(
+        example = "13800000000",
+        max_length = 14,
+        pattern = "^(\\+86|86)?1[3-9][0-9]{9}$"
+    )]
     pub phone: String,
     pub purpose: OtpPurposeDto,
 }
@@ -83,10 +87,14 @@ pub struct OtpSentDto {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterBody {
-    #[schema(example = "13800000000", max_length = 20)]
+    #[schema(
+        example = "13800000000",
+        max_length = 14,
+        pattern = "^(\\+86|86)?1[3-9][0-9]{9}$"
+    )]
     pub phone: String,
     /// The 6-digit code sent for `register`.
-    #[schema(example = "123456", max_length = 6)]
+    #[schema(example = "123456", max_length = 6, pattern = "^[0-9]{6}$")]
     pub otp: String,
     /// 8-128 characters with a letter and a digit.
     #[schema(max_length = 128)]
@@ -102,11 +110,15 @@ pub struct RegisterBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginBody {
-    #[schema(example = "13800000000", max_length = 20)]
+    #[schema(
+        example = "13800000000",
+        max_length = 14,
+        pattern = "^(\\+86|86)?1[3-9][0-9]{9}$"
+    )]
     pub phone: String,
     #[schema(max_length = 128)]
     pub password: Option<String>,
-    #[schema(max_length = 6)]
+    #[schema(max_length = 6, pattern = "^[0-9]{6}$")]
     pub otp: Option<String>,
     #[schema(max_length = 128)]
     pub device: Option<String>,
@@ -122,11 +134,16 @@ pub struct RefreshBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetPasswordBody {
-    #[schema(example = "13800000000", max_length = 20)]
+    #[schema(
+        example = "13800000000",
+        max_length = 14,
+        pattern = "^(\\+86|86)?1[3-9][0-9]{9}$"
+    )]
     pub phone: String,
     /// The 6-digit code sent for `reset`.
-    #[schema(max_length = 6)]
+    #[schema(max_length = 6, pattern = "^[0-9]{6}$")]
     pub otp: String,
+    /// 8-128 characters with a letter and a digit.
     #[schema(max_length = 128)]
     pub new_password: String,
 }
@@ -145,10 +162,14 @@ pub struct WechatBindBody {
     /// From the `auth.wechat_unbound` problem of `POST /auth/wechat`.
     #[schema(max_length = 2048)]
     pub bind_token: String,
-    #[schema(example = "13800000000", max_length = 20)]
+    #[schema(
+        example = "13800000000",
+        max_length = 14,
+        pattern = "^(\\+86|86)?1[3-9][0-9]{9}$"
+    )]
     pub phone: String,
     /// The 6-digit code sent for `wechat_bind`.
-    #[schema(max_length = 6)]
+    #[schema(max_length = 6, pattern = "^[0-9]{6}$")]
     pub otp: String,
 }
 

@@ -26,7 +26,11 @@ pub struct RealNameBody {
     #[schema(example = "王小明", max_length = 64)]
     pub legal_name: String,
     /// 18-character resident ID (GB 11643-1999).
-    #[schema(example = "11010519491231002X", max_length = 18)]
+    #[schema(
+        example = "11010519491231002X",
+        max_length = 18,
+        pattern = "^[0-9]{17}[0-9Xx]$"
+    )]
     pub id_number: String,
 }
 

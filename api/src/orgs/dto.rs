@@ -18,6 +18,7 @@ pub struct OrgsQuery {
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page; empty or absent for the first page.
+    #[param(pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
     pub cursor: Option<String>,
 }
 
@@ -65,7 +66,12 @@ pub struct CreateOrgBody {
     pub parent_id: String,
     pub level: NewOrgLevelDto,
     /// 6-digit division code (counties).
-    #[schema(example = "360111", min_length = 6, max_length = 6)]
+    #[schema(
+        example = "360111",
+        min_length = 6,
+        max_length = 6,
+        pattern = "^36[0-9]{4}$"
+    )]
     pub division_code: Option<String>,
 }
 

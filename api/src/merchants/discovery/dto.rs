@@ -20,7 +20,8 @@ pub struct MerchantListDto {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MerchantsQuery {
-    /// Division code of a city, e.g. 360100.
+    /// Division code of a city: 360100 Nanchang .. 361100 Shangrao.
+    #[param(pattern = "^36(0[1-9]|1[01])00$")]
     pub city: Option<String>,
     pub category: Option<gangonghui_domain::merchant::Category>,
     /// Part of the name.
@@ -38,6 +39,7 @@ pub struct MerchantsQuery {
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page; empty or absent for the first page.
+    #[param(pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
     pub cursor: Option<String>,
 }
 

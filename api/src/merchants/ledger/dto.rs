@@ -35,11 +35,13 @@ impl From<gangonghui_persistence::redemptions::ReversalRow> for ReversalDto {
 #[into_params(parameter_in = Query)]
 pub struct LedgerQuery {
     /// Asia/Shanghai day, `YYYY-MM-DD` (default today).
+    #[param(format = Date)]
     pub date: Option<String>,
     /// Items per page, 1-100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page; empty or absent for the first page.
+    #[param(pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
     pub cursor: Option<String>,
 }
 
@@ -72,6 +74,7 @@ pub struct LedgerDto {
 #[into_params(parameter_in = Query)]
 pub struct SettlementQuery {
     /// `YYYY-MM` (default this month, Asia/Shanghai).
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub month: Option<String>,
 }
 

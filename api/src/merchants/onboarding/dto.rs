@@ -21,11 +21,21 @@ pub struct MerchantApplicationBody {
     #[schema(example = "老表家常菜", min_length = 1, max_length = 64)]
     pub name: String,
     /// 18-character unified social credit code (GB 32100-2015).
-    #[schema(example = "91350100M000100Y43", min_length = 18, max_length = 18)]
+    #[schema(
+        example = "91350100M000100Y43",
+        min_length = 18,
+        max_length = 18,
+        pattern = "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
+    )]
     pub credit_code: String,
     pub category: Category,
     /// Division code of the merchant's county or city, e.g. 360102.
-    #[schema(example = "360102", min_length = 6, max_length = 6)]
+    #[schema(
+        example = "360102",
+        min_length = 6,
+        max_length = 6,
+        pattern = "^36[0-9]{4}$"
+    )]
     pub division_code: String,
     #[schema(
         example = "南昌市东湖区八一大道 1 号",
@@ -39,7 +49,11 @@ pub struct MerchantApplicationBody {
     /// Longitude, -180 to 180.
     #[schema(example = 115.858)]
     pub lng: f64,
-    #[schema(example = "13800000000", max_length = 20)]
+    #[schema(
+        example = "13800000000",
+        max_length = 14,
+        pattern = "^(\\+86|86)?1[3-9][0-9]{9}$"
+    )]
     pub contact_phone: String,
 }
 

@@ -6,7 +6,11 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddStaffBody {
-    #[schema(example = "13800000001", max_length = 20)]
+    #[schema(
+        example = "13800000001",
+        max_length = 14,
+        pattern = "^(\\+86|86)?1[3-9][0-9]{9}$"
+    )]
     pub phone: String,
 }
 
