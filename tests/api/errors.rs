@@ -40,3 +40,59 @@ async fn a_wrong_method_is_a_405_problem_with_allow() {
     assert_eq!(body["code"], "method_not_allowed");
     assert_eq!(body["title"], "Method not allowed");
 }
+
+/// Authentication and role are settled before the body, query or Idempotency-Key is judged:
+/// the answer never depends on which extractor happened to finish first.
+#[tokio::test]
+async fn who_may_call_is_answered_before_anything_about_the_request() {
+    let app = TestApp::spawn().await;
+    for _ in 0..20 {
+        let response = app
+            .client
+            .post(app.url("/api/v1/merchant/redemptions"))
+            .header("x-api-key", "ggh_pk_not-a-key")
+            .header("content-type", "application/json")
+            .header("idempotency-key", " ")
+            .body("{not json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(problem(response, 401).await["code"], "auth.token_invalid");
+    }
+    let member = app.register("13800009901").await;
+    let admin_route = app
+        .client
+        .post(app.url("/api/v1/admin/orgs"))
+        .bearer_auth(&member.access)
+        .header("content-type", "application/json")
+        .body(r#"{"bogus": true}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(admin_route, 403).await["code"], "auth.forbidden");
+    let query = app
+        .client
+        .get(app.url("/api/v1/admin/membership-applications?limit=0&status=nope"))
+        .bearer_auth(&member.access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(query, 403).await["code"], "auth.forbidden");
+}
+
+/// A query error names the parameter; limits below 1 are `below_minimum`, an empty cursor is the
+/// first page.
+#[tokio::test]
+async fn query_errors_name_the_parameter() {
+    let app = TestApp::spawn().await;
+    let body = problem(app.get("/api/v1/merchants?limit=0").await, 422).await;
+    assert_eq!(body["errors"][0]["field"], "limit");
+    assert_eq!(body["errors"][0]["code"], "below_minimum");
+    let body = problem(app.get("/api/v1/merchants?limit=ten").await, 422).await;
+    assert_eq!(body["errors"][0]["field"], "limit");
+    let body = problem(app.get("/api/v1/merchants?category=spaceships").await, 422).await;
+    assert_eq!(body["errors"][0]["field"], "category");
+    for path in ["/api/v1/merchants?cursor=", "/api/v1/orgs?cursor="] {
+        assert_eq!(app.get(path).await.status().as_u16(), 200, "{path}");
+    }
+}

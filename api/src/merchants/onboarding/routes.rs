@@ -161,6 +161,8 @@ pub fn refusals() -> Refusals {
             ApiError::NotFound,
             E::AlreadyDecided.into(),
             E::StaffElsewhere.into(),
+            // Approval creates the merchant: another may have taken the credit code meanwhile.
+            E::CreditCodeTaken.into(),
         ]
     };
     let status =
