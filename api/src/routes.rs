@@ -26,9 +26,12 @@ pub fn refusals() -> crate::doc::Refusals {
         ("healthz", vec![]),
         (
             "readyz",
-            vec![crate::http::ApiError::Unavailable {
-                components: Vec::new(),
-            }],
+            vec![
+                crate::http::ApiError::Unavailable {
+                    components: Vec::new(),
+                }
+                .into(),
+            ],
         ),
     ];
     [
@@ -40,7 +43,5 @@ pub fn refusals() -> crate::doc::Refusals {
         crate::cards::routes::refusals(),
         crate::merchants::refusals(),
     ]
-    .into_iter()
-    .flatten()
-    .collect()
+    .concat()
 }

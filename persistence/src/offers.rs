@@ -97,14 +97,6 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<OfferRow>> {
         .optional()
 }
 
-pub fn for_merchant(conn: &mut DbConn, merchant_id: &str) -> QueryResult<Vec<OfferRow>> {
-    offers::table
-        .filter(offers::merchant_id.eq(merchant_id))
-        .order(offers::created_at.desc())
-        .select(offers::all_columns)
-        .load(conn)
-}
-
 /// One page of the merchant's offers, newest first (ids are time-ordered): `limit` rows after
 /// the offer id `after`.
 pub fn page_for_merchant(

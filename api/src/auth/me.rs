@@ -127,6 +127,6 @@ pub fn refusals() -> Refusals {
             ],
         ),
         ("list_sessions", vec![]),
-        ("delete_session", vec![ApiError::NotFound]),
+        ("delete_session", vec![ApiError::NotFound.into()]),
     ]
 }

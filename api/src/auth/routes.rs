@@ -15,6 +15,7 @@ use crate::auth::wechat_signin;
 use crate::auth::{AuthError, Authenticated, otp};
 use crate::doc::Refusals;
 use crate::http::ValidJson;
+use crate::http::error::Answer;
 use crate::http::{ApiError, Issues};
 use crate::state::AppState;
 
@@ -235,7 +236,7 @@ pub async fn wechat_bind(
 /// (the spec lists each status with its codes; see `crate::doc`).
 pub fn refusals() -> Refusals {
     use AuthError as A;
-    let otp = || -> Vec<ApiError> {
+    let otp = || -> Vec<Answer> {
         vec![
             A::OtpInvalid.into(),
             A::OtpLocked.into(),
@@ -252,19 +253,10 @@ pub fn refusals() -> Refusals {
                 A::SmsUnavailable.into(),
             ],
         ),
-        (
-            "register",
-            [otp(), vec![A::PhoneTaken.into()]]
-                .into_iter()
-                .flatten()
-                .collect(),
-        ),
+        ("register", [otp(), vec![A::PhoneTaken.into()]].concat()),
         (
             "login",
-            [otp(), vec![A::InvalidCredentials.into()]]
-                .into_iter()
-                .flatten()
-                .collect(),
+            [otp(), vec![A::InvalidCredentials.into()]].concat(),
         ),
         (
             "refresh",
@@ -298,9 +290,7 @@ pub fn refusals() -> Refusals {
                     A::ClientRequired.into(),
                 ],
             ]
-            .into_iter()
-            .flatten()
-            .collect(),
+            .concat(),
         ),
     ]
 }

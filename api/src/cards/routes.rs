@@ -11,6 +11,7 @@ use crate::auth::AuthError;
 use crate::auth::{Authenticated, UnionAdmin, profile_cache};
 use crate::doc::Refusals;
 use crate::http::ApiError;
+use crate::http::error::Answer;
 use crate::membership::MemberError;
 use crate::state::AppState;
 
@@ -119,7 +120,7 @@ pub async fn unfreeze_card(
 /// (the spec lists each status with its codes; see `crate::doc`).
 pub fn refusals() -> Refusals {
     use MemberError as M;
-    let admin = || -> Vec<ApiError> {
+    let admin = || -> Vec<Answer> {
         vec![
             AuthError::Forbidden.into(),
             M::CardNotFound.into(),

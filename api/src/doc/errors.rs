@@ -12,16 +12,17 @@ use strum::IntoEnumIterator;
 
 use crate::auth::AuthError;
 use crate::http::ApiError;
+use crate::http::error::Answer;
 use crate::http::idempotency::IdempotencyError;
 use crate::membership::MemberError;
 use crate::merchants::MerchantError;
 
 /// What the operations named by their `operationId` can refuse, beyond the implied errors.
-pub type Refusals = Vec<(&'static str, Vec<ApiError>)>;
+pub type Refusals = Vec<(&'static str, Vec<Answer>)>;
 
 /// Every answer the server can give as a problem: the generic ones and every feature variant.
-pub fn catalogue() -> Vec<ApiError> {
-    let mut all = vec![
+fn catalogue() -> Vec<Answer> {
+    let generic = [
         ApiError::MalformedBody(String::new()),
         ApiError::Validation(Vec::new()),
         ApiError::PayloadTooLarge { limit: 0 },
@@ -34,15 +35,16 @@ pub fn catalogue() -> Vec<ApiError> {
         ApiError::Status(StatusCode::BAD_REQUEST),
         ApiError::internal(anyhow::anyhow!("catalogue")),
     ];
-    all.extend(AuthError::iter().map(ApiError::from));
-    all.extend(MemberError::iter().map(ApiError::from));
-    all.extend(MerchantError::iter().map(ApiError::from));
-    all.extend(IdempotencyError::iter().map(ApiError::from));
+    let mut all: Vec<Answer> = generic.into_iter().map(Answer::from).collect();
+    all.extend(AuthError::iter().map(Answer::from));
+    all.extend(MemberError::iter().map(Answer::from));
+    all.extend(MerchantError::iter().map(Answer::from));
+    all.extend(IdempotencyError::iter().map(Answer::from));
     all
 }
 
 /// What every operation with these traits can answer, whatever its service does.
-fn implied(op: &Value) -> Vec<ApiError> {
+fn implied(op: &Value) -> Vec<Answer> {
     let schemes: BTreeSet<&str> = op["security"]
         .as_array()
         .into_iter()
@@ -56,13 +58,13 @@ fn implied(op: &Value) -> Vec<ApiError> {
             .iter()
             .any(|p| p["in"] == place && name.is_none_or(|n| p["name"].as_str() == Some(n)))
     };
-    let mut errors = vec![
+    let mut errors: Vec<Answer> = vec![
         // Any request may come through the signed mini-program client.
         AuthError::ClientSignatureInvalid.into(),
-        ApiError::internal(anyhow::anyhow!("implied")),
+        ApiError::internal(anyhow::anyhow!("implied")).into(),
     ];
     if !schemes.is_empty() {
-        errors.extend([
+        errors.extend_from_slice(&[
             AuthError::MissingToken.into(),
             AuthError::InvalidToken.into(),
             AuthError::SessionEnded.into(),
@@ -70,32 +72,32 @@ fn implied(op: &Value) -> Vec<ApiError> {
         ]);
     }
     if schemes.contains("api_key") {
-        errors.extend([
+        errors.extend_from_slice(&[
             AuthError::Forbidden.into(),
             MerchantError::Suspended.into(),
             MerchantError::NotFound.into(),
         ]);
     }
     if op.get("requestBody").is_some() {
-        errors.extend([
-            ApiError::MalformedBody(String::new()),
-            ApiError::PayloadTooLarge { limit: 0 },
-            ApiError::UnsupportedMediaType,
-            ApiError::Validation(Vec::new()),
+        errors.extend_from_slice(&[
+            ApiError::MalformedBody(String::new()).into(),
+            ApiError::PayloadTooLarge { limit: 0 }.into(),
+            ApiError::UnsupportedMediaType.into(),
+            ApiError::Validation(Vec::new()).into(),
         ]);
     }
     if has_param("query", None) {
-        errors.push(ApiError::Validation(Vec::new()));
+        errors.push(ApiError::Validation(Vec::new()).into());
     }
     if has_param("header", Some("Idempotency-Key")) {
-        errors.extend(IdempotencyError::iter().map(ApiError::from));
+        errors.extend(IdempotencyError::iter().map(Answer::from));
     }
     errors
 }
 
 /// Writes each operation's error responses and the `Problem.code` enum into the document.
 pub fn document(spec: &mut Value, refusals: &Refusals) {
-    let listed: BTreeMap<&str, &Vec<ApiError>> =
+    let listed: BTreeMap<&str, &Vec<Answer>> =
         refusals.iter().map(|(op, errors)| (*op, errors)).collect();
     let Some(paths) = spec["paths"].as_object_mut() else {
         return;
@@ -107,12 +109,7 @@ pub fn document(spec: &mut Value, refusals: &Refusals) {
             }
             let id = op["operationId"].as_str().unwrap_or_default().to_owned();
             let mut errors = implied(op);
-            errors.extend(
-                listed
-                    .get(id.as_str())
-                    .into_iter()
-                    .flat_map(|e| e.iter().map(clone_error)),
-            );
+            errors.extend(listed.get(id.as_str()).into_iter().flat_map(|e| e.iter()));
             let responses = op["responses"].as_object_mut();
             if let Some(responses) = responses {
                 responses.retain(|status, _| !status.ends_with("XX"));
@@ -122,7 +119,7 @@ pub fn document(spec: &mut Value, refusals: &Refusals) {
             }
         }
     }
-    let codes: BTreeSet<&str> = catalogue().iter().map(|e| e.answer().code).collect();
+    let codes: BTreeSet<&str> = catalogue().iter().map(|a| a.code).collect();
     spec["components"]["schemas"]["Problem"]["properties"]["code"]["enum"] = json!(codes);
 }
 
@@ -133,26 +130,9 @@ fn is_operation(method: &str) -> bool {
     )
 }
 
-/// The same refusal again (ApiError holds an anyhow chain and is not Clone).
-fn clone_error(e: &ApiError) -> ApiError {
-    match e {
-        ApiError::Auth(e) => e.clone().into(),
-        ApiError::Member(e) => e.clone().into(),
-        ApiError::Merchant(e) => e.clone().into(),
-        ApiError::Idempotency(e) => e.clone().into(),
-        ApiError::NotFound => ApiError::NotFound,
-        ApiError::Validation(_) => ApiError::Validation(Vec::new()),
-        ApiError::Unavailable { .. } => ApiError::Unavailable {
-            components: Vec::new(),
-        },
-        other => ApiError::Status(other.kind().0),
-    }
-}
-
-fn by_status(errors: &[ApiError]) -> BTreeMap<u16, BTreeSet<&'static str>> {
+fn by_status(answers: &[Answer]) -> BTreeMap<u16, BTreeSet<&'static str>> {
     let mut out: BTreeMap<u16, BTreeSet<&'static str>> = BTreeMap::new();
-    for e in errors {
-        let answer = e.answer();
+    for answer in answers {
         out.entry(answer.status.as_u16())
             .or_default()
             .insert(answer.code);

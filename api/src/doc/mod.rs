@@ -10,7 +10,7 @@ use serde_json::Value;
 use utoipa::openapi::OpenApi;
 use utoipa_actix_web::AppExt;
 
-pub use errors::{Refusals, catalogue};
+pub use errors::Refusals;
 
 use crate::routes;
 

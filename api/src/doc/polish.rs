@@ -132,7 +132,6 @@ fn describe(status: &str) -> &'static str {
         "201" => "Created",
         "202" => "Accepted",
         "204" => "No Content",
-        "503" => "Service Unavailable",
         _ => "Response",
     }
 }

@@ -48,3 +48,11 @@ impl Answer {
 pub trait Refusal {
     fn answer(&self) -> Answer;
 }
+
+/// A refusal's answer, so a list of them (the spec's per-operation errors) can be written with
+/// `.into()`.
+impl<E: Refusal> From<E> for Answer {
+    fn from(refusal: E) -> Answer {
+        refusal.answer()
+    }
+}

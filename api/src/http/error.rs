@@ -275,6 +275,12 @@ impl ResponseError for ApiError {
     }
 }
 
+impl From<ApiError> for Answer {
+    fn from(err: ApiError) -> Answer {
+        err.answer()
+    }
+}
+
 impl From<gangonghui_persistence::DbError> for ApiError {
     fn from(err: gangonghui_persistence::DbError) -> Self {
         ApiError::internal(err)

@@ -1,8 +1,9 @@
 //! `ValidJson<T>`: a JSON body checked against `T`'s own OpenAPI schema before it is
 //! deserialised, so a client learns about every bad field in one 422, not only the first.
 //!
-//! Read by the handler after authentication. Order of checks, each with its own status: content type (415), size (413), JSON syntax (400),
-//! schema (422 listing every field), then serde (422 for anything the schema cannot express).
+//! Read by the handler after authentication. Order of checks, each with its own status: content
+//! type (415), size (413), JSON syntax (400), schema (422 listing every field), then serde (422
+//! for anything the schema cannot express).
 
 use std::any::TypeId;
 use std::collections::HashMap;

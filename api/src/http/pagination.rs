@@ -39,7 +39,7 @@ pub fn encode_cursor(last_id: &str) -> String {
     URL_SAFE_NO_PAD.encode(last_id)
 }
 
-/// `?cursor=`: absent or empty is the first page; anything else must be a cursor we issued.
+/// `?cursor=`: absent or empty is the first page; anything else must be base64url text.
 pub fn cursor(raw: Option<&str>) -> Result<Option<String>, ApiError> {
     raw.filter(|c| !c.is_empty()).map(decode_cursor).transpose()
 }
@@ -87,7 +87,7 @@ pub struct Keyset {
 }
 
 impl Keyset {
-    /// `?limit=` then `?cursor=`, each checked as [`page_size`] and [`decode_cursor`] do.
+    /// `?limit=` then `?cursor=`, each checked as [`page_size`] and [`cursor`] do.
     pub fn parse(limit: Option<i64>, cursor: Option<&str>) -> Result<Keyset, ApiError> {
         let limit = page_size(limit)?;
         let after = self::cursor(cursor)?;

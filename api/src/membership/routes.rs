@@ -1,7 +1,6 @@
 //! Membership applications: members apply; union admins in scope approve or reject; admins set
 //! members' 劳模 level and hardship.
 
-use crate::http::ValidQuery;
 use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpResponse, get, patch, post};
 use gangonghui_domain::membership::Decision;
@@ -16,6 +15,8 @@ use crate::cards::dto::CardDto;
 use crate::doc::Refusals;
 use crate::http::Issues;
 use crate::http::ValidJson;
+use crate::http::ValidQuery;
+use crate::http::error::Answer;
 use crate::http::pagination::{Keyset, page};
 use crate::http::{ApiError, FieldIssueKind};
 use crate::membership::MemberError;
@@ -165,7 +166,7 @@ pub async fn update_member(
 /// (the spec lists each status with its codes; see `crate::doc`).
 pub fn refusals() -> Refusals {
     use MemberError as M;
-    let forbidden = || -> ApiError { AuthError::Forbidden.into() };
+    let forbidden = || -> Answer { AuthError::Forbidden.into() };
     vec![
         (
             "create_membership_application",
@@ -180,11 +181,19 @@ pub fn refusals() -> Refusals {
         ("list_membership_applications", vec![forbidden()]),
         (
             "approve_membership_application",
-            vec![forbidden(), ApiError::NotFound, M::AlreadyDecided.into()],
+            vec![
+                forbidden(),
+                ApiError::NotFound.into(),
+                M::AlreadyDecided.into(),
+            ],
         ),
         (
             "reject_membership_application",
-            vec![forbidden(), ApiError::NotFound, M::AlreadyDecided.into()],
+            vec![
+                forbidden(),
+                ApiError::NotFound.into(),
+                M::AlreadyDecided.into(),
+            ],
         ),
         ("update_member", vec![forbidden(), M::MemberNotFound.into()]),
     ]

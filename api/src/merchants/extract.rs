@@ -13,6 +13,7 @@ use super::{MerchantError, access};
 use crate::auth::{AuthError, Authenticated};
 use crate::crypto::sha256_hex;
 use crate::http::ApiError;
+use crate::http::error::Answer;
 use crate::state::AppState;
 
 pub const API_KEY_HEADER: &str = "x-api-key";
@@ -92,6 +93,19 @@ impl FromRequest for MerchantStaff {
             ensure_active(status)?;
             Ok(staff)
         })
+    }
+}
+
+impl MerchantOwner {
+    /// What this extractor refuses, for the spec of every owner-only operation: a POS key or a
+    /// plain staff login, and a suspended or missing merchant.
+    pub fn refusals() -> Vec<Answer> {
+        vec![
+            AuthError::Forbidden.into(),
+            MerchantError::OwnerOnly.into(),
+            MerchantError::Suspended.into(),
+            MerchantError::NotFound.into(),
+        ]
     }
 }
 

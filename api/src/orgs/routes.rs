@@ -1,6 +1,5 @@
 //! `/api/v1/orgs` and `/api/v1/admin/orgs`: the union organisation tree.
 
-use crate::http::ValidQuery;
 use actix_web::web::{Data, Json};
 use actix_web::{HttpResponse, get, post};
 
@@ -12,6 +11,7 @@ use crate::auth::UnionAdmin;
 use crate::doc::Refusals;
 use crate::http::ApiError;
 use crate::http::ValidJson;
+use crate::http::ValidQuery;
 use crate::http::pagination::{Keyset, page};
 use crate::membership::MemberError;
 use crate::state::AppState;

@@ -9,6 +9,7 @@ use super::verification;
 use crate::doc::Refusals;
 use crate::http::ApiError;
 use crate::http::ValidJson;
+use crate::http::error::Answer;
 use crate::http::idempotency::{IdempotencyKey, Stored};
 use crate::membership::MemberError;
 use crate::merchants::MerchantError;
@@ -70,7 +71,7 @@ pub async fn create_redemption(
 pub fn refusals() -> Refusals {
     use MemberError as M;
     use MerchantError as E;
-    let code = || -> Vec<ApiError> {
+    let code = || -> Vec<Answer> {
         vec![
             M::CardNotFound.into(),
             M::CardFrozen.into(),
@@ -96,9 +97,7 @@ pub fn refusals() -> Refusals {
                     E::SoldOut.into(),
                 ],
             ]
-            .into_iter()
-            .flatten()
-            .collect(),
+            .concat(),
         ),
     ]
 }

@@ -1,6 +1,5 @@
 //! Finding merchants: by city, category and name, or nearest first; one merchant with its live offers.
 
-use crate::http::ValidQuery;
 use actix_web::get;
 use actix_web::web::{Data, Json, Path};
 
@@ -8,6 +7,7 @@ use super::dto::*;
 use super::service::{self, Page};
 use crate::doc::Refusals;
 use crate::http::ApiError;
+use crate::http::ValidQuery;
 use crate::http::pagination::encode_cursor;
 use crate::merchants::MerchantError;
 use crate::merchants::offers::dto::OfferDto;

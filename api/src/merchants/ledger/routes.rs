@@ -1,6 +1,5 @@
 //! Reversals, the day ledger, monthly settlement and the member's own history.
 
-use crate::http::ValidQuery;
 use actix_web::web::{Data, Json, Path};
 use actix_web::{get, post};
 
@@ -10,6 +9,7 @@ use crate::audit::RequestContext;
 use crate::auth::Authenticated;
 use crate::doc::Refusals;
 use crate::http::ApiError;
+use crate::http::ValidQuery;
 use crate::http::idempotency::{IdempotencyKey, Stored};
 use crate::http::pagination::{Keyset, cursor, page, page_size};
 use crate::merchants::MerchantError;

@@ -6,7 +6,6 @@ use actix_web::{HttpResponse, get, patch, post};
 use super::dto::*;
 use super::service;
 use crate::audit::RequestContext;
-use crate::auth::AuthError;
 use crate::doc::Refusals;
 use crate::http::ApiError;
 use crate::http::pagination::{PageQuery, page};
@@ -81,24 +80,13 @@ pub async fn update_offer(
 /// What these operations can refuse beyond what their security, body and parameters imply
 /// (the spec lists each status with its codes; see `crate::doc`).
 pub fn refusals() -> Refusals {
-    // A logged-in owner (a POS key or a plain staff login is refused).
-    let owner = || -> Vec<ApiError> {
-        vec![
-            AuthError::Forbidden.into(),
-            MerchantError::OwnerOnly.into(),
-            MerchantError::Suspended.into(),
-            MerchantError::NotFound.into(),
-        ]
-    };
+    let owner = MerchantOwner::refusals;
     vec![
         ("create_offer", owner()),
         ("list_offers", vec![]),
         (
             "update_offer",
-            [owner(), vec![MerchantError::OfferNotFound.into()]]
-                .into_iter()
-                .flatten()
-                .collect(),
+            [owner(), vec![MerchantError::OfferNotFound.into()]].concat(),
         ),
     ]
 }

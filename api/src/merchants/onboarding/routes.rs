@@ -1,6 +1,5 @@
 //! Merchant applications and their decision, suspension and resumption.
 
-use crate::http::ValidQuery;
 use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpResponse, get, post};
 use gangonghui_domain::membership::Decision;
@@ -13,6 +12,8 @@ use crate::auth::{Authenticated, UnionAdmin};
 use crate::doc::Refusals;
 use crate::http::ApiError;
 use crate::http::ValidJson;
+use crate::http::ValidQuery;
+use crate::http::error::Answer;
 use crate::http::pagination::{Keyset, page};
 use crate::membership::dto::{ApplicationsQuery, RejectBody};
 use crate::merchants::MerchantError;
@@ -154,11 +155,11 @@ pub async fn resume_merchant(
 /// (the spec lists each status with its codes; see `crate::doc`).
 pub fn refusals() -> Refusals {
     use MerchantError as E;
-    let forbidden = || -> ApiError { AuthError::Forbidden.into() };
-    let decide = || -> Vec<ApiError> {
+    let forbidden = || -> Answer { AuthError::Forbidden.into() };
+    let decide = || -> Vec<Answer> {
         vec![
             forbidden(),
-            ApiError::NotFound,
+            ApiError::NotFound.into(),
             E::AlreadyDecided.into(),
             E::StaffElsewhere.into(),
             // Approval creates the merchant: another may have taken the credit code meanwhile.
@@ -166,7 +167,7 @@ pub fn refusals() -> Refusals {
         ]
     };
     let status =
-        || -> Vec<ApiError> { vec![forbidden(), E::NotFound.into(), E::InvalidTransition.into()] };
+        || -> Vec<Answer> { vec![forbidden(), E::NotFound.into(), E::InvalidTransition.into()] };
     vec![
         (
             "create_merchant_application",

@@ -7,7 +7,6 @@ use gangonghui_domain::Phone;
 use super::dto::*;
 use super::service;
 use crate::audit::RequestContext;
-use crate::auth::AuthError;
 use crate::doc::Refusals;
 use crate::http::Issues;
 use crate::http::pagination::{PageQuery, page};
@@ -131,15 +130,7 @@ pub async fn revoke_api_key(
 /// What these operations can refuse beyond what their security, body and parameters imply
 /// (the spec lists each status with its codes; see `crate::doc`).
 pub fn refusals() -> Refusals {
-    // A logged-in owner (a POS key or a plain staff login is refused).
-    let owner = || -> Vec<ApiError> {
-        vec![
-            AuthError::Forbidden.into(),
-            MerchantError::OwnerOnly.into(),
-            MerchantError::Suspended.into(),
-            MerchantError::NotFound.into(),
-        ]
-    };
+    let owner = MerchantOwner::refusals;
     use MerchantError as E;
     vec![
         ("list_staff", vec![]),
@@ -149,24 +140,16 @@ pub fn refusals() -> Refusals {
                 owner(),
                 vec![E::AccountNotFound.into(), E::StaffElsewhere.into()],
             ]
-            .into_iter()
-            .flatten()
-            .collect(),
+            .concat(),
         ),
         (
             "remove_staff",
-            [owner(), vec![ApiError::NotFound]]
-                .into_iter()
-                .flatten()
-                .collect(),
+            [owner(), vec![ApiError::NotFound.into()]].concat(),
         ),
         ("create_api_key", owner()),
         (
             "revoke_api_key",
-            [owner(), vec![ApiError::NotFound]]
-                .into_iter()
-                .flatten()
-                .collect(),
+            [owner(), vec![ApiError::NotFound.into()]].concat(),
         ),
     ]
 }
