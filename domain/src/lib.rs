@@ -8,6 +8,7 @@ pub mod client;
 pub mod credit_code;
 pub mod division;
 pub mod geo;
+pub mod ids;
 pub mod membership;
 pub mod merchant;
 pub mod money;
