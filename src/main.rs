@@ -172,7 +172,7 @@ async fn admin(settings: Settings, command: AdminCommand) -> anyhow::Result<()> 
         .map_err(|e| anyhow::anyhow!("--name: {e}"))?;
     let org = match (org_division, org_id) {
         (Some(code), _) => OrgRef::Division(code),
-        (None, Some(id)) => OrgRef::Id(id),
+        (None, Some(id)) => OrgRef::Id(id.into()),
         (None, None) => anyhow::bail!("give --org-division or --org-id"),
     };
     let role = match role {

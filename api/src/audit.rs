@@ -6,6 +6,7 @@ use actix_web::web::Data;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use chrono::{DateTime, Utc};
 use gangonghui_domain::Role;
+use gangonghui_domain::ids::{AccountId, OrgId};
 use gangonghui_persistence::DbConn;
 use gangonghui_persistence::audit::{NewAuditEvent, detail_json, record};
 use std::future::{Ready, ready};
@@ -59,8 +60,8 @@ pub struct AuditEvent {
     action: &'static str,
     target_type: &'static str,
     target_id: String,
-    actor: Option<(String, Role)>,
-    org_scope: Option<String>,
+    actor: Option<(AccountId, Role)>,
+    org_scope: Option<OrgId>,
     detail: serde_json::Value,
 }
 
@@ -81,14 +82,14 @@ impl AuditEvent {
         }
     }
 
-    pub fn by(mut self, actor_id: impl Into<String>, role: Role) -> Self {
-        self.actor = Some((actor_id.into(), role));
+    pub fn by(mut self, actor_id: &AccountId, role: Role) -> Self {
+        self.actor = Some((actor_id.clone(), role));
         self
     }
 
     /// The org unit whose admins may see this event.
-    pub fn in_org(mut self, org_scope: impl Into<String>) -> Self {
-        self.org_scope = Some(org_scope.into());
+    pub fn in_org(mut self, org_scope: &OrgId) -> Self {
+        self.org_scope = Some(org_scope.clone());
         self
     }
 
@@ -104,12 +105,12 @@ impl AuditEvent {
             conn,
             &NewAuditEvent {
                 at: ctx.at.naive_utc(),
-                actor_id: self.actor.as_ref().map(|(id, _)| id.as_str()),
+                actor_id: self.actor.as_ref().map(|(id, _)| id),
                 actor_role: self.actor.as_ref().map(|(_, role)| role.as_str()),
                 action: self.action,
                 target_type: self.target_type,
                 target_id: &self.target_id,
-                org_scope: self.org_scope.as_deref(),
+                org_scope: self.org_scope.as_ref().map(OrgId::as_str),
                 request_id: ctx.request_id.as_deref(),
                 ip: ctx.ip.as_deref(),
                 detail: detail_json(&self.detail),

@@ -3,14 +3,17 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use gangonghui_domain::Role;
+use gangonghui_domain::ids::{AccountId, GrantId, MerchantId, OrgId};
 use gangonghui_domain::membership::LaborModelLevel;
 
 use crate::conn::DbConn;
+use crate::ids::OptionalId;
 use crate::schema::{account_roles, accounts};
 
 #[derive(Debug, Clone, Queryable)]
 pub struct AccountRow {
-    pub id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: AccountId,
     pub phone: String,
     pub password_hash: Option<String>,
     pub display_name: String,
@@ -30,7 +33,8 @@ pub struct AccountRow {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = accounts)]
 pub struct NewAccount<'a> {
-    pub id: &'a str,
+    #[diesel(serialize_as = String)]
+    pub id: &'a AccountId,
     pub phone: &'a str,
     pub password_hash: Option<&'a str>,
     pub display_name: &'a str,
@@ -45,7 +49,7 @@ pub struct NewAccount<'a> {
 impl<'a> NewAccount<'a> {
     /// A new account as every path creates it: no 劳模 level, no hardship, created `now`.
     pub fn new(
-        id: &'a str,
+        id: &'a AccountId,
         phone: &'a str,
         password_hash: Option<&'a str>,
         display_name: &'a str,
@@ -79,12 +83,16 @@ pub struct RealNameUpdate<'a> {
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct RoleRow {
-    pub id: String,
-    pub account_id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: GrantId,
+    #[diesel(deserialize_as = String)]
+    pub account_id: AccountId,
     #[diesel(deserialize_as = String)]
     pub role: Role,
-    pub org_id: Option<String>,
-    pub merchant_id: Option<String>,
+    #[diesel(deserialize_as = OptionalId)]
+    pub org_id: Option<OrgId>,
+    #[diesel(deserialize_as = OptionalId)]
+    pub merchant_id: Option<MerchantId>,
     pub owner: bool,
     pub created_at: NaiveDateTime,
 }
@@ -92,12 +100,16 @@ pub struct RoleRow {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = account_roles)]
 pub struct NewRole<'a> {
-    pub id: &'a str,
-    pub account_id: &'a str,
+    #[diesel(serialize_as = String)]
+    pub id: &'a GrantId,
+    #[diesel(serialize_as = String)]
+    pub account_id: &'a AccountId,
     #[diesel(serialize_as = String)]
     pub role: Role,
-    pub org_id: Option<&'a str>,
-    pub merchant_id: Option<&'a str>,
+    #[diesel(serialize_as = OptionalId)]
+    pub org_id: Option<&'a OrgId>,
+    #[diesel(serialize_as = OptionalId)]
+    pub merchant_id: Option<&'a MerchantId>,
     pub owner: bool,
     pub created_at: NaiveDateTime,
 }
@@ -117,9 +129,9 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewAccount<'_>]) -> QueryResult<()
     .map(drop)
 }
 
-pub fn find_by_id(conn: &mut DbConn, id: &str) -> QueryResult<Option<AccountRow>> {
+pub fn find_by_id(conn: &mut DbConn, id: &AccountId) -> QueryResult<Option<AccountRow>> {
     accounts::table
-        .find(id)
+        .find(id.as_str())
         .select(accounts::all_columns)
         .first(conn)
         .optional()
@@ -134,21 +146,22 @@ pub fn find_by_phone(conn: &mut DbConn, phone: &str) -> QueryResult<Option<Accou
 }
 
 /// The account that already holds this blind index, if any.
-pub fn find_by_id_number_index(conn: &mut DbConn, index: &str) -> QueryResult<Option<String>> {
-    accounts::table
+pub fn find_by_id_number_index(conn: &mut DbConn, index: &str) -> QueryResult<Option<AccountId>> {
+    let id: Option<String> = accounts::table
         .filter(accounts::id_number_index.eq(index))
         .select(accounts::id)
         .first(conn)
-        .optional()
+        .optional()?;
+    Ok(id.map(AccountId::from))
 }
 
 pub fn set_password(
     conn: &mut DbConn,
-    id: &str,
+    id: &AccountId,
     hash: &str,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
-    diesel::update(accounts::table.find(id))
+    diesel::update(accounts::table.find(id.as_str()))
         .set((
             accounts::password_hash.eq(hash),
             accounts::password_changed_at.eq(at),
@@ -159,17 +172,17 @@ pub fn set_password(
 
 pub fn set_real_name(
     conn: &mut DbConn,
-    id: &str,
+    id: &AccountId,
     update: &RealNameUpdate<'_>,
 ) -> QueryResult<usize> {
-    diesel::update(accounts::table.find(id))
+    diesel::update(accounts::table.find(id.as_str()))
         .set(update)
         .execute(conn)
 }
 
-pub fn roles(conn: &mut DbConn, account_id: &str) -> QueryResult<Vec<RoleRow>> {
+pub fn roles(conn: &mut DbConn, account_id: &AccountId) -> QueryResult<Vec<RoleRow>> {
     account_roles::table
-        .filter(account_roles::account_id.eq(account_id))
+        .filter(account_roles::account_id.eq(account_id.as_str()))
         .order(account_roles::created_at.asc())
         .select(account_roles::all_columns)
         .load(conn)
@@ -178,15 +191,15 @@ pub fn roles(conn: &mut DbConn, account_id: &str) -> QueryResult<Vec<RoleRow>> {
 /// Grants a role unless the account already holds exactly this grant; true when granted now.
 pub fn grant_role(conn: &mut DbConn, grant: &NewRole<'_>) -> QueryResult<bool> {
     let mut query = account_roles::table
-        .filter(account_roles::account_id.eq(grant.account_id))
+        .filter(account_roles::account_id.eq(grant.account_id.as_str()))
         .filter(account_roles::role.eq(grant.role.as_str()))
         .into_boxed();
     query = match grant.org_id {
-        Some(org) => query.filter(account_roles::org_id.eq(org)),
+        Some(org) => query.filter(account_roles::org_id.eq(org.as_str())),
         None => query.filter(account_roles::org_id.is_null()),
     };
     query = match grant.merchant_id {
-        Some(merchant) => query.filter(account_roles::merchant_id.eq(merchant)),
+        Some(merchant) => query.filter(account_roles::merchant_id.eq(merchant.as_str())),
         None => query.filter(account_roles::merchant_id.is_null()),
     };
     let existing: i64 = query.count().get_result(conn)?;
@@ -202,22 +215,22 @@ pub fn grant_role(conn: &mut DbConn, grant: &NewRole<'_>) -> QueryResult<bool> {
 /// Sets the 劳模 level and hardship flag (each only when given).
 pub fn set_grades(
     conn: &mut DbConn,
-    id: &str,
+    id: &AccountId,
     labor_model_level: Option<LaborModelLevel>,
     hardship: Option<bool>,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
     if let Some(level) = labor_model_level {
-        diesel::update(accounts::table.find(id))
+        diesel::update(accounts::table.find(id.as_str()))
             .set(accounts::labor_model_level.eq(level.as_str()))
             .execute(conn)?;
     }
     if let Some(flag) = hardship {
-        diesel::update(accounts::table.find(id))
+        diesel::update(accounts::table.find(id.as_str()))
             .set(accounts::hardship.eq(flag))
             .execute(conn)?;
     }
-    diesel::update(accounts::table.find(id))
+    diesel::update(accounts::table.find(id.as_str()))
         .set(accounts::updated_at.eq(at))
         .execute(conn)
 }

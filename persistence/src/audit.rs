@@ -2,18 +2,21 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use gangonghui_domain::ids::AccountId;
 
 use crate::conn::DbConn;
+use crate::ids::OptionalId;
 use crate::schema::audit_events;
 
 /// Detail larger than this is replaced by a marker: the log holds facts, not documents.
 pub const MAX_DETAIL_BYTES: usize = 4096;
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = audit_events)]
 pub struct NewAuditEvent<'a> {
     pub at: NaiveDateTime,
-    pub actor_id: Option<&'a str>,
+    #[diesel(serialize_as = OptionalId)]
+    pub actor_id: Option<&'a AccountId>,
     pub actor_role: Option<&'a str>,
     pub action: &'a str,
     pub target_type: &'a str,
@@ -28,7 +31,8 @@ pub struct NewAuditEvent<'a> {
 pub struct AuditEventRow {
     pub id: i64,
     pub at: NaiveDateTime,
-    pub actor_id: Option<String>,
+    #[diesel(deserialize_as = OptionalId)]
+    pub actor_id: Option<AccountId>,
     pub actor_role: Option<String>,
     pub action: String,
     pub target_type: String,
@@ -52,7 +56,7 @@ pub fn detail_json(detail: &serde_json::Value) -> String {
 /// Appends one event; returns its id.
 pub fn record(conn: &mut DbConn, event: &NewAuditEvent<'_>) -> QueryResult<i64> {
     diesel::insert_into(audit_events::table)
-        .values(event)
+        .values(event.clone())
         .returning(audit_events::id)
         .get_result(conn)
 }

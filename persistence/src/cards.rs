@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use gangonghui_domain::card::CardStatus;
+use gangonghui_domain::ids::{AccountId, CardId};
 
 use crate::accounts::AccountRow;
 use crate::conn::DbConn;
@@ -10,8 +11,10 @@ use crate::schema::{accounts, card_code_spends, card_serials, cards};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct CardRow {
-    pub id: String,
-    pub account_id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: CardId,
+    #[diesel(deserialize_as = String)]
+    pub account_id: AccountId,
     pub card_no: String,
     #[diesel(deserialize_as = String)]
     pub status: CardStatus,
@@ -24,8 +27,10 @@ pub struct CardRow {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = cards)]
 pub struct NewCard<'a> {
-    pub id: &'a str,
-    pub account_id: &'a str,
+    #[diesel(serialize_as = String)]
+    pub id: &'a CardId,
+    #[diesel(serialize_as = String)]
+    pub account_id: &'a AccountId,
     pub card_no: &'a str,
     #[diesel(serialize_as = String)]
     pub status: CardStatus,
@@ -65,9 +70,9 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewCard<'_>]) -> QueryResult<()> {
 }
 
 /// The member's card that is not cancelled.
-pub fn live_for(conn: &mut DbConn, account_id: &str) -> QueryResult<Option<CardRow>> {
+pub fn live_for(conn: &mut DbConn, account_id: &AccountId) -> QueryResult<Option<CardRow>> {
     cards::table
-        .filter(cards::account_id.eq(account_id))
+        .filter(cards::account_id.eq(account_id.as_str()))
         .filter(cards::status.ne(CardStatus::Cancelled.as_str()))
         .select(cards::all_columns)
         .first(conn)
@@ -102,17 +107,17 @@ pub fn find_for_check(
         .map(|(card, holder, _)| (card, holder, spent)))
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<CardRow>> {
+pub fn find(conn: &mut DbConn, id: &CardId) -> QueryResult<Option<CardRow>> {
     cards::table
-        .find(id)
+        .find(id.as_str())
         .select(cards::all_columns)
         .first(conn)
         .optional()
 }
 
-pub fn count_for(conn: &mut DbConn, account_id: &str) -> QueryResult<i64> {
+pub fn count_for(conn: &mut DbConn, account_id: &AccountId) -> QueryResult<i64> {
     cards::table
-        .filter(cards::account_id.eq(account_id))
+        .filter(cards::account_id.eq(account_id.as_str()))
         .count()
         .get_result(conn)
 }
@@ -120,14 +125,14 @@ pub fn count_for(conn: &mut DbConn, account_id: &str) -> QueryResult<i64> {
 /// Moves a card from `from` to `to` in one conditional statement; false if it was not `from`.
 pub fn transition(
     conn: &mut DbConn,
-    id: &str,
+    id: &CardId,
     from: CardStatus,
     to: CardStatus,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let updated = diesel::update(
         cards::table
-            .find(id)
+            .find(id.as_str())
             .filter(cards::status.eq(from.as_str())),
     )
     .set((
@@ -142,7 +147,7 @@ pub fn transition(
 /// so two replicas spending the same code at once get one `true`).
 pub fn spend_code(
     conn: &mut DbConn,
-    card_id: &str,
+    card_id: &CardId,
     step: i64,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
@@ -150,7 +155,7 @@ pub fn spend_code(
     // PostgreSQL transaction, so no savepoint round trips are needed.
     let inserted = crate::on_backend!(conn, |c| diesel::insert_into(card_code_spends::table)
         .values((
-            card_code_spends::card_id.eq(card_id),
+            card_code_spends::card_id.eq(card_id.as_str()),
             card_code_spends::step.eq(step),
             card_code_spends::spent_at.eq(now),
         ))
@@ -160,9 +165,9 @@ pub fn spend_code(
 }
 
 /// Spent steps of a card at or after `from_step`.
-pub fn spent_steps(conn: &mut DbConn, card_id: &str, from_step: i64) -> QueryResult<Vec<i64>> {
+pub fn spent_steps(conn: &mut DbConn, card_id: &CardId, from_step: i64) -> QueryResult<Vec<i64>> {
     card_code_spends::table
-        .filter(card_code_spends::card_id.eq(card_id))
+        .filter(card_code_spends::card_id.eq(card_id.as_str()))
         .filter(card_code_spends::step.ge(from_step))
         .select(card_code_spends::step)
         .load(conn)

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use gangonghui_domain::ids::{MerchantId, OfferId};
 
 use crate::accounts::AccountRow;
 use crate::cards::CardRow;
@@ -16,11 +17,11 @@ use crate::schema::{accounts, card_code_spends, cards, offer_usage, offers};
 pub fn find_with_offer(
     conn: &mut DbConn,
     card_no: &str,
-    offer_id: &str,
+    offer_id: &OfferId,
 ) -> QueryResult<Option<(CardRow, AccountRow, OfferRow)>> {
     cards::table
         .inner_join(accounts::table)
-        .inner_join(offers::table.on(offers::id.eq(offer_id)))
+        .inner_join(offers::table.on(offers::id.eq(offer_id.as_str())))
         .filter(cards::card_no.eq(card_no))
         .select((
             cards::all_columns,
@@ -62,7 +63,7 @@ pub fn preview(
     conn: &mut DbConn,
     card_no: &str,
     steps: std::ops::RangeInclusive<i64>,
-    merchant_id: &str,
+    merchant_id: &MerchantId,
     now: NaiveDateTime,
     period_keys: &[String],
 ) -> QueryResult<Option<Preview>> {
@@ -73,7 +74,7 @@ pub fn preview(
                 .eq(cards::id)
                 .and(card_code_spends::step.between(*steps.start(), *steps.end()))),
         )
-        .left_join(offers::table.on(live_at(merchant_id.to_owned(), now)))
+        .left_join(offers::table.on(live_at(merchant_id.as_str().to_owned(), now)))
         .left_join(
             offer_usage::table.on(offer_usage::offer_id
                 .eq(offers::id)

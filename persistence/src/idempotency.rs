@@ -4,10 +4,12 @@ use crate::conn::DbConn;
 use crate::schema::idempotency_keys as idem;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use gangonghui_domain::ids::MerchantId;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct IdempotencyRow {
-    pub merchant_id: String,
+    #[diesel(deserialize_as = String)]
+    pub merchant_id: MerchantId,
     pub idem_key: String,
     pub request_hash: String,
     pub state: String,
@@ -18,11 +20,11 @@ pub struct IdempotencyRow {
 
 pub fn find_key(
     conn: &mut DbConn,
-    merchant_id: &str,
+    merchant_id: &MerchantId,
     key: &str,
 ) -> QueryResult<Option<IdempotencyRow>> {
     idem::table
-        .find((merchant_id, key))
+        .find((merchant_id.as_str(), key))
         .select(idem::all_columns)
         .first(conn)
         .optional()
@@ -33,7 +35,7 @@ pub fn find_key(
 /// not an error that would abort it. Rows are written complete, so `state` is always `done`.
 pub fn store_answer(
     conn: &mut DbConn,
-    merchant_id: &str,
+    merchant_id: &MerchantId,
     key: &str,
     request_hash: &str,
     status: i32,
@@ -42,7 +44,7 @@ pub fn store_answer(
 ) -> QueryResult<bool> {
     let inserted = crate::on_backend!(conn, |c| diesel::insert_into(idem::table)
         .values((
-            idem::merchant_id.eq(merchant_id),
+            idem::merchant_id.eq(merchant_id.as_str()),
             idem::idem_key.eq(key),
             idem::request_hash.eq(request_hash),
             idem::state.eq("done"),
@@ -64,7 +66,11 @@ pub fn forget_before(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<us
 /// when another transaction holds it. PostgreSQL: a transaction-scoped advisory lock on a 64-bit
 /// hash of merchant and key (a backend-specific exception: the shared DSL has no such lock).
 /// SQLite runs one writer at a time, so a key can never be in flight twice there: always true.
-pub fn try_mark_in_flight(conn: &mut DbConn, merchant_id: &str, key: &str) -> QueryResult<bool> {
+pub fn try_mark_in_flight(
+    conn: &mut DbConn,
+    merchant_id: &MerchantId,
+    key: &str,
+) -> QueryResult<bool> {
     #[derive(QueryableByName)]
     struct Locked {
         #[diesel(sql_type = diesel::sql_types::Bool)]

@@ -2,17 +2,22 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use gangonghui_domain::ids::{AccountId, MembershipApplicationId, OrgId};
 use gangonghui_domain::membership::{ApplicationStatus, MembershipStatus};
 
 use crate::conn::DbConn;
+use crate::ids::OptionalId;
 use crate::schema::{membership_applications as apps, membership_events as events, memberships};
 use crate::scope::page_in_scope;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct ApplicationRow {
-    pub id: String,
-    pub account_id: String,
-    pub org_id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: MembershipApplicationId,
+    #[diesel(deserialize_as = String)]
+    pub account_id: AccountId,
+    #[diesel(deserialize_as = String)]
+    pub org_id: OrgId,
     pub org_path: String,
     pub employer: String,
     #[diesel(deserialize_as = String)]
@@ -20,15 +25,19 @@ pub struct ApplicationRow {
     pub reason: Option<String>,
     pub created_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
-    pub decided_by: Option<String>,
+    #[diesel(deserialize_as = OptionalId)]
+    pub decided_by: Option<AccountId>,
 }
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = apps)]
 pub struct NewApplication<'a> {
-    pub id: &'a str,
-    pub account_id: &'a str,
-    pub org_id: &'a str,
+    #[diesel(serialize_as = String)]
+    pub id: &'a MembershipApplicationId,
+    #[diesel(serialize_as = String)]
+    pub account_id: &'a AccountId,
+    #[diesel(serialize_as = String)]
+    pub org_id: &'a OrgId,
     pub org_path: &'a str,
     pub employer: &'a str,
     #[diesel(serialize_as = String)]
@@ -38,8 +47,10 @@ pub struct NewApplication<'a> {
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct MembershipRow {
-    pub account_id: String,
-    pub org_id: String,
+    #[diesel(deserialize_as = String)]
+    pub account_id: AccountId,
+    #[diesel(deserialize_as = String)]
+    pub org_id: OrgId,
     pub org_path: String,
     #[diesel(deserialize_as = String)]
     pub status: MembershipStatus,
@@ -55,19 +66,22 @@ pub fn insert_application(conn: &mut DbConn, app: &NewApplication<'_>) -> QueryR
 
 pub fn open_application(
     conn: &mut DbConn,
-    account_id: &str,
+    account_id: &AccountId,
 ) -> QueryResult<Option<ApplicationRow>> {
     apps::table
-        .filter(apps::account_id.eq(account_id))
+        .filter(apps::account_id.eq(account_id.as_str()))
         .filter(apps::status.eq(ApplicationStatus::Pending.as_str()))
         .select(apps::all_columns)
         .first(conn)
         .optional()
 }
 
-pub fn find_application(conn: &mut DbConn, id: &str) -> QueryResult<Option<ApplicationRow>> {
+pub fn find_application(
+    conn: &mut DbConn,
+    id: &MembershipApplicationId,
+) -> QueryResult<Option<ApplicationRow>> {
     apps::table
-        .find(id)
+        .find(id.as_str())
         .select(apps::all_columns)
         .first(conn)
         .optional()
@@ -78,7 +92,7 @@ pub fn applications_in_scope(
     conn: &mut DbConn,
     scope_path: &str,
     status: Option<ApplicationStatus>,
-    after: Option<&str>,
+    after: Option<&MembershipApplicationId>,
     limit: i64,
 ) -> QueryResult<Vec<ApplicationRow>> {
     page_in_scope!(apps, conn, scope_path, status, after, limit)
@@ -87,19 +101,19 @@ pub fn applications_in_scope(
 /// Decides a pending application in one conditional statement; false if it was not pending.
 pub fn decide(
     conn: &mut DbConn,
-    id: &str,
+    id: &MembershipApplicationId,
     to: ApplicationStatus,
     reason: Option<&str>,
-    by: &str,
+    by: &AccountId,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let pending = apps::status.eq(ApplicationStatus::Pending.as_str());
-    let updated = diesel::update(apps::table.find(id).filter(pending))
+    let updated = diesel::update(apps::table.find(id.as_str()).filter(pending))
         .set((
             apps::status.eq(to.as_str()),
             apps::reason.eq(reason),
             apps::decided_at.eq(now),
-            apps::decided_by.eq(by),
+            apps::decided_by.eq(by.as_str()),
         ))
         .execute(conn)?;
     Ok(updated == 1)
@@ -108,21 +122,21 @@ pub fn decide(
 #[allow(clippy::too_many_arguments)]
 pub fn record_event(
     conn: &mut DbConn,
-    application_id: &str,
-    account_id: &str,
+    application_id: &MembershipApplicationId,
+    account_id: &AccountId,
     from: Option<ApplicationStatus>,
     to: ApplicationStatus,
-    actor: Option<&str>,
+    actor: Option<&AccountId>,
     reason: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::insert_into(events::table)
         .values((
-            events::application_id.eq(application_id),
-            events::account_id.eq(account_id),
+            events::application_id.eq(application_id.as_str()),
+            events::account_id.eq(account_id.as_str()),
             events::from_status.eq(from.map(ApplicationStatus::as_str)),
             events::to_status.eq(to.as_str()),
-            events::actor_id.eq(actor),
+            events::actor_id.eq(actor.map(AccountId::as_str)),
             events::reason.eq(reason),
             events::at.eq(now),
         ))
@@ -130,9 +144,9 @@ pub fn record_event(
         .map(drop)
 }
 
-pub fn membership(conn: &mut DbConn, account_id: &str) -> QueryResult<Option<MembershipRow>> {
+pub fn membership(conn: &mut DbConn, account_id: &AccountId) -> QueryResult<Option<MembershipRow>> {
     memberships::table
-        .find(account_id)
+        .find(account_id.as_str())
         .select(memberships::all_columns)
         .first(conn)
         .optional()
@@ -141,8 +155,8 @@ pub fn membership(conn: &mut DbConn, account_id: &str) -> QueryResult<Option<Mem
 /// Active memberships for many accounts of one union in one statement (bulk seeding).
 pub fn activate_many(
     conn: &mut DbConn,
-    account_ids: &[String],
-    org_id: &str,
+    account_ids: &[AccountId],
+    org_id: &OrgId,
     org_path: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -150,8 +164,8 @@ pub fn activate_many(
         .iter()
         .map(|account_id| {
             (
-                memberships::account_id.eq(account_id),
-                memberships::org_id.eq(org_id),
+                memberships::account_id.eq(account_id.as_str()),
+                memberships::org_id.eq(org_id.as_str()),
                 memberships::org_path.eq(org_path),
                 memberships::status.eq(MembershipStatus::Active.as_str()),
                 memberships::since.eq(now),
@@ -166,15 +180,15 @@ pub fn activate_many(
 
 pub fn activate(
     conn: &mut DbConn,
-    account_id: &str,
-    org_id: &str,
+    account_id: &AccountId,
+    org_id: &OrgId,
     org_path: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::insert_into(memberships::table)
         .values((
-            memberships::account_id.eq(account_id),
-            memberships::org_id.eq(org_id),
+            memberships::account_id.eq(account_id.as_str()),
+            memberships::org_id.eq(org_id.as_str()),
             memberships::org_path.eq(org_path),
             memberships::status.eq(MembershipStatus::Active.as_str()),
             memberships::since.eq(now),

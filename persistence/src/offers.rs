@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use gangonghui_domain::Fen;
+use gangonghui_domain::ids::{AccountId, MerchantId, OfferId};
 use gangonghui_domain::offer::{
     Audience, LimitPeriod, MemberLimit, Offer, OfferKind, OfferStatus, OfferType, Terms,
 };
@@ -13,8 +14,10 @@ use crate::schema::{offer_usage, offers};
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable)]
 #[diesel(table_name = offers)]
 pub struct OfferRow {
-    pub id: String,
-    pub merchant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub id: OfferId,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub merchant_id: MerchantId,
     pub title: String,
     #[diesel(deserialize_as = String, serialize_as = String)]
     pub kind: OfferType,
@@ -39,7 +42,7 @@ pub struct OfferRow {
 /// A stored offer whose terms contradict each other (a bug or a hand edit, never user input).
 #[derive(Debug, thiserror::Error)]
 #[error("offer {0} has inconsistent terms")]
-pub struct InconsistentOffer(pub String);
+pub struct InconsistentOffer(pub OfferId);
 
 impl OfferRow {
     /// The rules of this offer, as the counter applies them.
@@ -89,9 +92,9 @@ pub fn insert(conn: &mut DbConn, offer: &OfferRow) -> QueryResult<()> {
         .map(drop)
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<OfferRow>> {
+pub fn find(conn: &mut DbConn, id: &OfferId) -> QueryResult<Option<OfferRow>> {
     offers::table
-        .find(id)
+        .find(id.as_str())
         .select(offers::all_columns)
         .first(conn)
         .optional()
@@ -101,15 +104,15 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<OfferRow>> {
 /// the offer id `after`.
 pub fn page_for_merchant(
     conn: &mut DbConn,
-    merchant_id: &str,
-    after: Option<&str>,
+    merchant_id: &MerchantId,
+    after: Option<&OfferId>,
     limit: i64,
 ) -> QueryResult<Vec<OfferRow>> {
     let mut query = offers::table
-        .filter(offers::merchant_id.eq(merchant_id))
+        .filter(offers::merchant_id.eq(merchant_id.as_str()))
         .into_boxed();
     if let Some(after) = after {
-        query = query.filter(offers::id.lt(after.to_owned()));
+        query = query.filter(offers::id.lt(after.as_str().to_owned()));
     }
     query
         .order(offers::id.desc())
@@ -136,11 +139,11 @@ pub fn live_at(merchant_id: String, now: NaiveDateTime) -> _ {
 
 pub fn live_for_merchant(
     conn: &mut DbConn,
-    merchant_id: &str,
+    merchant_id: &MerchantId,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<OfferRow>> {
     offers::table
-        .filter(live_at(merchant_id.to_owned(), now))
+        .filter(live_at(merchant_id.as_str().to_owned(), now))
         .order((offers::created_at.asc(), offers::id.asc()))
         .select(offers::all_columns)
         .load(conn)
@@ -148,14 +151,14 @@ pub fn live_for_merchant(
 
 pub fn update(
     conn: &mut DbConn,
-    id: &str,
-    merchant_id: &str,
+    id: &OfferId,
+    merchant_id: &MerchantId,
     change: &OfferChange,
 ) -> QueryResult<usize> {
     diesel::update(
         offers::table
-            .find(id)
-            .filter(offers::merchant_id.eq(merchant_id)),
+            .find(id.as_str())
+            .filter(offers::merchant_id.eq(merchant_id.as_str())),
     )
     .set(change)
     .execute(conn)
@@ -164,8 +167,8 @@ pub fn update(
 /// Takes one use of the member's limit in the period, atomically; false when it is used up.
 pub fn take_usage(
     conn: &mut DbConn,
-    offer_id: &str,
-    account_id: &str,
+    offer_id: &OfferId,
+    account_id: &AccountId,
     period_key: &str,
     limit: i32,
 ) -> QueryResult<bool> {
@@ -177,8 +180,8 @@ pub fn take_usage(
     // lock of the conflicting row serialises a member's concurrent uses.
     let taken = crate::on_backend!(conn, |c| diesel::insert_into(offer_usage::table)
         .values((
-            offer_usage::offer_id.eq(offer_id),
-            offer_usage::account_id.eq(account_id),
+            offer_usage::offer_id.eq(offer_id.as_str()),
+            offer_usage::account_id.eq(account_id.as_str()),
             offer_usage::period_key.eq(period_key),
             offer_usage::used.eq(1),
         ))
@@ -195,9 +198,9 @@ pub fn take_usage(
 }
 
 /// Takes one from the offer's total quota, atomically; false when it is sold out.
-pub fn take_quota(conn: &mut DbConn, offer_id: &str) -> QueryResult<bool> {
+pub fn take_quota(conn: &mut DbConn, offer_id: &OfferId) -> QueryResult<bool> {
     let updated = diesel::update(
-        offers::table.find(offer_id).filter(
+        offers::table.find(offer_id.as_str()).filter(
             offers::total_quota
                 .is_null()
                 .or(offers::used_quota.lt(offers::total_quota.assume_not_null())),
@@ -211,14 +214,14 @@ pub fn take_quota(conn: &mut DbConn, offer_id: &str) -> QueryResult<bool> {
 /// Gives back one use of the member's limit and one of the quota (a reversal).
 pub fn give_back(
     conn: &mut DbConn,
-    offer_id: &str,
-    account_id: &str,
+    offer_id: &OfferId,
+    account_id: &AccountId,
     period_key: Option<&str>,
 ) -> QueryResult<()> {
     if let Some(key) = period_key {
         diesel::update(
             offer_usage::table
-                .find((offer_id, account_id, key))
+                .find((offer_id.as_str(), account_id.as_str(), key))
                 .filter(offer_usage::used.gt(0)),
         )
         .set(offer_usage::used.eq(offer_usage::used - 1))
@@ -226,7 +229,7 @@ pub fn give_back(
     }
     diesel::update(
         offers::table
-            .find(offer_id)
+            .find(offer_id.as_str())
             .filter(offers::used_quota.gt(0)),
     )
     .set(offers::used_quota.eq(offers::used_quota - 1))
@@ -240,8 +243,8 @@ pub fn sample_unlimited(
     conn: &mut DbConn,
     limit: i64,
     now: NaiveDateTime,
-) -> QueryResult<Vec<(String, String)>> {
-    offers::table
+) -> QueryResult<Vec<(MerchantId, OfferId)>> {
+    let pairs: Vec<(String, String)> = offers::table
         .filter(offers::status.eq(OfferStatus::Active.as_str()))
         .filter(offers::per_member_limit.is_null())
         .filter(offers::total_quota.is_null())
@@ -250,5 +253,9 @@ pub fn sample_unlimited(
         .order(offers::id.asc())
         .limit(limit)
         .select((offers::merchant_id, offers::id))
-        .load(conn)
+        .load(conn)?;
+    Ok(pairs
+        .into_iter()
+        .map(|(merchant, offer)| (MerchantId::from(merchant), OfferId::from(offer)))
+        .collect())
 }

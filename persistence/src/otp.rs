@@ -3,13 +3,15 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use gangonghui_domain::ids::OtpId;
 
 use crate::conn::DbConn;
 use crate::schema::otp_codes;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct OtpRow {
-    pub id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: OtpId,
     pub phone: String,
     pub purpose: String,
     pub code_hash: String,
@@ -20,10 +22,11 @@ pub struct OtpRow {
     pub ip: Option<String>,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = otp_codes)]
 pub struct NewOtp<'a> {
-    pub id: &'a str,
+    #[diesel(serialize_as = String)]
+    pub id: &'a OtpId,
     pub phone: &'a str,
     pub purpose: &'a str,
     pub code_hash: &'a str,
@@ -34,7 +37,7 @@ pub struct NewOtp<'a> {
 
 pub fn insert(conn: &mut DbConn, otp: &NewOtp<'_>) -> QueryResult<()> {
     diesel::insert_into(otp_codes::table)
-        .values(otp)
+        .values(otp.clone())
         .execute(conn)
         .map(drop)
 }
@@ -74,10 +77,10 @@ pub fn latest_open(conn: &mut DbConn, phone: &str, purpose: &str) -> QueryResult
 }
 
 /// Counts one wrong guess unless the code is already at `max_attempts`; true when counted.
-pub fn add_attempt(conn: &mut DbConn, id: &str, max_attempts: i32) -> QueryResult<bool> {
+pub fn add_attempt(conn: &mut DbConn, id: &OtpId, max_attempts: i32) -> QueryResult<bool> {
     let updated = diesel::update(
         otp_codes::table
-            .find(id)
+            .find(id.as_str())
             .filter(otp_codes::attempts.lt(max_attempts)),
     )
     .set(otp_codes::attempts.eq(otp_codes::attempts + 1))
@@ -88,13 +91,13 @@ pub fn add_attempt(conn: &mut DbConn, id: &str, max_attempts: i32) -> QueryResul
 /// Consumes the code if it is still open and not locked; true when this call consumed it.
 pub fn consume(
     conn: &mut DbConn,
-    id: &str,
+    id: &OtpId,
     now: NaiveDateTime,
     max_attempts: i32,
 ) -> QueryResult<bool> {
     let updated = diesel::update(
         otp_codes::table
-            .find(id)
+            .find(id.as_str())
             .filter(otp_codes::consumed_at.is_null())
             .filter(otp_codes::attempts.lt(max_attempts))
             .filter(otp_codes::expires_at.gt(now)),
@@ -105,6 +108,6 @@ pub fn consume(
 }
 
 /// Removes a code that could not be delivered, so it neither works nor blocks a resend.
-pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
-    diesel::delete(otp_codes::table.find(id)).execute(conn)
+pub fn delete(conn: &mut DbConn, id: &OtpId) -> QueryResult<usize> {
+    diesel::delete(otp_codes::table.find(id.as_str())).execute(conn)
 }

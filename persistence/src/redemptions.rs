@@ -2,21 +2,32 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use gangonghui_domain::ids::{
+    AccountId, ApiKeyId, CardId, MerchantId, OfferId, RedemptionId, ReversalId,
+};
 
 use crate::conn::Backend;
 use crate::conn::DbConn;
+use crate::ids::OptionalId;
 use crate::schema::{redemption_reversals as reversals, redemptions};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable)]
 #[diesel(table_name = redemptions)]
 pub struct RedemptionRow {
-    pub id: String,
-    pub merchant_id: String,
-    pub staff_account_id: String,
-    pub api_key_id: Option<String>,
-    pub card_id: String,
-    pub account_id: String,
-    pub offer_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub id: RedemptionId,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub merchant_id: MerchantId,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub staff_account_id: AccountId,
+    #[diesel(deserialize_as = OptionalId, serialize_as = OptionalId)]
+    pub api_key_id: Option<ApiKeyId>,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub card_id: CardId,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub account_id: AccountId,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub offer_id: OfferId,
     pub original_fen: i64,
     pub discount_fen: i64,
     pub payable_fen: i64,
@@ -28,7 +39,7 @@ pub struct RedemptionRow {
 
 pub fn insert(conn: &mut DbConn, row: &RedemptionRow) -> QueryResult<()> {
     diesel::insert_into(redemptions::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(drop)
 }
@@ -36,14 +47,14 @@ pub fn insert(conn: &mut DbConn, row: &RedemptionRow) -> QueryResult<()> {
 /// Many redemptions in one statement (bulk seeding).
 pub fn insert_many(conn: &mut DbConn, rows: &[RedemptionRow]) -> QueryResult<()> {
     crate::on_backend!(conn, |c| diesel::insert_into(redemptions::table)
-        .values(rows)
+        .values(rows.to_vec())
         .execute(c))
     .map(drop)
 }
 
-pub fn count_for_offer(conn: &mut DbConn, offer_id: &str) -> QueryResult<i64> {
+pub fn count_for_offer(conn: &mut DbConn, offer_id: &OfferId) -> QueryResult<i64> {
     redemptions::table
-        .filter(redemptions::offer_id.eq(offer_id))
+        .filter(redemptions::offer_id.eq(offer_id.as_str()))
         .count()
         .get_result(conn)
 }
@@ -51,10 +62,14 @@ pub fn count_for_offer(conn: &mut DbConn, offer_id: &str) -> QueryResult<i64> {
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable)]
 #[diesel(table_name = reversals)]
 pub struct ReversalRow {
-    pub id: String,
-    pub redemption_id: String,
-    pub merchant_id: String,
-    pub staff_account_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub id: ReversalId,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub redemption_id: RedemptionId,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub merchant_id: MerchantId,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub staff_account_id: AccountId,
     pub original_fen: i64,
     pub discount_fen: i64,
     pub payable_fen: i64,
@@ -62,9 +77,9 @@ pub struct ReversalRow {
     pub created_at: NaiveDateTime,
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<RedemptionRow>> {
+pub fn find(conn: &mut DbConn, id: &RedemptionId) -> QueryResult<Option<RedemptionRow>> {
     redemptions::table
-        .find(id)
+        .find(id.as_str())
         .select(redemptions::all_columns)
         .first(conn)
         .optional()
@@ -74,35 +89,37 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<RedemptionRow>> {
 /// refuses a second one; ON CONFLICT DO NOTHING keeps the caller's transaction usable).
 pub fn insert_reversal(conn: &mut DbConn, row: &ReversalRow) -> QueryResult<bool> {
     let inserted = crate::on_backend!(conn, |c| diesel::insert_into(reversals::table)
-        .values(row)
+        .values(row.clone())
         .on_conflict_do_nothing()
         .execute(c))?;
     Ok(inserted == 1)
 }
 
 /// Which of these redemptions are reversed.
-pub fn reversed_among(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<String>> {
-    reversals::table
+pub fn reversed_among(conn: &mut DbConn, ids: &[RedemptionId]) -> QueryResult<Vec<RedemptionId>> {
+    let ids: Vec<&str> = ids.iter().map(RedemptionId::as_str).collect();
+    let reversed: Vec<String> = reversals::table
         .filter(reversals::redemption_id.eq_any(ids))
         .select(reversals::redemption_id)
-        .load(conn)
+        .load(conn)?;
+    Ok(reversed.into_iter().map(RedemptionId::from).collect())
 }
 
 /// A merchant's redemptions of one Asia/Shanghai day, by id, after `after`.
 pub fn for_merchant_day(
     conn: &mut DbConn,
-    merchant_id: &str,
+    merchant_id: &MerchantId,
     local_date: &str,
-    after: Option<&str>,
+    after: Option<&RedemptionId>,
     limit: i64,
 ) -> QueryResult<Vec<RedemptionRow>> {
     let mut query = redemptions::table
-        .filter(redemptions::merchant_id.eq(merchant_id))
+        .filter(redemptions::merchant_id.eq(merchant_id.as_str()))
         .filter(redemptions::local_date.eq(local_date))
         .select(redemptions::all_columns)
         .into_boxed();
     if let Some(after) = after {
-        query = query.filter(redemptions::id.gt(after));
+        query = query.filter(redemptions::id.gt(after.as_str()));
     }
     query.order(redemptions::id.asc()).limit(limit).load(conn)
 }
@@ -110,16 +127,16 @@ pub fn for_merchant_day(
 /// A member's redemptions, newest first, before `before`.
 pub fn for_account(
     conn: &mut DbConn,
-    account_id: &str,
-    before: Option<&str>,
+    account_id: &AccountId,
+    before: Option<&RedemptionId>,
     limit: i64,
 ) -> QueryResult<Vec<RedemptionRow>> {
     let mut query = redemptions::table
-        .filter(redemptions::account_id.eq(account_id))
+        .filter(redemptions::account_id.eq(account_id.as_str()))
         .select(redemptions::all_columns)
         .into_boxed();
     if let Some(before) = before {
-        query = query.filter(redemptions::id.lt(before));
+        query = query.filter(redemptions::id.lt(before.as_str()));
     }
     query.order(redemptions::id.desc()).limit(limit).load(conn)
 }
@@ -145,7 +162,7 @@ pub struct DayTotals {
 /// the one backend difference.
 pub fn month_totals(
     conn: &mut DbConn,
-    merchant_id: &str,
+    merchant_id: &MerchantId,
     month: &str,
     reversal: bool,
 ) -> QueryResult<Vec<DayTotals>> {
@@ -164,7 +181,7 @@ pub fn month_totals(
          FROM {table} WHERE merchant_id = {p1} AND local_date LIKE {p2} GROUP BY local_date ORDER BY local_date"
     );
     diesel::sql_query(sql)
-        .bind::<diesel::sql_types::Text, _>(merchant_id)
+        .bind::<diesel::sql_types::Text, _>(merchant_id.as_str())
         .bind::<diesel::sql_types::Text, _>(format!("{month}-%"))
         .load(conn)
 }

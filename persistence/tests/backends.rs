@@ -9,10 +9,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Barrier};
+use std::sync::{Arc, Barrier, LazyLock};
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 use diesel::prelude::*;
+use gangonghui_domain::ids::AccountId;
 use gangonghui_persistence::audit::{self, NewAuditEvent};
 use gangonghui_persistence::testdb::TestDb;
 use gangonghui_persistence::{Backend, DbConn, DbPool, PoolOptions, migrate, write_tx};
@@ -51,10 +52,13 @@ fn now() -> NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(6)
 }
 
+/// The actor of the events below.
+static ACTOR: LazyLock<AccountId> = LazyLock::new(|| AccountId::from("0193b8a4-actor"));
+
 fn event<'a>(target_id: &'a str, at: NaiveDateTime) -> NewAuditEvent<'a> {
     NewAuditEvent {
         at,
-        actor_id: Some("0193b8a4-actor"),
+        actor_id: Some(&ACTOR),
         actor_role: Some("union_admin"),
         action: "membership.approve",
         target_type: "membership_application",
@@ -117,7 +121,10 @@ fn audit_events_round_trip_on_every_backend() {
         let first = &rows[0];
         assert_eq!(first.id, id);
         assert_eq!(first.at, at);
-        assert_eq!(first.actor_id.as_deref(), Some("0193b8a4-actor"));
+        assert_eq!(
+            first.actor_id.as_ref().map(AccountId::as_str),
+            Some("0193b8a4-actor")
+        );
         assert_eq!(first.actor_role.as_deref(), Some("union_admin"));
         assert_eq!(first.action, "membership.approve");
         assert_eq!(first.org_scope.as_deref(), Some("360000.360100"));
@@ -128,7 +135,10 @@ fn audit_events_round_trip_on_every_backend() {
             r#"{"from":"pending","to":"active","名":"审核"}"#
         );
         assert_eq!(
-            (rows[1].actor_id.as_deref(), rows[1].ip.as_deref()),
+            (
+                rows[1].actor_id.as_ref().map(AccountId::as_str),
+                rows[1].ip.as_deref()
+            ),
             (None, None)
         );
     }

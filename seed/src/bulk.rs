@@ -5,6 +5,7 @@ use gangonghui_api::ApiError;
 use gangonghui_api::AppState;
 use gangonghui_api::cards::service::mint;
 use gangonghui_domain::card::CardStatus;
+use gangonghui_domain::ids::{AccountId, CardId, MerchantId, OfferId, OrgId};
 use gangonghui_domain::merchant::{Category, MerchantStatus};
 use gangonghui_domain::offer::{Audience, OfferStatus, OfferType};
 use gangonghui_domain::org::{OrgLevel, child_path};
@@ -64,8 +65,8 @@ pub async fn bulk(
                     if let Some(u) = orgs::child_named(c, &city.id, &name)? {
                         return Ok::<_, ApiError>((u.id, u.path));
                     }
-                    let id = ids::new_id();
-                    let path = child_path(&city.path, &id);
+                    let id: OrgId = ids::new_id();
+                    let path = child_path(&city.path, id.as_str());
                     orgs::insert(
                         c,
                         &NewOrg {
@@ -96,7 +97,7 @@ pub async fn bulk(
                     // A thousand members in a handful of statements: the row-by-row path
                     // (about six statements a member) took minutes for 100,000.
                     let now = now.naive_utc();
-                    let ids: Vec<String> = (start..end).map(|_| ids::new_id()).collect();
+                    let ids: Vec<AccountId> = (start..end).map(|_| ids::new_id()).collect();
                     let phones: Vec<String> = (start..end).map(|i| format!("15{i:09}")).collect();
                     let rows: Vec<NewAccount<'_>> = ids
                         .iter()
@@ -106,7 +107,7 @@ pub async fn bulk(
                     accounts::insert_many(c, &rows)?;
                     let mut made = Vec::new();
                     for (u, (union_id, union_path, city)) in unions.iter().enumerate() {
-                        let members: Vec<String> = (start..end)
+                        let members: Vec<AccountId> = (start..end)
                             .filter(|i| i % unions.len() == u)
                             .map(|i| ids[i - start].clone())
                             .collect();
@@ -120,7 +121,7 @@ pub async fn bulk(
                             .take(members.len())
                             .map(|serial| {
                                 let (no, secret) = mint(&keys, *city, serial)?;
-                                Ok((ids::new_id(), no, secret))
+                                Ok((ids::new_id::<CardId>(), no, secret))
                             })
                             .collect::<Result<Vec<_>, ApiError>>()?;
                         let rows: Vec<NewCard<'_>> = minted
@@ -162,8 +163,11 @@ pub async fn bulk(
                         let city = (j % 11) as u8 + 1;
                         let (lat0, lng0) = CITY_CENTRES[usize::from(city - 1)];
                         let credit = credit_code(&format!("9136{city:02}00{j:09}"))?;
-                        let (merchant, owner, phone) =
-                            (ids::new_id(), ids::new_id(), format!("17{j:09}"));
+                        let (merchant, owner, phone) = (
+                            ids::new_id::<MerchantId>(),
+                            ids::new_id::<AccountId>(),
+                            format!("17{j:09}"),
+                        );
                         accounts::insert(c, &NewAccount::new(&owner, &phone, None, "店主", now))?;
                         let city_code = format!("36{city:02}00");
                         let city_org = orgs::find_by_division(c, &city_code)?
@@ -189,7 +193,7 @@ pub async fn bulk(
                             },
                         )?;
                         shops::add_staff(c, &merchant, &owner, true, now)?;
-                        let offer = ids::new_id();
+                        let offer: OfferId = ids::new_id();
                         offers::insert(
                             c,
                             &offers::OfferRow {

@@ -138,8 +138,8 @@ pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
                         ApiError::internal(anyhow::anyhow!("city {division} missing"))
                     })?;
                     if orgs::child_named(c, &city.id, &name)?.is_none() {
-                        let id = ids::new_id();
-                        let path = child_path(&city.path, &id);
+                        let id = ids::new_id::<gangonghui_domain::ids::OrgId>();
+                        let path = child_path(&city.path, id.as_str());
                         let org = NewOrg {
                             id: &id,
                             name: &name,

@@ -15,6 +15,7 @@ use anyhow::Context;
 use chrono::Utc;
 use gangonghui_api::cards::codes;
 use gangonghui_api::{AppState, Settings, cache::Cache, startup};
+use gangonghui_domain::ids::{AccountId, ApiKeyId};
 use gangonghui_domain::totp::step_at;
 use gangonghui_persistence::{cards, ids, merchants, offers};
 
@@ -64,11 +65,11 @@ async fn main() -> anyhow::Result<()> {
                 let owner = merchants::staff(c, &merchant)?
                     .first()
                     .map(|(a, _)| a.clone())
-                    .unwrap_or_default();
+                    .unwrap_or_else(|| AccountId::from(String::new()));
                 let now = Utc::now().naive_utc();
                 merchants::insert_api_key(
                     c,
-                    &ids::new_id(),
+                    &ids::new_id::<ApiKeyId>(),
                     &merchant,
                     &hash,
                     "bench",

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use gangonghui_api::cards::codes;
 use gangonghui_domain::card::CardNo;
+use gangonghui_domain::ids::{AccountId, MembershipApplicationId, OrgId};
 use gangonghui_domain::totp::step_at;
 use gangonghui_persistence::{accounts, cards, ids, memberships, orgs};
 use serde_json::{Value, json};
@@ -13,11 +14,12 @@ use crate::helpers::{TestApp, problem};
 /// A verified applicant with a pending application, written straight to the database (the
 /// HTTP path is covered elsewhere; here only the approvals race).
 async fn applicant(app: &TestApp, n: u32, union: &str) -> String {
-    let union = union.to_owned();
+    let union = OrgId::from(union);
     app.state
         .db(move |conn| {
             let now = Utc::now().naive_utc();
-            let (account, application) = (ids::new_id(), ids::new_id());
+            let (account, application): (AccountId, MembershipApplicationId) =
+                (ids::new_id(), ids::new_id());
             let phone = format!("1370000{n:04}");
             accounts::insert(
                 conn,
@@ -36,7 +38,7 @@ async fn applicant(app: &TestApp, n: u32, union: &str) -> String {
                     created_at: now,
                 },
             )?;
-            Ok(application)
+            Ok(application.into_string())
         })
         .await
         .unwrap()
@@ -90,7 +92,7 @@ async fn fifty_concurrent_replacements_leave_exactly_one_live_card() {
         statuses.iter().all(|s| *s == 201 || *s == 409),
         "{statuses:?}"
     );
-    let account = member.account_id.clone();
+    let account = AccountId::from(member.account_id.clone());
     let (live, total) = app
         .state
         .db(move |conn| {
@@ -136,7 +138,7 @@ async fn card_of_new_member(
         app.approve(&admin, &application).await.status().as_u16(),
         200
     );
-    let account = member.account_id.clone();
+    let account = AccountId::from(member.account_id.clone());
     app.state
         .db(move |conn| Ok(cards::live_for(conn, &account)?.unwrap()))
         .await

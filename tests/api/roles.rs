@@ -12,13 +12,13 @@ use crate::helpers::{TestApp, problem};
 #[utoipa::path(responses((status = 200)))]
 #[get("/probe/union-admin")]
 async fn union_admin_probe(admin: UnionAdmin) -> HttpResponse {
-    HttpResponse::Ok().body(admin.org_id)
+    HttpResponse::Ok().body(admin.org_id.into_string())
 }
 
 #[utoipa::path(responses((status = 200)))]
 #[get("/probe/legal-officer")]
 async fn legal_officer_probe(officer: LegalOfficer) -> HttpResponse {
-    HttpResponse::Ok().body(officer.org_id)
+    HttpResponse::Ok().body(officer.org_id.into_string())
 }
 
 fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {

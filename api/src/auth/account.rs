@@ -4,6 +4,7 @@ use std::net::IpAddr;
 
 use chrono::NaiveDateTime;
 use gangonghui_domain::account::NewPassword;
+use gangonghui_domain::ids::{AccountId, SessionId};
 use gangonghui_domain::otp::OtpPurpose;
 use gangonghui_domain::{Phone, ResidentId, Role};
 use gangonghui_persistence::accounts::{self, AccountRow, RealNameUpdate};
@@ -71,9 +72,9 @@ pub async fn reset_password(
 
 async fn set_password(
     state: &AppState,
-    account_id: String,
+    account_id: AccountId,
     hash: String,
-    keep: Option<String>,
+    keep: Option<SessionId>,
     ctx: RequestContext,
 ) -> Result<(), ApiError> {
     let now = state.clock.now();
@@ -83,7 +84,7 @@ async fn set_password(
                 let now = now.naive_utc();
                 accounts::set_password(c, &account_id, &hash, now)?;
                 let ended =
-                    sessions::revoke_all(c, &account_id, keep.as_deref(), "password_changed", now)?;
+                    sessions::revoke_all(c, &account_id, keep.as_ref(), "password_changed", now)?;
                 AuditEvent::new("account.password_change", "account", &account_id)
                     .by(&account_id, Role::Member)
                     .detail(serde_json::json!({ "sessions_ended": ended.len() }))
@@ -149,7 +150,7 @@ pub async fn profile(state: &AppState, auth: &Authenticated) -> Result<Profile, 
 pub fn store_real_name(
     conn: &mut DbConn,
     keys: &DataKeys,
-    account_id: &str,
+    account_id: &AccountId,
     legal_name: &str,
     id_number: &ResidentId,
     now: NaiveDateTime,

@@ -2,6 +2,7 @@
 
 use gangonghui_domain::Phone;
 use gangonghui_domain::account::{DisplayName, NewPassword};
+use gangonghui_domain::ids::SessionId;
 use gangonghui_domain::otp::OtpPurpose;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -182,7 +183,8 @@ pub struct TokensDto {
     /// Seconds until the access token expires.
     #[schema(example = 900)]
     pub expires_in: u64,
-    pub session_id: String,
+    #[schema(value_type = String)]
+    pub session_id: SessionId,
 }
 
 impl From<Tokens> for TokensDto {

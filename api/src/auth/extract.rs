@@ -6,6 +6,7 @@ use actix_web::http::header::AUTHORIZATION;
 use actix_web::web::Data;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
+use gangonghui_domain::ids::{AccountId, OrgId, SessionId};
 use gangonghui_domain::{ClientKind, Role};
 
 use super::AuthError;
@@ -17,8 +18,8 @@ use crate::state::AppState;
 /// A request made with a valid access token of a live session.
 #[derive(Debug, Clone)]
 pub struct Authenticated {
-    pub account_id: String,
-    pub session_id: String,
+    pub account_id: AccountId,
+    pub session_id: SessionId,
     pub client: ClientKind,
     pub grants: Vec<Grant>,
 }
@@ -76,7 +77,7 @@ impl FromRequest for Authenticated {
 }
 
 /// An account holding `role`, with the org unit its grant is scoped to.
-fn scoped(auth: Authenticated, role: Role) -> Result<(Authenticated, String), ApiError> {
+fn scoped(auth: Authenticated, role: Role) -> Result<(Authenticated, OrgId), ApiError> {
     let org = auth
         .grant(role)
         .and_then(|g| g.org_id.clone())
@@ -91,7 +92,7 @@ macro_rules! operator_extractor {
         pub struct $name {
             pub auth: Authenticated,
             /// The org unit whose subtree this operator may see and act on.
-            pub org_id: String,
+            pub org_id: OrgId,
         }
 
         impl FromRequest for $name {

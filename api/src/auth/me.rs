@@ -2,6 +2,7 @@
 
 use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpResponse, delete, get, put};
+use gangonghui_domain::ids::SessionId;
 use gangonghui_domain::time::shanghai_date;
 
 use crate::audit::RequestContext;
@@ -103,7 +104,7 @@ pub async fn delete_session(
     state: Data<AppState>,
     auth: Authenticated,
     ctx: RequestContext,
-    id: Path<String>,
+    id: Path<SessionId>,
 ) -> Result<HttpResponse, ApiError> {
     sessions::end_session(&state, &auth, id.into_inner(), ctx).await?;
     Ok(HttpResponse::NoContent().finish())

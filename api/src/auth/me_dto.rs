@@ -1,6 +1,7 @@
 //! Wire types of the account's own profile, real name, password and sessions.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use gangonghui_domain::ids::{AccountId, MerchantId, OrgId, SessionId};
 use gangonghui_domain::membership::{LaborModelLevel, MembershipStatus};
 use gangonghui_domain::{ResidentId, Role};
 use gangonghui_persistence::sessions::SessionRow;
@@ -72,9 +73,11 @@ impl RealNameBody {
 pub struct RoleDto {
     pub role: Role,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub org_id: Option<OrgId>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub merchant_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub merchant_id: Option<MerchantId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<bool>,
 }
@@ -83,12 +86,14 @@ pub struct RoleDto {
 pub struct MembershipDto {
     /// `none` until a membership application is approved, then `active`.
     pub status: MembershipStatus,
-    pub org_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub org_id: Option<OrgId>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProfileDto {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: AccountId,
     /// Masked: `138****0000`.
     #[schema(example = "138****0000")]
     pub phone: String,
@@ -138,7 +143,8 @@ impl ProfileDto {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionDto {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: SessionId,
     /// `app`, `mini_program` or `pos`.
     pub client: String,
     pub device: Option<String>,
@@ -150,10 +156,10 @@ pub struct SessionDto {
 }
 
 impl SessionDto {
-    pub fn new(row: SessionRow, current_session: &str) -> Self {
+    pub fn new(row: SessionRow, current_session: &SessionId) -> Self {
         let utc = |t: NaiveDateTime| t.and_utc();
         SessionDto {
-            current: row.id == current_session,
+            current: &row.id == current_session,
             id: row.id,
             client: row.client,
             device: row.device,

@@ -2,6 +2,7 @@
 //! line: `gangonghui admin create`.
 
 use gangonghui_domain::account::{DisplayName, NewPassword};
+use gangonghui_domain::ids::{AccountId, GrantId, OrgId};
 use gangonghui_domain::{Phone, Role};
 use gangonghui_persistence::accounts::{self, NewAccount, NewRole};
 use gangonghui_persistence::{ids, orgs, write_tx};
@@ -15,12 +16,12 @@ use crate::state::AppState;
 #[derive(Debug, Clone)]
 pub enum OrgRef {
     Division(String),
-    Id(String),
+    Id(OrgId),
 }
 
 #[derive(Debug)]
 pub struct Operator {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub created: bool,
     pub granted: bool,
     pub org_name: String,
@@ -77,7 +78,7 @@ pub async fn create_or_promote(
                         let Some(hash) = &hash else {
                             return Ok(Err(OperatorError::PasswordRequired));
                         };
-                        let id = ids::new_id();
+                        let id: AccountId = ids::new_id();
                         let default_name = if role == Role::UnionAdmin {
                             "工会管理员"
                         } else {
@@ -91,7 +92,7 @@ pub async fn create_or_promote(
                         (id, true)
                     }
                 };
-                let role_id = ids::new_id();
+                let role_id: GrantId = ids::new_id();
                 let granted = accounts::grant_role(
                     c,
                     &NewRole {

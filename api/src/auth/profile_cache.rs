@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use gangonghui_domain::Phone;
+use gangonghui_domain::ids::{AccountId, OrgId};
 use gangonghui_domain::membership::{LaborModelLevel, MembershipStatus};
 use gangonghui_persistence::accounts::{self, AccountRow};
 use gangonghui_persistence::memberships::{self, MembershipRow};
@@ -20,7 +21,7 @@ const TTL: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
-    pub id: String,
+    pub id: AccountId,
     pub phone_masked: String,
     pub display_name: String,
     pub real_name_verified: bool,
@@ -29,7 +30,7 @@ pub struct Profile {
     pub hardship: bool,
     /// `none` or `active`.
     pub membership_status: MembershipStatus,
-    pub membership_org_id: Option<String>,
+    pub membership_org_id: Option<OrgId>,
 }
 
 impl Profile {
@@ -52,24 +53,24 @@ impl Profile {
 
 fn from_db(
     conn: &mut gangonghui_persistence::DbConn,
-    account_id: &str,
+    account_id: &AccountId,
 ) -> Result<Profile, ApiError> {
     let account = accounts::find_by_id(conn, account_id)?.ok_or(AuthError::SessionEnded)?;
     let membership = memberships::membership(conn, account_id)?;
     Ok(Profile::new(&account, membership.as_ref()))
 }
 
-fn key(account_id: &str) -> String {
+fn key(account_id: &AccountId) -> String {
     format!("account:{account_id}")
 }
 
-pub async fn load(state: &AppState, account_id: &str) -> Result<Profile, ApiError> {
+pub async fn load(state: &AppState, account_id: &AccountId) -> Result<Profile, ApiError> {
     if let Ok(Some(raw)) = state.cache.get(&key(account_id)).await
         && let Ok(profile) = serde_json::from_str::<Profile>(&raw)
     {
         return Ok(profile);
     }
-    let id = account_id.to_owned();
+    let id = account_id.clone();
     let profile = state.db(move |conn| from_db(conn, &id)).await?;
     if let Ok(json) = serde_json::to_string(&profile) {
         let _ = state
@@ -81,8 +82,8 @@ pub async fn load(state: &AppState, account_id: &str) -> Result<Profile, ApiErro
 }
 
 /// Call after a committed change to what the profile shows: reads it back and writes it through.
-pub async fn refresh(state: &AppState, account_id: &str) -> Result<Profile, ApiError> {
-    let id = account_id.to_owned();
+pub async fn refresh(state: &AppState, account_id: &AccountId) -> Result<Profile, ApiError> {
+    let id = account_id.clone();
     let profile = state.db(move |conn| from_db(conn, &id)).await?;
     if let Ok(json) = serde_json::to_string(&profile) {
         state

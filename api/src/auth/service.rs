@@ -5,6 +5,7 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 use gangonghui_domain::account::{DisplayName, NewPassword};
+use gangonghui_domain::ids::{AccountId, SessionId};
 use gangonghui_domain::otp::OtpPurpose;
 use gangonghui_domain::{ClientKind, Phone, Role};
 use gangonghui_persistence::accounts::{self, AccountRow, NewAccount};
@@ -24,7 +25,7 @@ pub struct Tokens {
     pub access_token: String,
     pub refresh_token: String,
     pub expires_in: u64,
-    pub session_id: String,
+    pub session_id: SessionId,
 }
 
 /// Where a login comes from.
@@ -50,11 +51,11 @@ pub enum Credential {
 /// Opens a session and its first refresh token inside the caller's transaction.
 pub(super) fn open_session(
     conn: &mut DbConn,
-    account_id: &str,
+    account_id: &AccountId,
     device: &Device,
     now: DateTime<Utc>,
-) -> diesel::QueryResult<(String, String)> {
-    let id = ids::new_id();
+) -> diesel::QueryResult<(SessionId, String)> {
+    let id: SessionId = ids::new_id();
     let expires = (now + REFRESH_TTL).naive_utc();
     let ip = device.ip.map(|i| i.to_string());
     sessions::insert(
@@ -77,8 +78,8 @@ pub(super) fn open_session(
 
 pub(super) fn tokens(
     state: &AppState,
-    account_id: &str,
-    session_id: String,
+    account_id: &AccountId,
+    session_id: SessionId,
     refresh_token: String,
     client: ClientKind,
     now: DateTime<Utc>,
@@ -116,7 +117,7 @@ pub async fn register(
                 if accounts::find_by_phone(c, reg.phone.as_str())?.is_some() {
                     return Ok(Err(AuthError::PhoneTaken));
                 }
-                let id = ids::new_id();
+                let id: AccountId = ids::new_id();
                 accounts::insert(
                     c,
                     &NewAccount::new(
@@ -178,7 +179,7 @@ pub async fn login(
         .db(move |conn| Ok(accounts::find_by_phone(conn, &number)?))
         .await?;
     let now = state.clock.now();
-    let verified: Result<String, AuthError> = match credential {
+    let verified: Result<AccountId, AuthError> = match credential {
         Credential::Password(pw) => {
             let ok = password::verify(pw, account.as_ref().and_then(|a| a.password_hash.clone()))
                 .await?;
@@ -222,7 +223,7 @@ pub async fn login(
 /// Opens a session for an account whose identity is already proven.
 pub(super) async fn start(
     state: &AppState,
-    account_id: String,
+    account_id: AccountId,
     device: Device,
     action: &'static str,
     ctx: RequestContext,

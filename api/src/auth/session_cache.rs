@@ -10,6 +10,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use actix_web::web;
+use gangonghui_domain::ids::{AccountId, MerchantId, OrgId, SessionId};
 use gangonghui_domain::{ClientKind, Role};
 use gangonghui_persistence::{accounts, sessions};
 use serde::{Deserialize, Serialize};
@@ -29,14 +30,14 @@ const SEEN_EVERY: Duration = Duration::from_secs(60);
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
     pub role: Role,
-    pub org_id: Option<String>,
-    pub merchant_id: Option<String>,
+    pub org_id: Option<OrgId>,
+    pub merchant_id: Option<MerchantId>,
     pub owner: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LiveSession {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub client: ClientKind,
     pub grants: Vec<Grant>,
 }
@@ -48,7 +49,7 @@ enum Cached {
     Ended,
 }
 
-fn key(session_id: &str) -> String {
+fn key(session_id: &SessionId) -> String {
     format!("session:{session_id}")
 }
 
@@ -67,7 +68,10 @@ pub fn grants_from(rows: Vec<accounts::RoleRow>) -> Vec<Grant> {
 }
 
 /// The session if it is live: from the cache, else from the database (refilling the cache).
-pub async fn load(state: &AppState, session_id: &str) -> Result<Option<LiveSession>, ApiError> {
+pub async fn load(
+    state: &AppState,
+    session_id: &SessionId,
+) -> Result<Option<LiveSession>, ApiError> {
     let now = state.clock.now();
     if let Ok(Some(raw)) = state.cache.get(&key(session_id)).await
         && let Ok(cached) = serde_json::from_str::<Cached>(&raw)
@@ -77,7 +81,7 @@ pub async fn load(state: &AppState, session_id: &str) -> Result<Option<LiveSessi
             Cached::Ended => None,
         });
     }
-    let sid = session_id.to_owned();
+    let sid = session_id.clone();
     let live = state
         .db(move |conn| {
             let Some(session) = sessions::find_live(conn, &sid, now.naive_utc())? else {
@@ -110,7 +114,7 @@ pub async fn load(state: &AppState, session_id: &str) -> Result<Option<LiveSessi
 /// If the cache cannot be reached, requests fall back to the database (which refuses the
 /// session), but an entry cached before the outage would say "live" again once the cache is
 /// back; so the tombstone is retried until the cache takes it.
-pub async fn ended(state: &AppState, session_ids: &[String]) {
+pub async fn ended(state: &AppState, session_ids: &[SessionId]) {
     let Ok(tombstone) = serde_json::to_string(&Cached::Ended) else {
         return;
     };
@@ -123,9 +127,9 @@ pub async fn ended(state: &AppState, session_ids: &[String]) {
 }
 
 /// Call after an account's roles changed: its sessions reload them on the next request.
-pub async fn roles_changed(state: &AppState, account_id: &str) -> Result<(), ApiError> {
+pub async fn roles_changed(state: &AppState, account_id: &AccountId) -> Result<(), ApiError> {
     let now = state.clock.now();
-    let account = account_id.to_owned();
+    let account = account_id.clone();
     let live = state
         .db(move |conn| Ok(sessions::list_live(conn, &account, now.naive_utc())?))
         .await?;
@@ -136,9 +140,9 @@ pub async fn roles_changed(state: &AppState, account_id: &str) -> Result<(), Api
 }
 
 /// Records activity at most once a minute per session on this instance, off the request path.
-pub fn seen(state: &AppState, session_id: &str) {
+pub fn seen(state: &AppState, session_id: &SessionId) {
     let at = state.clock.now();
-    static LAST: OnceLock<Mutex<HashMap<String, Instant>>> = OnceLock::new();
+    static LAST: OnceLock<Mutex<HashMap<SessionId, Instant>>> = OnceLock::new();
     let now = Instant::now();
     {
         let mut last = LAST
@@ -154,9 +158,9 @@ pub fn seen(state: &AppState, session_id: &str) {
         if last.len() > 100_000 {
             last.retain(|_, t| now.duration_since(*t) < SEEN_EVERY);
         }
-        last.insert(session_id.to_owned(), now);
+        last.insert(session_id.clone(), now);
     }
-    let (pool, sid) = (state.db.clone(), session_id.to_owned());
+    let (pool, sid) = (state.db.clone(), session_id.clone());
     actix_web::rt::spawn(async move {
         let _ = web::block(move || -> Result<(), ApiError> {
             let mut conn = pool.get()?;

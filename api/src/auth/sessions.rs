@@ -1,5 +1,6 @@
 //! Session use cases: refresh-token rotation with reuse detection, and every way a session ends.
 
+use gangonghui_domain::ids::{AccountId, SessionId};
 use gangonghui_domain::{ClientKind, Role};
 use gangonghui_persistence::sessions::{self, SessionRow};
 use gangonghui_persistence::write_tx;
@@ -15,13 +16,13 @@ use crate::state::AppState;
 
 enum Rotation {
     Rotated {
-        account_id: String,
-        session_id: String,
+        account_id: AccountId,
+        session_id: SessionId,
         client: ClientKind,
         refresh: String,
     },
     Reused {
-        session_id: String,
+        session_id: SessionId,
     },
     Invalid,
 }
@@ -147,8 +148,14 @@ pub async fn list_sessions(
     let account = auth.account_id.clone();
     state
         .db(move |conn| {
-            let (after, limit) = (page.after.as_deref(), page.limit + 1);
-            Ok(sessions::page_live(conn, &account, now, after, limit)?)
+            let (after, limit) = (page.after_id::<SessionId>(), page.limit + 1);
+            Ok(sessions::page_live(
+                conn,
+                &account,
+                now,
+                after.as_ref(),
+                limit,
+            )?)
         })
         .await
 }
@@ -157,7 +164,7 @@ pub async fn list_sessions(
 pub async fn end_session(
     state: &AppState,
     auth: &Authenticated,
-    session_id: String,
+    session_id: SessionId,
     ctx: RequestContext,
 ) -> Result<(), ApiError> {
     let now = state.clock.now();

@@ -11,6 +11,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use gangonghui_domain::ClientKind;
+use gangonghui_domain::ids::{AccountId, SessionId};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -33,8 +34,8 @@ const REFRESH_PREFIX: &str = "ggh_rt_";
 pub struct AccessClaims {
     pub iss: String,
     pub aud: String,
-    pub sub: String,
-    pub sid: String,
+    pub sub: AccountId,
+    pub sid: SessionId,
     pub exp: i64,
     pub nbf: i64,
     pub iat: i64,
@@ -89,8 +90,8 @@ impl TokenKeys {
     /// A signed access token for the session; returns the token and its lifetime in seconds.
     pub fn issue_access(
         &self,
-        account_id: &str,
-        session_id: &str,
+        account_id: &AccountId,
+        session_id: &SessionId,
         client: ClientKind,
         now: DateTime<Utc>,
     ) -> (String, u64) {
@@ -98,8 +99,8 @@ impl TokenKeys {
         let claims = AccessClaims {
             iss: ISSUER.into(),
             aud: client.audience().into(),
-            sub: account_id.into(),
-            sid: session_id.into(),
+            sub: account_id.clone(),
+            sid: session_id.clone(),
             exp: iat + ACCESS_TTL.as_secs() as i64,
             nbf: iat,
             iat,
@@ -122,7 +123,7 @@ impl TokenKeys {
             &["iss", "aud", "sub", "exp", "nbf", "iat"],
         )?;
         let client = ClientKind::from_audience(&claims.aud).ok_or(TokenRejected)?;
-        if claims.sid.is_empty() || claims.jti.is_empty() {
+        if claims.sid.as_str().is_empty() || claims.jti.is_empty() {
             return Err(TokenRejected);
         }
         Ok((claims, client))
@@ -210,7 +211,8 @@ mod tests {
     #[test]
     fn a_token_verifies_under_a_rotated_key_set_and_not_after_removal() {
         let old = TokenKeys::new(&"a".repeat(32), &[]).unwrap();
-        let (token, ttl) = old.issue_access("acc", "sid", ClientKind::App, Utc::now());
+        let (token, ttl) =
+            old.issue_access(&"acc".into(), &"sid".into(), ClientKind::App, Utc::now());
         assert_eq!(ttl, 900);
         let rotated = TokenKeys::new(&"b".repeat(32), &["a".repeat(32)]).unwrap();
         let (claims, client) = rotated.verify_access(&token).unwrap();
@@ -227,7 +229,12 @@ mod tests {
         let keys = TokenKeys::new(&"a".repeat(32), &[]).unwrap();
         let bind = keys.issue_wechat_bind("wxapp", "openid-1", None, Utc::now());
         assert!(keys.verify_access(&bind).is_err());
-        let (access, _) = keys.issue_access("acc", "sid", ClientKind::MiniProgram, Utc::now());
+        let (access, _) = keys.issue_access(
+            &"acc".into(),
+            &"sid".into(),
+            ClientKind::MiniProgram,
+            Utc::now(),
+        );
         assert!(keys.verify_wechat_bind(&access).is_err());
         assert_eq!(keys.verify_wechat_bind(&bind).unwrap().openid, "openid-1");
     }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use gangonghui_domain::card::CardStatus;
+use gangonghui_domain::ids::CardId;
 use gangonghui_persistence::cards::CardRow;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -10,7 +11,8 @@ use crate::cards::codes::CounterCode;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CardDto {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: CardId,
     /// 16 digits, no spaces.
     #[schema(example = "3601000000000017")]
     pub card_no: String,

@@ -3,6 +3,7 @@
 use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpResponse, get, post};
 use gangonghui_domain::card::CardEvent;
+use gangonghui_domain::ids::{AccountId, CardId};
 
 use super::dto::{CardDto, CounterCodeDto};
 use super::{codes, service as cards};
@@ -25,7 +26,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) 
         .service(unfreeze_card);
 }
 
-async fn holder(state: &AppState, account_id: &str) -> Result<String, ApiError> {
+async fn holder(state: &AppState, account_id: &AccountId) -> Result<String, ApiError> {
     Ok(profile_cache::load(state, account_id).await?.display_name)
 }
 
@@ -93,7 +94,7 @@ pub async fn freeze_card(
     state: Data<AppState>,
     admin: UnionAdmin,
     ctx: RequestContext,
-    id: Path<String>,
+    id: Path<CardId>,
 ) -> Result<Json<CardDto>, ApiError> {
     let card = cards::admin_change(&state, &admin, id.into_inner(), CardEvent::Freeze, ctx).await?;
     let name = holder(&state, &card.account_id).await?;
@@ -108,7 +109,7 @@ pub async fn unfreeze_card(
     state: Data<AppState>,
     admin: UnionAdmin,
     ctx: RequestContext,
-    id: Path<String>,
+    id: Path<CardId>,
 ) -> Result<Json<CardDto>, ApiError> {
     let card =
         cards::admin_change(&state, &admin, id.into_inner(), CardEvent::Unfreeze, ctx).await?;

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use gangonghui_domain::Role;
 use gangonghui_domain::card::{CardEvent, CardNo, CardStatus};
 use gangonghui_domain::division::DivisionCode;
+use gangonghui_domain::ids::{AccountId, CardId};
 use gangonghui_domain::org::{OrgLevel, in_subtree};
 use gangonghui_persistence::cards::{self, CardRow, NewCard};
 use gangonghui_persistence::{DbConn, ids, orgs, write_tx};
@@ -39,14 +40,14 @@ pub fn city_of(conn: &mut DbConn, org_path: &str) -> Result<u8, ApiError> {
 pub fn issue(
     conn: &mut DbConn,
     keys: &DataKeys,
-    account_id: &str,
+    account_id: &AccountId,
     org_path: &str,
     now: NaiveDateTime,
 ) -> Result<CardRow, ApiError> {
     let city = city_of(conn, org_path)?;
     let serial = cards::take_serial(conn, i32::from(city))?;
     let (card_no, secret_enc) = mint(keys, city, serial)?;
-    let id = ids::new_id();
+    let id: CardId = ids::new_id();
     cards::insert(
         conn,
         &NewCard {
@@ -152,7 +153,7 @@ pub async fn replace(
 pub async fn admin_change(
     state: &AppState,
     admin: &UnionAdmin,
-    card_id: String,
+    card_id: CardId,
     event: CardEvent,
     ctx: RequestContext,
 ) -> Result<CardRow, ApiError> {

@@ -93,20 +93,25 @@ impl Keyset {
         let after = self::cursor(cursor)?;
         Ok(Keyset { after, limit })
     }
+
+    /// The cursor's position as the id of the rows listed.
+    pub fn after_id<Id: From<String>>(&self) -> Option<Id> {
+        self.after.clone().map(Id::from)
+    }
 }
 
 /// Builds a page from `limit + 1` rows: the extra row only says whether there is a next page.
-pub fn page<R, D, P>(
+pub fn page<R, I: AsRef<str>, D, P>(
     mut rows: Vec<R>,
     limit: i64,
-    id: impl Fn(&R) -> String,
+    id: impl Fn(&R) -> I,
     dto: impl Fn(R) -> D,
     build: impl Fn(Vec<D>, Option<String>) -> P,
 ) -> P {
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next = if more {
-        rows.last().map(|r| encode_cursor(&id(r)))
+        rows.last().map(|r| encode_cursor(id(r).as_ref()))
     } else {
         None
     };

@@ -1,6 +1,7 @@
 //! Wire types of membership applications and member attributes.
 
 use chrono::{DateTime, Utc};
+use gangonghui_domain::ids::{AccountId, MembershipApplicationId, OrgId};
 use gangonghui_domain::membership::{ApplicationStatus, LaborModelLevel};
 use gangonghui_persistence::memberships::ApplicationRow;
 use serde::{Deserialize, Serialize};
@@ -13,7 +14,8 @@ use crate::http::{ApiError, FieldIssue, FieldIssueKind};
 #[serde(deny_unknown_fields)]
 pub struct ApplyBody {
     /// The grassroots union to join.
-    pub org_id: String,
+    #[schema(value_type = String)]
+    pub org_id: OrgId,
     #[schema(example = "江西铜业集团", min_length = 1, max_length = 128)]
     pub employer: String,
 }
@@ -32,11 +34,14 @@ pub struct ApplicationsQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApplicationDto {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: MembershipApplicationId,
     /// `pending`, `approved` or `rejected`.
     pub status: ApplicationStatus,
-    pub applicant_id: String,
-    pub org_id: String,
+    #[schema(value_type = String)]
+    pub applicant_id: AccountId,
+    #[schema(value_type = String)]
+    pub org_id: OrgId,
     pub employer: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,

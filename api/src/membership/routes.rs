@@ -3,6 +3,7 @@
 
 use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpResponse, get, patch, post};
+use gangonghui_domain::ids::{AccountId, MembershipApplicationId};
 use gangonghui_domain::membership::Decision;
 
 use super::dto::*;
@@ -64,6 +65,7 @@ pub async fn list_membership_applications(
     let query = query.read()?;
     let Keyset { after, limit } = Keyset::parse(query.limit, query.cursor.as_deref())?;
     let status = query.status;
+    let after = after.map(MembershipApplicationId::from);
     let rows = membership::list(&state, &admin, status, after, limit + 1).await?;
     Ok(Json(page(
         rows,
@@ -82,7 +84,7 @@ pub async fn approve_membership_application(
     state: Data<AppState>,
     admin: UnionAdmin,
     ctx: RequestContext,
-    id: Path<String>,
+    id: Path<MembershipApplicationId>,
 ) -> Result<Json<DecisionDto>, ApiError> {
     decision(
         &state,
@@ -103,7 +105,7 @@ pub async fn reject_membership_application(
     state: Data<AppState>,
     admin: UnionAdmin,
     ctx: RequestContext,
-    id: Path<String>,
+    id: Path<MembershipApplicationId>,
     body: ValidJson<RejectBody>,
 ) -> Result<Json<DecisionDto>, ApiError> {
     let reason = body.read().await?.into_reason()?;
@@ -121,7 +123,7 @@ pub async fn reject_membership_application(
 async fn decision(
     state: &AppState,
     admin: &UnionAdmin,
-    id: String,
+    id: MembershipApplicationId,
     decision: Decision,
     reason: Option<String>,
     ctx: RequestContext,
@@ -150,7 +152,7 @@ pub async fn update_member(
     state: Data<AppState>,
     admin: UnionAdmin,
     ctx: RequestContext,
-    id: Path<String>,
+    id: Path<AccountId>,
     body: ValidJson<UpdateMemberBody>,
 ) -> Result<Json<ProfileDto>, ApiError> {
     let body = body.read().await?;

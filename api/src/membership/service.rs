@@ -3,6 +3,7 @@
 //! Every step is kept as history and audited; admins also set 劳模 level and hardship.
 
 use gangonghui_domain::Role;
+use gangonghui_domain::ids::{AccountId, MembershipApplicationId, OrgId};
 use gangonghui_domain::membership::{ApplicationStatus, Decision, LaborModelLevel};
 use gangonghui_domain::org::{OrgLevel, in_subtree};
 use gangonghui_persistence::cards::CardRow;
@@ -20,7 +21,7 @@ use crate::state::AppState;
 pub async fn apply(
     state: &AppState,
     auth: &Authenticated,
-    org_id: String,
+    org_id: OrgId,
     employer: String,
     ctx: RequestContext,
 ) -> Result<ApplicationRow, ApiError> {
@@ -44,7 +45,7 @@ pub async fn apply(
                 if org.level != OrgLevel::Grassroots {
                     return Err(MemberError::NotGrassroots.into());
                 }
-                let (id, now) = (ids::new_id(), now.naive_utc());
+                let (id, now) = (ids::new_id::<MembershipApplicationId>(), now.naive_utc());
                 let pending = ApplicationStatus::Pending;
                 memberships::insert_application(
                     c,
@@ -85,7 +86,7 @@ pub async fn list(
     state: &AppState,
     admin: &UnionAdmin,
     status: Option<ApplicationStatus>,
-    after: Option<String>,
+    after: Option<MembershipApplicationId>,
     limit: i64,
 ) -> Result<Vec<ApplicationRow>, ApiError> {
     let org = admin.org_id.clone();
@@ -96,7 +97,7 @@ pub async fn list(
                 conn,
                 &scope,
                 status,
-                after.as_deref(),
+                after.as_ref(),
                 limit,
             )?)
         })
@@ -107,7 +108,7 @@ pub async fn list(
 pub async fn decide(
     state: &AppState,
     admin: &UnionAdmin,
-    application_id: String,
+    application_id: MembershipApplicationId,
     decision: Decision,
     reason: Option<String>,
     ctx: RequestContext,
@@ -161,7 +162,7 @@ pub struct MemberUpdate {
 pub async fn update_member(
     state: &AppState,
     admin: &UnionAdmin,
-    member_id: String,
+    member_id: AccountId,
     update: MemberUpdate,
     ctx: RequestContext,
 ) -> Result<profile_cache::Profile, ApiError> {

@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use gangonghui_domain::ids::{AccountId, ApiKeyId, MerchantId};
 use gangonghui_domain::merchant::MerchantStatus;
 use gangonghui_persistence::merchants;
 use serde::{Deserialize, Serialize};
@@ -23,9 +24,9 @@ const REVOKED_TTL: Duration = Duration::from_secs(24 * 3600);
 /// A live POS key: the merchant it acts for and the owner who created it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PosKey {
-    pub key_id: String,
-    pub merchant_id: String,
-    pub created_by: String,
+    pub key_id: ApiKeyId,
+    pub merchant_id: MerchantId,
+    pub created_by: AccountId,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -39,7 +40,7 @@ fn key_entry(key_hash: &str) -> String {
     format!("pos_key:{key_hash}")
 }
 
-fn status_entry(merchant_id: &str) -> String {
+fn status_entry(merchant_id: &MerchantId) -> String {
     format!("merchant_status:{merchant_id}")
 }
 
@@ -91,14 +92,14 @@ pub async fn pos_key(state: &AppState, key_hash: &str) -> Result<Option<FoundKey
 /// The merchant's status, if it exists.
 pub async fn merchant_status(
     state: &AppState,
-    merchant_id: &str,
+    merchant_id: &MerchantId,
 ) -> Result<Option<MerchantStatus>, ApiError> {
     if let Ok(Some(cached)) = state.cache.get(&status_entry(merchant_id)).await
         && let Some(status) = MerchantStatus::parse(&cached)
     {
         return Ok(Some(status));
     }
-    let id = merchant_id.to_owned();
+    let id = merchant_id.clone();
     let status = state
         .db(move |conn| Ok(merchants::status(conn, &id)?))
         .await?;
@@ -123,7 +124,7 @@ pub async fn key_revoked(state: &AppState, key_hash: &str) {
 
 /// Call after the database changed the merchant's status: it counts on the next request
 /// everywhere.
-pub async fn status_changed(state: &AppState, merchant_id: &str, status: MerchantStatus) {
+pub async fn status_changed(state: &AppState, merchant_id: &MerchantId, status: MerchantStatus) {
     state
         .cache
         .set_eventually(&status_entry(merchant_id), status.as_str(), LIVE_TTL)

@@ -7,6 +7,7 @@ use actix_web::web::Data;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use gangonghui_domain::Role;
+use gangonghui_domain::ids::{AccountId, ApiKeyId, MerchantId};
 use gangonghui_domain::merchant::MerchantStatus;
 
 use super::{MerchantError, access};
@@ -21,12 +22,12 @@ pub const API_KEY_HEADER: &str = "x-api-key";
 /// Someone acting for a merchant at the counter.
 #[derive(Debug, Clone)]
 pub struct MerchantStaff {
-    pub merchant_id: String,
+    pub merchant_id: MerchantId,
     /// The staff account, or for an API key the owner who created it.
-    pub account_id: String,
+    pub account_id: AccountId,
     pub owner: bool,
     /// The API key used instead of a login, if any.
-    pub api_key_id: Option<String>,
+    pub api_key_id: Option<ApiKeyId>,
 }
 
 /// The merchant's owner, logged in (API keys never act as owner).

@@ -1,6 +1,7 @@
 //! Wire types of org units.
 
 use gangonghui_domain::division::DivisionCode;
+use gangonghui_domain::ids::OrgId;
 use gangonghui_domain::org::OrgLevel;
 use gangonghui_persistence::orgs::OrgRow;
 use serde::{Deserialize, Serialize};
@@ -13,7 +14,8 @@ use crate::http::{ApiError, FieldIssueKind};
 #[into_params(parameter_in = Query)]
 pub struct OrgsQuery {
     /// List the children of this unit; without it, the top of the tree.
-    pub parent_id: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub parent_id: Option<OrgId>,
     /// Items per page, 1-100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
@@ -24,11 +26,13 @@ pub struct OrgsQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrgDto {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: OrgId,
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub division_code: Option<String>,
-    pub parent_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<OrgId>,
     /// `province`, `city`, `county` or `grassroots`.
     pub level: OrgLevel,
 }
@@ -63,7 +67,8 @@ pub enum NewOrgLevelDto {
 pub struct CreateOrgBody {
     #[schema(example = "南昌市青山湖区总工会", min_length = 1, max_length = 64)]
     pub name: String,
-    pub parent_id: String,
+    #[schema(value_type = String)]
+    pub parent_id: OrgId,
     pub level: NewOrgLevelDto,
     /// 6-digit division code (counties).
     #[schema(

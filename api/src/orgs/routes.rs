@@ -2,6 +2,7 @@
 
 use actix_web::web::{Data, Json};
 use actix_web::{HttpResponse, get, post};
+use gangonghui_domain::ids::OrgId;
 
 use super::dto::{CreateOrgBody, OrgDto, OrgListDto, OrgsQuery};
 use super::service as orgs;
@@ -31,6 +32,7 @@ pub async fn list_orgs(
 ) -> Result<Json<OrgListDto>, ApiError> {
     let query = query.read()?;
     let Keyset { after, limit } = Keyset::parse(query.limit, query.cursor.as_deref())?;
+    let after = after.map(OrgId::from);
     let rows = orgs::children(&state, query.parent_id, after, limit + 1).await?;
     Ok(Json(page(
         rows,

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use gangonghui_domain::Role;
+use gangonghui_domain::ids::OrgId;
 use gangonghui_domain::org::{OrgLevel, child_path, in_subtree};
 use gangonghui_persistence::orgs::{self, NewOrg, OrgRow};
 use gangonghui_persistence::{DbConn, ids, write_tx};
@@ -16,23 +17,23 @@ use crate::state::AppState;
 
 pub struct NewOrgCmd {
     pub name: String,
-    pub parent_id: String,
+    pub parent_id: OrgId,
     pub level: OrgLevel,
     pub division_code: Option<String>,
 }
 
 pub async fn children(
     state: &AppState,
-    parent: Option<String>,
-    after: Option<String>,
+    parent: Option<OrgId>,
+    after: Option<OrgId>,
     limit: i64,
 ) -> Result<Vec<OrgRow>, ApiError> {
     state
         .db(move |conn| {
             Ok(orgs::children(
                 conn,
-                parent.as_deref(),
-                after.as_deref(),
+                parent.as_ref(),
+                after.as_ref(),
                 limit,
             )?)
         })
@@ -41,8 +42,8 @@ pub async fn children(
 
 /// The materialised path of an operator's org unit. Units never move, so a path once read stays
 /// true: it is remembered in process.
-pub fn scope_path(conn: &mut DbConn, org_id: &str) -> Result<String, ApiError> {
-    static PATHS: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+pub fn scope_path(conn: &mut DbConn, org_id: &OrgId) -> Result<String, ApiError> {
+    static PATHS: OnceLock<Mutex<HashMap<OrgId, String>>> = OnceLock::new();
     let paths = PATHS.get_or_init(Default::default);
     if let Some(path) = paths.lock().unwrap_or_else(|p| p.into_inner()).get(org_id) {
         return Ok(path.clone());
@@ -55,7 +56,7 @@ pub fn scope_path(conn: &mut DbConn, org_id: &str) -> Result<String, ApiError> {
     paths
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(org_id.to_owned(), org.path.clone());
+        .insert(org_id.clone(), org.path.clone());
     Ok(org.path)
 }
 
@@ -85,8 +86,8 @@ pub async fn create(
                 {
                     return Err(MemberError::OrgDuplicate.into());
                 }
-                let id = ids::new_id();
-                let path = child_path(&parent.path, &id);
+                let id: OrgId = ids::new_id();
+                let path = child_path(&parent.path, id.as_str());
                 orgs::insert(
                     c,
                     &NewOrg {

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use gangonghui_domain::ids::{AccountId, ApiKeyId, MerchantId};
 use gangonghui_domain::merchant::MerchantStatus;
 
 use crate::conn::DbConn;
@@ -9,31 +10,34 @@ use crate::schema::{merchant_api_keys as keys, merchants};
 
 #[derive(Debug, Clone, PartialEq, Queryable)]
 pub struct ApiKeyRow {
-    pub id: String,
-    pub merchant_id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: ApiKeyId,
+    #[diesel(deserialize_as = String)]
+    pub merchant_id: MerchantId,
     pub key_hash: String,
     pub label: String,
-    pub created_by: String,
+    #[diesel(deserialize_as = String)]
+    pub created_by: AccountId,
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
 }
 
 pub fn insert_api_key(
     conn: &mut DbConn,
-    id: &str,
-    merchant_id: &str,
+    id: &ApiKeyId,
+    merchant_id: &MerchantId,
     key_hash: &str,
     label: &str,
-    by: &str,
+    by: &AccountId,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::insert_into(keys::table)
         .values((
-            keys::id.eq(id),
-            keys::merchant_id.eq(merchant_id),
+            keys::id.eq(id.as_str()),
+            keys::merchant_id.eq(merchant_id.as_str()),
             keys::key_hash.eq(key_hash),
             keys::label.eq(label),
-            keys::created_by.eq(by),
+            keys::created_by.eq(by.as_str()),
             keys::created_at.eq(now),
         ))
         .execute(conn)
@@ -61,14 +65,14 @@ pub fn live_api_key(
 /// no such live key.
 pub fn revoke_api_key(
     conn: &mut DbConn,
-    id: &str,
-    merchant_id: &str,
+    id: &ApiKeyId,
+    merchant_id: &MerchantId,
     now: NaiveDateTime,
 ) -> QueryResult<Option<String>> {
     diesel::update(
         keys::table
-            .find(id)
-            .filter(keys::merchant_id.eq(merchant_id))
+            .find(id.as_str())
+            .filter(keys::merchant_id.eq(merchant_id.as_str()))
             .filter(keys::revoked_at.is_null()),
     )
     .set(keys::revoked_at.eq(now))

@@ -2,10 +2,12 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use gangonghui_domain::ids::{AccountId, MerchantApplicationId, MerchantId};
 use gangonghui_domain::membership::ApplicationStatus;
 use gangonghui_domain::merchant::{Category, MerchantStatus};
 
 use crate::conn::DbConn;
+use crate::ids::OptionalId;
 use crate::schema::{merchant_applications as apps, merchants};
 use crate::scope::page_in_scope;
 
@@ -17,8 +19,10 @@ pub use staff::*;
 
 #[derive(Debug, Clone, PartialEq, Queryable)]
 pub struct MerchantApplicationRow {
-    pub id: String,
-    pub applicant_id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: MerchantApplicationId,
+    #[diesel(deserialize_as = String)]
+    pub applicant_id: AccountId,
     pub name: String,
     pub credit_code: String,
     #[diesel(deserialize_as = String)]
@@ -32,17 +36,21 @@ pub struct MerchantApplicationRow {
     #[diesel(deserialize_as = String)]
     pub status: ApplicationStatus,
     pub reason: Option<String>,
-    pub merchant_id: Option<String>,
+    #[diesel(deserialize_as = OptionalId)]
+    pub merchant_id: Option<MerchantId>,
     pub created_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
-    pub decided_by: Option<String>,
+    #[diesel(deserialize_as = OptionalId)]
+    pub decided_by: Option<AccountId>,
 }
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = apps)]
 pub struct NewMerchantApplication<'a> {
-    pub id: &'a str,
-    pub applicant_id: &'a str,
+    #[diesel(serialize_as = String)]
+    pub id: &'a MerchantApplicationId,
+    #[diesel(serialize_as = String)]
+    pub applicant_id: &'a AccountId,
     pub name: &'a str,
     pub credit_code: &'a str,
     #[diesel(serialize_as = String)]
@@ -60,7 +68,8 @@ pub struct NewMerchantApplication<'a> {
 
 #[derive(Debug, Clone, PartialEq, Queryable)]
 pub struct MerchantRow {
-    pub id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: MerchantId,
     pub name: String,
     pub credit_code: String,
     #[diesel(deserialize_as = String)]
@@ -81,7 +90,8 @@ pub struct MerchantRow {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = merchants)]
 pub struct NewMerchant<'a> {
-    pub id: &'a str,
+    #[diesel(serialize_as = String)]
+    pub id: &'a MerchantId,
     pub name: &'a str,
     pub credit_code: &'a str,
     #[diesel(serialize_as = String)]
@@ -108,10 +118,10 @@ pub fn insert_application(conn: &mut DbConn, app: &NewMerchantApplication<'_>) -
 
 pub fn find_application(
     conn: &mut DbConn,
-    id: &str,
+    id: &MerchantApplicationId,
 ) -> QueryResult<Option<MerchantApplicationRow>> {
     apps::table
-        .find(id)
+        .find(id.as_str())
         .select(apps::all_columns)
         .first(conn)
         .optional()
@@ -134,7 +144,7 @@ pub fn applications_in_scope(
     conn: &mut DbConn,
     scope_path: &str,
     status: Option<ApplicationStatus>,
-    after: Option<&str>,
+    after: Option<&MerchantApplicationId>,
     limit: i64,
 ) -> QueryResult<Vec<MerchantApplicationRow>> {
     page_in_scope!(apps, conn, scope_path, status, after, limit)
@@ -143,21 +153,21 @@ pub fn applications_in_scope(
 /// Decides a pending application in one conditional statement; false if it was not pending.
 pub fn decide_application(
     conn: &mut DbConn,
-    id: &str,
+    id: &MerchantApplicationId,
     to: ApplicationStatus,
     reason: Option<&str>,
-    merchant_id: Option<&str>,
-    by: &str,
+    merchant_id: Option<&MerchantId>,
+    by: &AccountId,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let pending = apps::status.eq(ApplicationStatus::Pending.as_str());
-    let updated = diesel::update(apps::table.find(id).filter(pending))
+    let updated = diesel::update(apps::table.find(id.as_str()).filter(pending))
         .set((
             apps::status.eq(to.as_str()),
             apps::reason.eq(reason),
-            apps::merchant_id.eq(merchant_id),
+            apps::merchant_id.eq(merchant_id.map(MerchantId::as_str)),
             apps::decided_at.eq(now),
-            apps::decided_by.eq(by),
+            apps::decided_by.eq(by.as_str()),
         ))
         .execute(conn)?;
     Ok(updated == 1)
@@ -170,9 +180,9 @@ pub fn insert(conn: &mut DbConn, merchant: &NewMerchant<'_>) -> QueryResult<()> 
         .map(drop)
 }
 
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<MerchantRow>> {
+pub fn find(conn: &mut DbConn, id: &MerchantId) -> QueryResult<Option<MerchantRow>> {
     merchants::table
-        .find(id)
+        .find(id.as_str())
         .select(merchants::all_columns)
         .first(conn)
         .optional()
@@ -189,13 +199,13 @@ pub fn find_by_credit_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<
 /// Moves a merchant between `active` and `suspended`; false if it was not `from`.
 pub fn set_status(
     conn: &mut DbConn,
-    id: &str,
+    id: &MerchantId,
     from: MerchantStatus,
     to: MerchantStatus,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let current = merchants::status.eq(from.as_str());
-    let updated = diesel::update(merchants::table.find(id).filter(current))
+    let updated = diesel::update(merchants::table.find(id.as_str()).filter(current))
         .set((
             merchants::status.eq(to.as_str()),
             merchants::updated_at.eq(now),
@@ -213,7 +223,7 @@ pub struct MerchantFilter {
     pub name: Option<String>,
     /// Only merchants inside this box (lat/lng degrees).
     pub within: Option<(f64, f64, f64, f64)>,
-    pub after: Option<String>,
+    pub after: Option<MerchantId>,
 }
 
 /// Active merchants matching `filter`, by id, at most `limit`.
@@ -249,15 +259,15 @@ pub fn search(
             .filter(merchants::lng.between(min_lng, max_lng));
     }
     if let Some(after) = &filter.after {
-        query = query.filter(merchants::id.gt(after.clone()));
+        query = query.filter(merchants::id.gt(after.as_str().to_owned()));
     }
     query.order(merchants::id.asc()).limit(limit).load(conn)
 }
 
 /// A merchant's status, if it exists.
-pub fn status(conn: &mut DbConn, id: &str) -> QueryResult<Option<MerchantStatus>> {
+pub fn status(conn: &mut DbConn, id: &MerchantId) -> QueryResult<Option<MerchantStatus>> {
     let status: Option<String> = merchants::table
-        .find(id)
+        .find(id.as_str())
         .select(merchants::status)
         .first(conn)
         .optional()?;

@@ -4,6 +4,7 @@
 use chrono::{Duration, Utc};
 use gangonghui_api::auth::operators::{OrgRef, create_or_promote};
 use gangonghui_api::cards::{codes, service as card_service};
+use gangonghui_domain::ids::{AccountId, OfferId, OrgId};
 use gangonghui_domain::{Phone, Role};
 use gangonghui_persistence::cards::CardRow;
 use gangonghui_persistence::{accounts, ids, memberships, orgs, redemptions};
@@ -218,14 +219,14 @@ pub async fn offer(app: &TestApp, owner: &Session, extra: Value) -> String {
 /// Members with active cards, written straight to the database (the HTTP path to a card is
 /// tested elsewhere; here only the counter races).
 pub async fn members_with_cards(app: &TestApp, union: &str, n: usize) -> Vec<CardRow> {
-    let (union, keys) = (union.to_owned(), app.state.data_keys.clone());
+    let (union, keys) = (OrgId::from(union), app.state.data_keys.clone());
     app.state
         .db(move |conn| {
             let org = orgs::find(conn, &union)?.unwrap();
             let now = Utc::now().naive_utc();
             let mut cards = Vec::new();
             for i in 0..n {
-                let id = ids::new_id();
+                let id: AccountId = ids::new_id();
                 let phone = format!("1360{:07}", i);
                 accounts::insert(
                     conn,
@@ -248,7 +249,7 @@ pub fn code_for(app: &TestApp, card: &CardRow, step: i64) -> String {
 }
 
 pub async fn rows_for(app: &TestApp, offer: &str) -> i64 {
-    let offer = offer.to_owned();
+    let offer = OfferId::from(offer);
     app.state
         .db(move |conn| Ok(redemptions::count_for_offer(conn, &offer)?))
         .await

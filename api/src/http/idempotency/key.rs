@@ -6,6 +6,7 @@ use std::future::{Ready, ready};
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use gangonghui_domain::ids::MerchantId;
 use serde::Serialize;
 use tracing_actix_web::RequestId;
 use utoipa::openapi::Required;
@@ -134,11 +135,11 @@ impl IdempotencyKey {
     }
 
     /// The key as it stands for one request body within `scope` (keys are a merchant's own).
-    pub fn keyed(self, scope: &str, body: &impl Serialize) -> Result<Keyed, ApiError> {
+    pub fn keyed(self, scope: &MerchantId, body: &impl Serialize) -> Result<Keyed, ApiError> {
         let key = self.key?;
         let request_hash = sha256_hex(&serde_json::to_vec(body).map_err(ApiError::internal)?);
         Ok(Keyed {
-            scope: scope.to_owned(),
+            scope: scope.clone(),
             key,
             request_hash,
             lang: self.lang,
@@ -149,7 +150,7 @@ impl IdempotencyKey {
 
 /// The request a key stands for; owned, so it can move into a database job.
 pub struct Keyed {
-    pub(super) scope: String,
+    pub(super) scope: MerchantId,
     pub(super) key: String,
     pub(super) request_hash: String,
     lang: Lang,

@@ -3,6 +3,7 @@
 use super::service::RedeemCmd;
 use chrono::{DateTime, Utc};
 use gangonghui_domain::Fen;
+use gangonghui_domain::ids::{MerchantId, OfferId, RedemptionId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -16,7 +17,8 @@ pub struct VerifyBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EligibleOfferDto {
-    pub offer_id: String,
+    #[schema(value_type = String)]
+    pub offer_id: OfferId,
     pub title: String,
     /// Uses left for this member in the offer's period; null when unlimited.
     pub remaining_for_member: Option<i64>,
@@ -37,7 +39,8 @@ pub struct RedeemBody {
     /// The 22-digit code or the QR payload shown by the member.
     #[schema(example = "3601000000000017123456", max_length = 64)]
     pub code: String,
-    pub offer_id: String,
+    #[schema(value_type = String)]
+    pub offer_id: OfferId,
     /// The purchase before discount, in fen.
     #[schema(example = 12800, minimum = 1)]
     pub amount_fen: i64,
@@ -55,9 +58,12 @@ impl From<RedeemBody> for RedeemCmd {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RedemptionDto {
-    pub id: String,
-    pub merchant_id: String,
-    pub offer_id: String,
+    #[schema(value_type = String)]
+    pub id: RedemptionId,
+    #[schema(value_type = String)]
+    pub merchant_id: MerchantId,
+    #[schema(value_type = String)]
+    pub offer_id: OfferId,
     pub original_fen: i64,
     pub discount_fen: i64,
     pub payable_fen: i64,

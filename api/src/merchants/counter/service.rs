@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use gangonghui_domain::Fen;
+use gangonghui_domain::ids::{OfferId, RedemptionId};
 use gangonghui_domain::offer::{Holder, QuoteError};
 use gangonghui_domain::time::{day_key, shanghai_date};
 use gangonghui_persistence::offers;
@@ -22,7 +23,7 @@ use crate::state::AppState;
 
 pub struct RedeemCmd {
     pub code: String,
-    pub offer_id: String,
+    pub offer_id: OfferId,
     pub amount: Fen,
 }
 
@@ -92,7 +93,7 @@ pub fn redeem_in(
         return Err(MerchantError::LimitReached.into());
     }
     let row = RedemptionRow {
-        id: ids::new_id(),
+        id: ids::new_id::<RedemptionId>(),
         merchant_id: staff.merchant_id.clone(),
         staff_account_id: staff.account_id.clone(),
         api_key_id: staff.api_key_id.clone(),

@@ -100,7 +100,7 @@ impl MerchantsQuery {
             None => Page::After(None),
             Some(c) => match c.split_once(':') {
                 Some(("o", n)) => Page::Offset(n.parse().unwrap_or(0)),
-                Some(("a", id)) => Page::After(Some(id.to_owned())),
+                Some(("a", id)) => Page::After(Some(id.into())),
                 _ => {
                     issues.push("cursor", FieldIssueKind::Invalid { reason: "cursor" });
                     Page::After(None)

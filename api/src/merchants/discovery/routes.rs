@@ -2,6 +2,7 @@
 
 use actix_web::get;
 use actix_web::web::{Data, Json, Path};
+use gangonghui_domain::ids::MerchantId;
 
 use super::dto::*;
 use super::service::{self, Page};
@@ -31,7 +32,9 @@ pub async fn list_merchants(
     let (rows, next) = service::search(&state, search, page, limit).await?;
     let next_cursor = next.map(|p| match p {
         Page::Offset(n) => encode_cursor(&format!("o:{n}")),
-        Page::After(id) => encode_cursor(&format!("a:{}", id.unwrap_or_default())),
+        Page::After(id) => {
+            encode_cursor(&format!("a:{}", id.as_ref().map_or("", MerchantId::as_str)))
+        }
     });
     Ok(Json(MerchantListDto {
         items: rows
@@ -48,7 +51,7 @@ pub async fn list_merchants(
 #[get("/merchants/{id}")]
 pub async fn get_merchant(
     state: Data<AppState>,
-    id: Path<String>,
+    id: Path<MerchantId>,
 ) -> Result<Json<MerchantDetailDto>, ApiError> {
     let (merchant, live) = service::merchant_with_offers(&state, id.into_inner()).await?;
     Ok(Json(MerchantDetailDto {

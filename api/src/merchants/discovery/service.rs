@@ -2,6 +2,7 @@
 //! narrow by the indexed lat/lng box of the radius, then order by exact (haversine) distance.
 
 use gangonghui_domain::geo::{Point, bounding_box, distance_m};
+use gangonghui_domain::ids::MerchantId;
 use gangonghui_domain::merchant::{Category, MerchantStatus};
 use gangonghui_persistence::merchants::{self, MerchantFilter, MerchantRow};
 use gangonghui_persistence::offers::{self, OfferRow};
@@ -23,7 +24,7 @@ pub struct Search {
 
 pub enum Page {
     /// By id, after this id.
-    After(Option<String>),
+    After(Option<MerchantId>),
     /// Near searches page by position in the distance order.
     Offset(usize),
 }
@@ -93,7 +94,7 @@ pub async fn search(
 /// An active merchant with its live offers (404 for suspended or unknown merchants).
 pub async fn merchant_with_offers(
     state: &AppState,
-    merchant_id: String,
+    merchant_id: MerchantId,
 ) -> Result<(MerchantRow, Vec<OfferRow>), ApiError> {
     let now = state.clock.now();
     state

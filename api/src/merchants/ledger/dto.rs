@@ -1,6 +1,7 @@
 //! Wire types of reversals, the day ledger, settlements and the member's history.
 
 use chrono::{DateTime, Utc};
+use gangonghui_domain::ids::{RedemptionId, ReversalId};
 use gangonghui_domain::time::{day_key, month_key, parse_day, parse_month, shanghai_date};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -10,8 +11,10 @@ use crate::merchants::counter::dto::RedemptionDto;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReversalDto {
-    pub id: String,
-    pub redemption_id: String,
+    #[schema(value_type = String)]
+    pub id: ReversalId,
+    #[schema(value_type = String)]
+    pub redemption_id: RedemptionId,
     pub original_fen: i64,
     pub discount_fen: i64,
     pub payable_fen: i64,

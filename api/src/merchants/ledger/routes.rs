@@ -2,6 +2,7 @@
 
 use actix_web::web::{Data, Json, Path};
 use actix_web::{get, post};
+use gangonghui_domain::ids::RedemptionId;
 
 use super::dto::*;
 use super::service;
@@ -34,7 +35,7 @@ pub async fn reverse_redemption(
     state: Data<AppState>,
     staff_member: MerchantStaff,
     ctx: RequestContext,
-    id: Path<String>,
+    id: Path<RedemptionId>,
     key: IdempotencyKey,
 ) -> Result<Stored, ApiError> {
     let id = id.into_inner();
@@ -58,7 +59,7 @@ pub async fn list_redemptions(
     let q = query.read()?;
     let limit = page_size(q.limit)?;
     let date = q.day(state.clock.now())?;
-    let after = cursor(q.cursor.as_deref())?;
+    let after = cursor(q.cursor.as_deref())?.map(RedemptionId::from);
     let rows = service::day(&state, &staff_member, date.clone(), after, limit + 1).await?;
     Ok(Json(page(
         rows,
@@ -115,6 +116,7 @@ pub async fn list_my_redemptions(
         after: before,
         limit,
     } = Keyset::parse(q.limit, q.cursor.as_deref())?;
+    let before = before.map(RedemptionId::from);
     let rows = service::mine(&state, &auth, before, limit + 1).await?;
     Ok(Json(page(
         rows,

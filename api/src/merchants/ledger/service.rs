@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use gangonghui_domain::Role;
+use gangonghui_domain::ids::{RedemptionId, ReversalId};
 use gangonghui_domain::time::{day_key, shanghai_date};
 use gangonghui_persistence::redemptions::{self, DayTotals, RedemptionRow, ReversalRow};
 use gangonghui_persistence::{ids, offers};
@@ -23,7 +24,7 @@ pub async fn reverse(
     state: &AppState,
     staff: &MerchantStaff,
     key: Keyed,
-    redemption_id: String,
+    redemption_id: RedemptionId,
     now: DateTime<Utc>,
     ctx: RequestContext,
 ) -> Result<Stored, ApiError> {
@@ -36,7 +37,7 @@ pub async fn reverse(
                     return Err(MerchantError::ReversalWindowPassed.into());
                 }
                 let reversal = ReversalRow {
-                    id: ids::new_id(),
+                    id: ids::new_id::<ReversalId>(),
                     redemption_id: r.id.clone(),
                     merchant_id: r.merchant_id.clone(),
                     staff_account_id: staff.account_id.clone(),
@@ -65,19 +66,14 @@ pub async fn day(
     state: &AppState,
     staff: &MerchantStaff,
     local_date: String,
-    after: Option<String>,
+    after: Option<RedemptionId>,
     limit: i64,
 ) -> Result<Vec<(RedemptionRow, bool)>, ApiError> {
     let merchant = staff.merchant_id.clone();
     state
         .db(move |conn| {
-            let rows = redemptions::for_merchant_day(
-                conn,
-                &merchant,
-                &local_date,
-                after.as_deref(),
-                limit,
-            )?;
+            let rows =
+                redemptions::for_merchant_day(conn, &merchant, &local_date, after.as_ref(), limit)?;
             let reversed = redemptions::reversed_among(
                 conn,
                 &rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
@@ -155,7 +151,7 @@ pub fn net(sales: Vec<DayTotals>, reversals: Vec<DayTotals>) -> Vec<SettlementDa
 pub async fn mine(
     state: &AppState,
     auth: &Authenticated,
-    before: Option<String>,
+    before: Option<RedemptionId>,
     limit: i64,
 ) -> Result<Vec<RedemptionRow>, ApiError> {
     let account = auth.account_id.clone();
@@ -164,7 +160,7 @@ pub async fn mine(
             Ok(redemptions::for_account(
                 conn,
                 &account,
-                before.as_deref(),
+                before.as_ref(),
                 limit,
             )?)
         })

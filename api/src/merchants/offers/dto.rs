@@ -1,6 +1,7 @@
 //! Wire types of offers.
 
 use chrono::{DateTime, Utc};
+use gangonghui_domain::ids::{MerchantId, OfferId};
 use gangonghui_domain::offer::{Audience, LimitPeriod, OfferStatus, OfferType};
 use gangonghui_persistence::offers::OfferChange;
 use serde::{Deserialize, Serialize};
@@ -104,8 +105,8 @@ impl CreateOfferBody {
         };
         issues.finish(|| {
             Some(gangonghui_persistence::offers::OfferRow {
-                id: String::new(),
-                merchant_id: String::new(),
+                id: OfferId::from(String::new()),
+                merchant_id: MerchantId::from(String::new()),
                 title,
                 kind: self.kind,
                 percent_off_bp,
@@ -164,8 +165,10 @@ impl UpdateOfferBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OfferDto {
-    pub id: String,
-    pub merchant_id: String,
+    #[schema(value_type = String)]
+    pub id: OfferId,
+    #[schema(value_type = String)]
+    pub merchant_id: MerchantId,
     pub title: String,
     /// `percent_off` or `amount_off`.
     pub kind: OfferType,

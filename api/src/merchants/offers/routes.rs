@@ -2,6 +2,7 @@
 
 use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpResponse, get, patch, post};
+use gangonghui_domain::ids::OfferId;
 
 use super::dto::*;
 use super::service;
@@ -66,7 +67,7 @@ pub async fn update_offer(
     state: Data<AppState>,
     owner: MerchantOwner,
     ctx: RequestContext,
-    id: Path<String>,
+    id: Path<OfferId>,
     body: ValidJson<UpdateOfferBody>,
 ) -> Result<Json<OfferDto>, ApiError> {
     let change = body.read().await?.into_change()?;

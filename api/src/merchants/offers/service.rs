@@ -1,6 +1,7 @@
 //! Offers: owners create, pause, resume and edit them.
 
 use gangonghui_domain::Role;
+use gangonghui_domain::ids::OfferId;
 use gangonghui_persistence::offers::{self, OfferChange, OfferRow};
 use gangonghui_persistence::{ids, write_tx};
 
@@ -45,8 +46,13 @@ pub async fn list_own(
     let merchant = staff.merchant_id.clone();
     state
         .db(move |conn| {
-            let (after, limit) = (page.after.as_deref(), page.limit + 1);
-            Ok(offers::page_for_merchant(conn, &merchant, after, limit)?)
+            let (after, limit) = (page.after_id::<OfferId>(), page.limit + 1);
+            Ok(offers::page_for_merchant(
+                conn,
+                &merchant,
+                after.as_ref(),
+                limit,
+            )?)
         })
         .await
 }
@@ -56,7 +62,7 @@ pub async fn list_own(
 pub async fn change(
     state: &AppState,
     owner: &MerchantOwner,
-    offer_id: String,
+    offer_id: OfferId,
     change: OfferChange,
     ctx: RequestContext,
 ) -> Result<OfferRow, ApiError> {

@@ -5,6 +5,7 @@ use gangonghui_domain::Phone;
 use gangonghui_domain::credit_code::CreditCode;
 use gangonghui_domain::division::DivisionCode;
 use gangonghui_domain::geo::Point;
+use gangonghui_domain::ids::{MerchantApplicationId, MerchantId};
 use gangonghui_domain::membership::ApplicationStatus;
 use gangonghui_domain::merchant::{Category, MerchantStatus};
 use gangonghui_persistence::merchants::{MerchantApplicationRow, MerchantRow};
@@ -105,7 +106,8 @@ impl MerchantApplicationBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MerchantApplicationDto {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: MerchantApplicationId,
     /// `pending`, `approved` or `rejected`.
     pub status: ApplicationStatus,
     pub name: String,
@@ -118,7 +120,8 @@ pub struct MerchantApplicationDto {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub merchant_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub merchant_id: Option<MerchantId>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -149,7 +152,8 @@ pub struct MerchantApplicationListDto {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MerchantDto {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: MerchantId,
     pub name: String,
     pub category: Category,
     pub division_code: String,

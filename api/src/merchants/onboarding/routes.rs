@@ -2,6 +2,7 @@
 
 use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpResponse, get, post};
+use gangonghui_domain::ids::{MerchantApplicationId, MerchantId};
 use gangonghui_domain::membership::Decision;
 
 use super::dto::*;
@@ -57,6 +58,7 @@ pub async fn list_merchant_applications(
     let Keyset { after, limit } = Keyset::parse(query.limit, query.cursor.as_deref())?;
     // Merchant applications go through the same states as membership applications.
     let status = query.status;
+    let after = after.map(MerchantApplicationId::from);
     let rows = service::list(&state, &admin, status, after, limit + 1).await?;
     Ok(Json(page(
         rows,
@@ -75,7 +77,7 @@ pub async fn approve_merchant_application(
     state: Data<AppState>,
     admin: UnionAdmin,
     ctx: RequestContext,
-    id: Path<String>,
+    id: Path<MerchantApplicationId>,
 ) -> Result<Json<MerchantDecisionDto>, ApiError> {
     let (application, merchant) = service::decide(
         &state,
@@ -100,7 +102,7 @@ pub async fn reject_merchant_application(
     state: Data<AppState>,
     admin: UnionAdmin,
     ctx: RequestContext,
-    id: Path<String>,
+    id: Path<MerchantApplicationId>,
     body: ValidJson<RejectBody>,
 ) -> Result<Json<MerchantDecisionDto>, ApiError> {
     let reason = body.read().await?.into_reason()?;
@@ -127,7 +129,7 @@ pub async fn suspend_merchant(
     state: Data<AppState>,
     admin: UnionAdmin,
     ctx: RequestContext,
-    id: Path<String>,
+    id: Path<MerchantId>,
 ) -> Result<Json<MerchantDto>, ApiError> {
     Ok(Json(MerchantDto::new(
         service::set_status(&state, &admin, id.into_inner(), true, ctx).await?,
@@ -143,7 +145,7 @@ pub async fn resume_merchant(
     state: Data<AppState>,
     admin: UnionAdmin,
     ctx: RequestContext,
-    id: Path<String>,
+    id: Path<MerchantId>,
 ) -> Result<Json<MerchantDto>, ApiError> {
     Ok(Json(MerchantDto::new(
         service::set_status(&state, &admin, id.into_inner(), false, ctx).await?,

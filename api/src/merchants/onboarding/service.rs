@@ -4,6 +4,7 @@
 use gangonghui_domain::credit_code::CreditCode;
 use gangonghui_domain::division::DivisionCode;
 use gangonghui_domain::geo::Point;
+use gangonghui_domain::ids::{MerchantApplicationId, MerchantId};
 use gangonghui_domain::membership::ApplicationStatus;
 use gangonghui_domain::membership::Decision;
 use gangonghui_domain::merchant::Category;
@@ -56,7 +57,7 @@ pub async fn apply(
                 let city = orgs::find_by_division(c, city_code.as_str())?.ok_or_else(|| {
                     ApiError::internal(anyhow::anyhow!("city {city_code} missing"))
                 })?;
-                let (id, now) = (ids::new_id(), now.naive_utc());
+                let (id, now) = (ids::new_id::<MerchantApplicationId>(), now.naive_utc());
                 merchants::insert_application(
                     c,
                     &NewMerchantApplication {
@@ -89,7 +90,7 @@ pub async fn list(
     state: &AppState,
     admin: &UnionAdmin,
     status: Option<ApplicationStatus>,
-    after: Option<String>,
+    after: Option<MerchantApplicationId>,
     limit: i64,
 ) -> Result<Vec<MerchantApplicationRow>, ApiError> {
     let org = admin.org_id.clone();
@@ -100,7 +101,7 @@ pub async fn list(
                 conn,
                 &scope,
                 status,
-                after.as_deref(),
+                after.as_ref(),
                 limit,
             )?)
         })
@@ -111,7 +112,7 @@ pub async fn list(
 pub async fn decide(
     state: &AppState,
     admin: &UnionAdmin,
-    application_id: String,
+    application_id: MerchantApplicationId,
     decision: Decision,
     reason: Option<String>,
     ctx: RequestContext,
@@ -134,7 +135,7 @@ pub async fn decide(
                         if merchants::merchant_of(c, &app.applicant_id)?.is_some() {
                             return Err(MerchantError::StaffElsewhere.into());
                         }
-                        let id = ids::new_id();
+                        let id: MerchantId = ids::new_id();
                         let city = DivisionCode::parse(&app.division_code)
                             .ok()
                             .and_then(|d| d.city())
@@ -176,7 +177,7 @@ pub async fn decide(
                     &app.id,
                     to,
                     reason.as_deref(),
-                    merchant.as_deref(),
+                    merchant.as_ref(),
                     &actor,
                     now,
                 )? {
@@ -217,7 +218,7 @@ pub async fn decide(
 pub async fn set_status(
     state: &AppState,
     admin: &UnionAdmin,
-    merchant_id: String,
+    merchant_id: MerchantId,
     suspend: bool,
     ctx: RequestContext,
 ) -> Result<MerchantRow, ApiError> {

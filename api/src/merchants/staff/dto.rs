@@ -1,5 +1,6 @@
 //! Wire types of staff and POS API keys.
 
+use gangonghui_domain::ids::{AccountId, ApiKeyId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -16,7 +17,8 @@ pub struct AddStaffBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StaffDto {
-    pub account_id: String,
+    #[schema(value_type = String)]
+    pub account_id: AccountId,
     pub display_name: String,
     /// Masked.
     pub phone: String,
@@ -38,7 +40,8 @@ pub struct CreateApiKeyBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiKeyCreatedDto {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: ApiKeyId,
     /// Send as `X-Api-Key`. Shown only in this answer; store it in the POS now.
     pub key: String,
     pub label: String,

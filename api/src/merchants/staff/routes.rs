@@ -3,6 +3,7 @@
 use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpResponse, delete, get, post};
 use gangonghui_domain::Phone;
+use gangonghui_domain::ids::{AccountId, ApiKeyId};
 
 use super::dto::*;
 use super::service;
@@ -86,7 +87,7 @@ pub async fn remove_staff(
     state: Data<AppState>,
     owner: MerchantOwner,
     ctx: RequestContext,
-    account_id: Path<String>,
+    account_id: Path<AccountId>,
 ) -> Result<HttpResponse, ApiError> {
     service::remove(&state, &owner, account_id.into_inner(), ctx).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -121,7 +122,7 @@ pub async fn revoke_api_key(
     state: Data<AppState>,
     owner: MerchantOwner,
     ctx: RequestContext,
-    id: Path<String>,
+    id: Path<ApiKeyId>,
 ) -> Result<HttpResponse, ApiError> {
     service::revoke_key(&state, &owner, id.into_inner(), ctx).await?;
     Ok(HttpResponse::NoContent().finish())

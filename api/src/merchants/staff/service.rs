@@ -3,6 +3,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use gangonghui_domain::ids::{AccountId, ApiKeyId};
 use gangonghui_domain::{Phone, Role};
 use gangonghui_persistence::accounts;
 use gangonghui_persistence::{ids, merchants, write_tx};
@@ -20,7 +21,7 @@ use crate::state::AppState;
 const KEY_PREFIX: &str = "ggh_pk_";
 
 pub struct StaffMember {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub display_name: String,
     pub phone_masked: String,
     pub owner: bool,
@@ -34,8 +35,8 @@ pub async fn list(
     let merchant = staff.merchant_id.clone();
     state
         .db(move |conn| {
-            let (after, limit) = (page.after.as_deref(), page.limit + 1);
-            let rows = merchants::staff_page(conn, &merchant, after, limit)?;
+            let (after, limit) = (page.after_id::<AccountId>(), page.limit + 1);
+            let rows = merchants::staff_page(conn, &merchant, after.as_ref(), limit)?;
             Ok(rows
                 .into_iter()
                 .map(|(a, owner)| StaffMember {
@@ -57,7 +58,7 @@ pub async fn add(
     owner: &MerchantOwner,
     phone: Phone,
     ctx: RequestContext,
-) -> Result<String, ApiError> {
+) -> Result<AccountId, ApiError> {
     let now = state.clock.now();
     let (merchant, actor) = (owner.0.merchant_id.clone(), owner.0.account_id.clone());
     let account_id = state
@@ -86,7 +87,7 @@ pub async fn add(
 pub async fn remove(
     state: &AppState,
     owner: &MerchantOwner,
-    account_id: String,
+    account_id: AccountId,
     ctx: RequestContext,
 ) -> Result<(), ApiError> {
     let (merchant, actor, member) = (
@@ -117,7 +118,7 @@ pub async fn create_key(
     owner: &MerchantOwner,
     label: String,
     ctx: RequestContext,
-) -> Result<(String, String), ApiError> {
+) -> Result<(ApiKeyId, String), ApiError> {
     let now = state.clock.now();
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
@@ -126,7 +127,7 @@ pub async fn create_key(
     let (merchant, actor, id) = (
         owner.0.merchant_id.clone(),
         owner.0.account_id.clone(),
-        ids::new_id(),
+        ids::new_id::<ApiKeyId>(),
     );
     let key_id = id.clone();
     state
@@ -154,7 +155,7 @@ pub async fn create_key(
 pub async fn revoke_key(
     state: &AppState,
     owner: &MerchantOwner,
-    key_id: String,
+    key_id: ApiKeyId,
     ctx: RequestContext,
 ) -> Result<(), ApiError> {
     let now = state.clock.now();
