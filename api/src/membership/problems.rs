@@ -93,6 +93,21 @@ impl Refusal for MemberError {
                 "会员卡已注销",
                 "Card is cancelled",
             ),
+            MemberError::OwnCardFrozen => {
+                Answer::new(S::CONFLICT, "card.frozen", "会员卡已冻结", "Card is frozen")
+            }
+            MemberError::OwnCardLost => Answer::new(
+                S::CONFLICT,
+                "card.lost",
+                "会员卡已挂失",
+                "Card is reported lost",
+            ),
+            MemberError::OwnCardCancelled => Answer::new(
+                S::CONFLICT,
+                "card.cancelled",
+                "会员卡已注销",
+                "Card is cancelled",
+            ),
             MemberError::CodeInvalid => Answer::new(
                 S::UNPROCESSABLE_ENTITY,
                 "code.invalid",
