@@ -272,7 +272,7 @@ async fn membership_needs_real_name_and_a_grassroots_union() {
         )
         .await;
     assert_eq!(
-        problem(city, 422).await["code"],
+        problem(city, 409).await["code"],
         "membership.not_grassroots"
     );
     let reject_body = json!({ "reason": "单位信息不符" });

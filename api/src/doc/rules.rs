@@ -30,6 +30,7 @@ const BOUNDS: &[(&str, &str, &str)] = &[
     ("CreateOfferBody", "threshold_fen", r#"{"minimum": 0}"#),
     ("CreateOfferBody", "per_member_limit", r#"{"minimum": 1}"#),
     ("CreateOfferBody", "total_quota", r#"{"minimum": 1}"#),
+    ("UpdateOfferBody", "total_quota", r#"{"minimum": 0}"#),
 ];
 
 /// Fields one another needs: when `if` holds, `then` must.

@@ -45,8 +45,9 @@ impl Refusal for MemberError {
                 "已是工会会员",
                 "Already an active member",
             ),
+            // The unit exists and the request is well formed; the unit's level is what conflicts.
             MemberError::NotGrassroots => Answer::new(
-                S::UNPROCESSABLE_ENTITY,
+                S::CONFLICT,
                 "membership.not_grassroots",
                 "请选择基层工会",
                 "Choose a grassroots union",

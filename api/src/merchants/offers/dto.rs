@@ -25,6 +25,7 @@ pub struct CreateOfferBody {
     pub kind: OfferType,
     #[schema(example = 1200)]
     pub percent_off_bp: Option<i64>,
+    /// The least amount the offer applies to; for `amount_off` required and at least `off_fen`.
     pub threshold_fen: Option<i64>,
     pub off_fen: Option<i64>,
     pub max_discount_fen: Option<i64>,
