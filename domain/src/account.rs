@@ -40,7 +40,9 @@ impl DisplayName {
     }
 }
 
-/// A new password: 8-128 characters with at least one letter and one digit.
+/// A new password: 8-128 characters with at least one letter (ASCII or a CJK ideograph) and one
+/// digit. Letters are exactly those two ranges so the API's spec can state the rule as a pattern
+/// a client checks before sending.
 /// (Existing passwords are only ever compared with their hash.)
 #[derive(Clone, PartialEq, Eq)]
 pub struct NewPassword(String);
@@ -64,7 +66,7 @@ impl NewPassword {
         if chars > 128 {
             return Err(PasswordError::TooLong);
         }
-        if !raw.chars().any(char::is_alphabetic) || !raw.chars().any(|c| c.is_ascii_digit()) {
+        if !raw.chars().any(is_password_letter) || !raw.chars().any(|c| c.is_ascii_digit()) {
             return Err(PasswordError::TooSimple);
         }
         Ok(NewPassword(raw.to_owned()))
@@ -73,6 +75,10 @@ impl NewPassword {
     pub fn expose(&self) -> &str {
         &self.0
     }
+}
+
+fn is_password_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
 impl std::fmt::Debug for NewPassword {
@@ -133,6 +139,11 @@ mod tests {
         );
         assert_eq!(
             NewPassword::parse("1234567890").err(),
+            Some(PasswordError::TooSimple)
+        );
+        // Letters outside ASCII and the CJK ideographs are not what the spec's pattern counts.
+        assert_eq!(
+            NewPassword::parse("αβγδεζηθ1").err(),
             Some(PasswordError::TooSimple)
         );
         assert_eq!(

@@ -113,7 +113,7 @@ async fn from_registration_to_a_card_and_its_codes() {
         Err("card.lost".into())
     );
     let code_now = app.get_as("/api/v1/me/card/code", &member.access).await;
-    assert_eq!(problem(code_now, 422).await["code"], "card.lost");
+    assert_eq!(problem(code_now, 409).await["code"], "card.lost");
 
     let replaced = app
         .post("/api/v1/me/card/replace", &json!({}), Some(&member.access))
@@ -187,7 +187,7 @@ async fn admins_see_and_act_only_within_their_subtree() {
         .await;
     assert_eq!(freeze.status().as_u16(), 200);
     let code = app.get_as("/api/v1/me/card/code", &member.access).await;
-    assert_eq!(problem(code, 422).await["code"], "card.frozen");
+    assert_eq!(problem(code, 409).await["code"], "card.frozen");
     let unfreeze = app
         .post(
             &format!("/api/v1/admin/cards/{card_id}/unfreeze"),
@@ -272,7 +272,7 @@ async fn membership_needs_real_name_and_a_grassroots_union() {
         )
         .await;
     assert_eq!(
-        problem(city, 422).await["code"],
+        problem(city, 409).await["code"],
         "membership.not_grassroots"
     );
     let reject_body = json!({ "reason": "单位信息不符" });

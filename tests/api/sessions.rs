@@ -191,8 +191,8 @@ async fn a_password_change_ends_every_other_session() {
         .await
         .unwrap();
     assert_eq!(
-        problem(wrong, 422).await["errors"][0]["field"],
-        "current_password"
+        problem(wrong, 403).await["code"],
+        "auth.current_password_incorrect"
     );
     let changed = app
         .client

@@ -32,12 +32,7 @@ pub async fn change_password(
         .await?
         .ok_or(AuthError::SessionEnded)?;
     if !password::verify(current, account.password_hash.clone()).await? {
-        return Err(ApiError::Validation(vec![crate::http::FieldIssue::new(
-            "current_password",
-            crate::http::FieldIssueKind::Invalid {
-                reason: "incorrect",
-            },
-        )]));
+        return Err(AuthError::CurrentPasswordIncorrect.into());
     }
     let hash = password::hash(new.expose().to_owned()).await?;
     set_password(state, account.id, hash, Some(auth.session_id.clone()), ctx).await

@@ -97,30 +97,61 @@ pub struct RegisterBody {
     /// The 6-digit code sent for `register`.
     #[schema(example = "123456", max_length = 6, pattern = "^[0-9]{6}$")]
     pub otp: String,
-    /// 8-128 characters with a letter and a digit.
-    #[schema(max_length = 128)]
+    /// 8-128 characters with a letter (ASCII or a CJK ideograph) and a digit.
+    #[schema(
+        max_length = 128,
+        pattern = "^[\\s\\S]*([A-Za-z\\u4e00-\\u9fff][\\s\\S]*[0-9]|[0-9][\\s\\S]*[A-Za-z\\u4e00-\\u9fff])[\\s\\S]*$"
+    )]
     pub password: String,
-    #[schema(example = "王师傅", max_length = 32)]
+    /// 1-32 characters after trimming, no control characters.
+    #[schema(
+        example = "王师傅",
+        max_length = 32,
+        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub display_name: String,
     /// A label for this device, shown in the session list (else the User-Agent).
     #[schema(max_length = 128)]
     pub device: Option<String>,
 }
 
-/// Log in with `password` or with an `otp` sent for `login` (exactly one of the two).
+/// Log in with a password or with a one-time code sent for `login`: exactly one of the two.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum LoginBody {
+    Password(PasswordLogin),
+    Otp(OtpLogin),
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct LoginBody {
+pub struct PasswordLogin {
     #[schema(
         example = "13800000000",
         max_length = 14,
         pattern = "^(\\+86|86)?1[3-9][0-9]{9}$"
     )]
     pub phone: String,
+    #[schema(min_length = 1, max_length = 128)]
+    pub password: String,
+    /// A label for this device, shown in the session list (else the User-Agent).
     #[schema(max_length = 128)]
-    pub password: Option<String>,
+    pub device: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OtpLogin {
+    #[schema(
+        example = "13800000000",
+        max_length = 14,
+        pattern = "^(\\+86|86)?1[3-9][0-9]{9}$"
+    )]
+    pub phone: String,
+    /// The 6-digit code sent for `login`.
     #[schema(max_length = 6, pattern = "^[0-9]{6}$")]
-    pub otp: Option<String>,
+    pub otp: String,
+    /// A label for this device, shown in the session list (else the User-Agent).
     #[schema(max_length = 128)]
     pub device: Option<String>,
 }
@@ -144,8 +175,11 @@ pub struct ResetPasswordBody {
     /// The 6-digit code sent for `reset`.
     #[schema(max_length = 6, pattern = "^[0-9]{6}$")]
     pub otp: String,
-    /// 8-128 characters with a letter and a digit.
-    #[schema(max_length = 128)]
+    /// 8-128 characters with a letter (ASCII or a CJK ideograph) and a digit.
+    #[schema(
+        max_length = 128,
+        pattern = "^[\\s\\S]*([A-Za-z\\u4e00-\\u9fff][\\s\\S]*[0-9]|[0-9][\\s\\S]*[A-Za-z\\u4e00-\\u9fff])[\\s\\S]*$"
+    )]
     pub new_password: String,
 }
 
@@ -235,25 +269,15 @@ impl LoginBody {
     /// The phone, exactly one credential (password or code) and the device label.
     pub fn into_credentials(self) -> Result<(Phone, Credential, Option<String>), ApiError> {
         let mut issues = Issues::default();
-        let p = phone(&mut issues, "phone", &self.phone);
-        let credential = match (self.password, self.otp) {
-            (Some(pw), None) => Some(Credential::Password(pw)),
-            (None, Some(code)) => otp_code(&mut issues, "otp", &code).map(Credential::Otp),
-            (Some(_), Some(_)) => {
-                issues.push(
-                    "otp",
-                    FieldIssueKind::Invalid {
-                        reason: "password_or_otp",
-                    },
-                );
-                None
-            }
-            (None, None) => {
-                issues.push("password", FieldIssueKind::Required);
-                None
+        let (raw_phone, credential, device) = match self {
+            LoginBody::Password(b) => (b.phone, Some(Credential::Password(b.password)), b.device),
+            LoginBody::Otp(b) => {
+                let code = otp_code(&mut issues, "otp", &b.otp).map(Credential::Otp);
+                (b.phone, code, b.device)
             }
         };
+        let p = phone(&mut issues, "phone", &raw_phone);
         let (p, credential) = issues.finish(|| Some((p?, credential?)))?;
-        Ok((p, credential, self.device))
+        Ok((p, credential, device))
     }
 }

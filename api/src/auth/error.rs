@@ -13,6 +13,9 @@ pub enum AuthError {
     Forbidden,
     #[error("phone or password or code wrong")]
     InvalidCredentials,
+    // Signed in, but the password typed to confirm a change is wrong: not a dead session (401).
+    #[error("current password wrong")]
+    CurrentPasswordIncorrect,
     #[error("one-time code wrong or expired")]
     OtpInvalid,
     #[error("one-time code locked after too many wrong tries")]

@@ -123,7 +123,7 @@ pub fn refusals() -> Refusals {
         (
             "change_password",
             vec![
-                A::InvalidCredentials.into(),
+                A::CurrentPasswordIncorrect.into(),
                 A::RateLimited { retry_after: 0 }.into(),
             ],
         ),

@@ -17,18 +17,30 @@ use crate::http::{ApiError, FieldIssueKind, Issues};
 pub struct ChangePasswordBody {
     #[schema(max_length = 128)]
     pub current_password: String,
-    #[schema(max_length = 128)]
+    /// 8-128 characters with a letter (ASCII or a CJK ideograph) and a digit.
+    #[schema(
+        max_length = 128,
+        pattern = "^[\\s\\S]*([A-Za-z\\u4e00-\\u9fff][\\s\\S]*[0-9]|[0-9][\\s\\S]*[A-Za-z\\u4e00-\\u9fff])[\\s\\S]*$"
+    )]
     pub new_password: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RealNameBody {
-    #[schema(example = "王小明", max_length = 64)]
+    /// As on the ID card; no control characters.
+    #[schema(
+        example = "王小明",
+        max_length = 64,
+        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub legal_name: String,
-    /// 18-character resident ID (GB 11643-1999).
+    /// 18-character resident ID (GB 11643-1999, format `cn-resident-id`): a 6-digit address
+    /// code, a real birth date `YYYYMMDD` not in the future, 3 digits, and the ISO 7064 MOD 11-2
+    /// check character (`X` for 10).
     #[schema(
         example = "11010519491231002X",
+        format = "cn-resident-id",
         max_length = 18,
         pattern = "^[0-9]{17}[0-9Xx]$"
     )]

@@ -39,6 +39,12 @@ impl Refusal for AuthError {
                 "手机号、密码或验证码错误",
                 "Wrong phone, password or code",
             ),
+            AuthError::CurrentPasswordIncorrect => Answer::new(
+                S::FORBIDDEN,
+                "auth.current_password_incorrect",
+                "当前密码错误",
+                "Current password is wrong",
+            ),
             AuthError::OtpInvalid => Answer::new(
                 S::UNAUTHORIZED,
                 "auth.otp_invalid",

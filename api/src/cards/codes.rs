@@ -80,6 +80,17 @@ fn ensure_active(card: &CardRow) -> Result<(), ApiError> {
     }
 }
 
+/// The member's own card must be active to show a code; its state is a conflict (409), where a
+/// counter presenting such a card's code is refused as an unusable code (422).
+fn ensure_own_active(card: &CardRow) -> Result<(), ApiError> {
+    match card.status {
+        CardStatus::Active => Ok(()),
+        CardStatus::Frozen => Err(MemberError::OwnCardFrozen.into()),
+        CardStatus::Lost => Err(MemberError::OwnCardLost.into()),
+        CardStatus::Cancelled => Err(MemberError::OwnCardCancelled.into()),
+    }
+}
+
 /// Accepts the 22-digit code or the QR payload.
 pub fn parse(raw: &str) -> Result<PresentedCode, MemberError> {
     let digits = raw.trim().strip_prefix(QR_PREFIX).unwrap_or(raw.trim());
@@ -102,7 +113,7 @@ pub async fn current(
     state
         .db(move |conn| {
             let card = cards::live_for(conn, &account)?.ok_or(MemberError::CardNotFound)?;
-            ensure_active(&card)?;
+            ensure_own_active(&card)?;
             let now_step = step_at(now.timestamp());
             let spent = cards::spent_steps(conn, &card.id, now_step)?;
             let step = (now_step..=now_step + WINDOW)

@@ -134,9 +134,9 @@ pub fn refusals() -> Refusals {
             "get_card_code",
             vec![
                 M::CardNotFound.into(),
-                M::CardFrozen.into(),
-                M::CardLost.into(),
-                M::CardCancelled.into(),
+                M::OwnCardFrozen.into(),
+                M::OwnCardLost.into(),
+                M::OwnCardCancelled.into(),
                 M::CodesExhausted { retry_after: 0 }.into(),
             ],
         ),

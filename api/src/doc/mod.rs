@@ -4,6 +4,7 @@
 
 mod errors;
 mod polish;
+mod rules;
 
 use actix_web::App;
 use serde_json::Value;
@@ -29,6 +30,7 @@ pub fn openapi() -> Value {
 pub fn complete(doc: &OpenApi) -> Value {
     let mut spec = serde_json::to_value(doc).unwrap_or_default();
     polish::polish(&mut spec);
+    rules::apply(&mut spec);
     errors::document(&mut spec, &routes::refusals());
     spec
 }

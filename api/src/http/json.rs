@@ -78,8 +78,9 @@ impl<T: DeserializeOwned + ToSchema + 'static> ValidJson<T> {
 
 /// Parses and checks a body: syntax, then schema, then serde.
 pub fn parse<T: DeserializeOwned + ToSchema + 'static>(body: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value =
+    let mut value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| ApiError::MalformedBody(syntax_position(&e)))?;
+    integral_floats_as_integers(&mut value);
     let issues = check(&schema_of::<T>(), &value);
     if !issues.is_empty() {
         return Err(ApiError::Validation(issues));
@@ -94,6 +95,26 @@ pub fn parse<T: DeserializeOwned + ToSchema + 'static>(body: &[u8]) -> Result<T,
             },
         )])
     })
+}
+
+/// JSON Schema counts `5.0` as an integer; serde does not read it into an `i64`. Whole numbers
+/// written with a fraction become integers before the check, so both agree with the spec.
+fn integral_floats_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|_| n.is_f64())
+                && f.fract() == 0.0
+                && f >= i64::MIN as f64
+                && f < i64::MAX as f64
+            {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_floats_as_integers),
+        _ => {}
+    }
 }
 
 /// Where the syntax broke, never the content (which may be personal data).
@@ -247,6 +268,12 @@ mod tests {
         assert_eq!(found, vec![("age".to_owned(), "above_maximum".to_owned())]);
         let found = issues(r#"{"name":"Li","purpose":"login","count":1.5,"lines":[]}"#);
         assert_eq!(found, vec![("count".to_owned(), "invalid_type".to_owned())]);
+    }
+
+    #[test]
+    fn whole_numbers_written_with_a_fraction_are_integers() {
+        let form = parse::<Form>(br#"{"name":"Li","purpose":"login","count":3.0,"lines":[]}"#);
+        assert_eq!(form.ok().map(|f| f.count), Some(3));
     }
 
     #[test]

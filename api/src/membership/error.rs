@@ -31,6 +31,13 @@ pub enum MemberError {
     CardLost,
     #[error("card is cancelled")]
     CardCancelled,
+    // The member's own card cannot show a code: the request is fine, the card's state is not.
+    #[error("own card is frozen")]
+    OwnCardFrozen,
+    #[error("own card is reported lost")]
+    OwnCardLost,
+    #[error("own card is cancelled")]
+    OwnCardCancelled,
     #[error("code invalid")]
     CodeInvalid,
     #[error("code expired")]

@@ -45,8 +45,9 @@ impl Refusal for MemberError {
                 "已是工会会员",
                 "Already an active member",
             ),
+            // The unit exists and the request is well formed; the unit's level is what conflicts.
             MemberError::NotGrassroots => Answer::new(
-                S::UNPROCESSABLE_ENTITY,
+                S::CONFLICT,
                 "membership.not_grassroots",
                 "请选择基层工会",
                 "Choose a grassroots union",
@@ -89,6 +90,21 @@ impl Refusal for MemberError {
             ),
             MemberError::CardCancelled => Answer::new(
                 S::UNPROCESSABLE_ENTITY,
+                "card.cancelled",
+                "会员卡已注销",
+                "Card is cancelled",
+            ),
+            MemberError::OwnCardFrozen => {
+                Answer::new(S::CONFLICT, "card.frozen", "会员卡已冻结", "Card is frozen")
+            }
+            MemberError::OwnCardLost => Answer::new(
+                S::CONFLICT,
+                "card.lost",
+                "会员卡已挂失",
+                "Card is reported lost",
+            ),
+            MemberError::OwnCardCancelled => Answer::new(
+                S::CONFLICT,
                 "card.cancelled",
                 "会员卡已注销",
                 "Card is cancelled",

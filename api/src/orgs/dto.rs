@@ -65,17 +65,22 @@ pub enum NewOrgLevelDto {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrgBody {
-    #[schema(example = "南昌市青山湖区总工会", min_length = 1, max_length = 64)]
+    #[schema(
+        example = "南昌市青山湖区总工会",
+        min_length = 1,
+        max_length = 64,
+        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub name: String,
     #[schema(value_type = String)]
     pub parent_id: OrgId,
     pub level: NewOrgLevelDto,
-    /// 6-digit division code (counties).
+    /// 6-digit Jiangxi division code (counties; cities 01-11).
     #[schema(
         example = "360111",
         min_length = 6,
         max_length = 6,
-        pattern = "^36[0-9]{4}$"
+        pattern = "^36(0000|(0[1-9]|1[01])[0-9]{2})$"
     )]
     pub division_code: Option<String>,
 }

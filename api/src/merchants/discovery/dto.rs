@@ -101,10 +101,9 @@ impl MerchantsQuery {
             Some(c) => match c.split_once(':') {
                 Some(("o", n)) => Page::Offset(n.parse().unwrap_or(0)),
                 Some(("a", id)) => Page::After(Some(id.into())),
-                _ => {
-                    issues.push("cursor", FieldIssueKind::Invalid { reason: "cursor" });
-                    Page::After(None)
-                }
+                // As on every list, a cursor we did not issue moves the page, never fails it.
+                _ if near.is_some() => Page::Offset(0),
+                _ => Page::After(Some(c.into())),
             },
         };
         issues.finish(|| Some(()))?;

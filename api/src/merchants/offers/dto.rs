@@ -16,11 +16,17 @@ use crate::http::{ApiError, FieldIssue, FieldIssueKind};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOfferBody {
-    #[schema(example = "会员 88 折", min_length = 1, max_length = 64)]
+    #[schema(
+        example = "会员 88 折",
+        min_length = 1,
+        max_length = 64,
+        pattern = "^[\\s\\S]*[^\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][\\s\\S]*$"
+    )]
     pub title: String,
     pub kind: OfferType,
     #[schema(example = 1200)]
     pub percent_off_bp: Option<i64>,
+    /// The least amount the offer applies to; for `amount_off` required and at least `off_fen`.
     pub threshold_fen: Option<i64>,
     pub off_fen: Option<i64>,
     pub max_discount_fen: Option<i64>,
@@ -31,6 +37,7 @@ pub struct CreateOfferBody {
     pub total_quota: Option<i64>,
     pub audience: Audience,
     pub starts_at: DateTime<Utc>,
+    /// After `starts_at`, and in the future.
     pub ends_at: DateTime<Utc>,
 }
 
@@ -137,9 +144,15 @@ impl CreateOfferBody {
 #[serde(deny_unknown_fields)]
 pub struct UpdateOfferBody {
     pub status: Option<OfferStatus>,
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = "^[\\s\\S]*[^\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][\\s\\S]*$"
+    )]
     pub title: Option<String>,
+    /// In the future, and after the offer's `starts_at`.
     pub ends_at: Option<DateTime<Utc>>,
+    /// Not below the redemptions already made.
     pub total_quota: Option<i64>,
 }
 

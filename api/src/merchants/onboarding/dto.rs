@@ -19,35 +19,44 @@ use crate::merchants::onboarding::service::ApplicationCmd;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MerchantApplicationBody {
-    #[schema(example = "老表家常菜", min_length = 1, max_length = 64)]
+    #[schema(
+        example = "老表家常菜",
+        min_length = 1,
+        max_length = 64,
+        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00-\\x1F\\x7F-\\x9F]*$"
+    )]
     pub name: String,
-    /// 18-character unified social credit code (GB 32100-2015).
+    /// 18-character unified social credit code (GB 32100-2015, format `cn-credit-code`): the
+    /// last character is the GB 32100 check character over the first 17.
     #[schema(
         example = "91350100M000100Y43",
+        format = "cn-credit-code",
         min_length = 18,
         max_length = 18,
-        pattern = "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
+        pattern = "^[0-9A-HJ-NPQRTUWXY]{18}$"
     )]
     pub credit_code: String,
     pub category: Category,
-    /// Division code of the merchant's county or city, e.g. 360102.
+    /// Division code of the merchant's county or city in Jiangxi (cities 01-11), e.g. 360102.
     #[schema(
         example = "360102",
         min_length = 6,
         max_length = 6,
-        pattern = "^36[0-9]{4}$"
+        pattern = "^36(0[1-9]|1[01])[0-9]{2}$"
     )]
     pub division_code: String,
     #[schema(
         example = "南昌市东湖区八一大道 1 号",
         min_length = 1,
-        max_length = 200
+        max_length = 200,
+        pattern = "^[\\s\\S]*[^\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][\\s\\S]*$"
     )]
     pub address: String,
-    /// Latitude, -90 to 90 (checked with the other fields, so one answer names every mistake).
+    /// Latitude (WGS-84). Its bounds are in the spec (`doc/rules.rs`) and checked with the
+    /// other fields, so one answer names every mistake.
     #[schema(example = 28.682)]
     pub lat: f64,
-    /// Longitude, -180 to 180.
+    /// Longitude (WGS-84).
     #[schema(example = 115.858)]
     pub lng: f64,
     #[schema(

@@ -34,7 +34,12 @@ pub struct StaffListDto {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKeyBody {
-    #[schema(example = "收银台 1 号", min_length = 1, max_length = 64)]
+    #[schema(
+        example = "收银台 1 号",
+        min_length = 1,
+        max_length = 64,
+        pattern = "^[\\s\\S]*[^\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][\\s\\S]*$"
+    )]
     pub label: String,
 }
 
