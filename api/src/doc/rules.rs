@@ -3,6 +3,7 @@
 //! them), while the server keeps enforcing them in the domain, where every bad field of a body is
 //! named in one 422 (the schema check stops before the domain looks).
 
+use gangonghui_domain::offer::OfferType;
 use serde_json::{Value, json};
 
 /// `(schema, property, keywords)`: bounds the domain enforces on one property.
@@ -33,21 +34,23 @@ const BOUNDS: &[(&str, &str, &str)] = &[
     ("UpdateOfferBody", "total_quota", r#"{"minimum": 0}"#),
 ];
 
-/// Fields one another needs: when `if` holds, `then` must.
-const TOGETHER: &[(&str, &str)] = &[(
-    "CreateOfferBody",
-    r#"[
-          {"if": {"properties": {"kind": {"const": "percent_off"}}},
-           "then": {"required": ["percent_off_bp"], "properties": {"percent_off_bp": {"type": "integer"}}}},
-          {"if": {"properties": {"kind": {"const": "amount_off"}}},
-           "then": {"required": ["off_fen", "threshold_fen"],
-                    "properties": {"off_fen": {"type": "integer"}, "threshold_fen": {"type": "integer"}}}},
-          {"if": {"required": ["per_member_limit"], "properties": {"per_member_limit": {"type": "integer"}}},
-           "then": {"required": ["limit_period"], "properties": {"limit_period": {"type": "string"}}}},
-          {"if": {"required": ["limit_period"], "properties": {"limit_period": {"type": "string"}}},
-           "then": {"required": ["per_member_limit"], "properties": {"per_member_limit": {"type": "integer"}}}}
-        ]"#,
-)];
+/// Fields one another needs, per schema: when `if` holds, `then` must.
+fn together() -> [(&'static str, Value); 1] {
+    let kind_is = |kind: OfferType| json!({ "properties": { "kind": { "const": kind.as_str() } } });
+    let present = |field: &str, ty: &str| json!({ "required": [field], "properties": { field: { "type": ty } } });
+    [(
+        "CreateOfferBody",
+        json!([
+            { "if": kind_is(OfferType::PercentOff), "then": present("percent_off_bp", "integer") },
+            { "if": kind_is(OfferType::AmountOff), "then": {
+                "required": ["off_fen", "threshold_fen"],
+                "properties": { "off_fen": { "type": "integer" }, "threshold_fen": { "type": "integer" } }
+            } },
+            { "if": present("per_member_limit", "integer"), "then": present("limit_period", "string") },
+            { "if": present("limit_period", "string"), "then": present("per_member_limit", "integer") }
+        ]),
+    )]
+}
 
 pub fn apply(spec: &mut Value) {
     let schemas = &mut spec["components"]["schemas"];
@@ -59,10 +62,8 @@ pub fn apply(spec: &mut Value) {
             target.extend(add);
         }
     }
-    for (schema, rules) in TOGETHER {
-        if let Ok(rules) = serde_json::from_str::<Value>(rules) {
-            schemas[*schema]["allOf"] = rules;
-        }
+    for (schema, rules) in together() {
+        schemas[schema]["allOf"] = rules;
     }
     near_search(spec);
 }
