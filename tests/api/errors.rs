@@ -2,6 +2,7 @@
 //! request id, for routes that do not exist and methods a route does not take.
 
 use crate::helpers::{TestApp, problem};
+use serde_json::json;
 
 #[tokio::test]
 async fn an_unknown_route_is_a_404_problem_with_the_request_id() {
@@ -95,4 +96,35 @@ async fn query_errors_name_the_parameter() {
     for path in ["/api/v1/merchants?cursor=", "/api/v1/orgs?cursor="] {
         assert_eq!(app.get(path).await.status().as_u16(), 200, "{path}");
     }
+}
+
+/// U+0000 is refused wherever a client can put it, on both backends (PostgreSQL's text refuses
+/// it, so it must never reach a query): a 4xx naming where it was, and nothing stored.
+#[tokio::test]
+async fn nul_characters_are_refused_in_paths_queries_and_bodies() {
+    let app = TestApp::spawn().await;
+    let member = app.register("13800000099").await;
+    let body = problem(app.get("/api/v1/orgs?parent_id=ab%00cd").await, 422).await;
+    assert_eq!(
+        (&body["errors"][0]["field"], &body["errors"][0]["code"]),
+        (&json!("parent_id"), &json!("nul_character"))
+    );
+    // A cursor decoding to U+0000 is only a position: it moves the page, never reaches the
+    // database as text that fails.
+    let forged = app.get("/api/v1/orgs?cursor=AAA").await;
+    assert_eq!(forged.status().as_u16(), 200);
+    let path = app.get("/api/v1/merchants/ab%00cd").await;
+    assert_eq!(problem(path, 404).await["code"], "not_found");
+    let apply = app
+        .post(
+            "/api/v1/merchant-applications",
+            &json!({ "name": "店", "credit_code": "91350100M000100Y43", "category": "food",
+                "division_code": "360102", "address": "八一大道\u{0}1 号", "lat": 28.6, "lng": 115.8,
+                "contact_phone": "13800000099" }),
+            Some(&member.access),
+        )
+        .await;
+    let body = problem(apply, 422).await;
+    assert_eq!(body["errors"][0]["field"], "address");
+    assert_eq!(body["errors"][0]["code"], "nul_character");
 }

@@ -141,7 +141,8 @@ def before_call(context, case, kwargs):
         if starts and ends and not (starts < ends and ends > now):
             body["ends_at"] = rfc3339(max(starts, now) + dt.timedelta(days=1))
         off, threshold = body.get("off_fen"), body.get("threshold_fen")
-        if body.get("kind") == "amount_off" and isinstance(off, int) and isinstance(threshold, int):
+        numbers = (int, float)
+        if body.get("kind") == "amount_off" and isinstance(off, numbers) and isinstance(threshold, numbers):
             body["threshold_fen"] = max(off, threshold)  # 满减: the threshold covers the discount
     if op == "update_offer" and parse_time(body.get("ends_at")):
         body["ends_at"] = "9999-12-31T23:59:59Z"

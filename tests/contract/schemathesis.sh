@@ -15,7 +15,7 @@ eval "$("$VENV/bin/python" tests/contract/identities.py "$BASE")"
 
 SPEC="$BASE/api-docs/openapi.json"
 export PYTHONPATH=tests/contract SCHEMATHESIS_HOOKS=hooks GGH_CONTRACT_BASE="$BASE"
-ST=("$VENV/bin/schemathesis" run "$SPEC" --checks all --max-examples "$N" --seed 20261202
+ST=("$VENV/bin/schemathesis" --config-file tests/contract/schemathesis.toml run "$SPEC" --checks all --max-examples "$N" --seed 20261202
     --workers 1 --no-color --suppress-health-check too_slow,filter_too_much)
 # The suppressed health checks are the generator's own (patterns and check characters filter
 # many draws; a debug build answers slowly), not checks of the API.

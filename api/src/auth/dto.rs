@@ -9,10 +9,10 @@ use utoipa::ToSchema;
 
 pub use super::me_dto::*;
 use super::service::{Credential, Registration, Tokens};
-use crate::http::{ApiError, FieldIssueKind, Issues};
+use crate::http::{ApiError, FieldIssueKind, Issues, Rule};
 
 pub fn phone(issues: &mut Issues, field: &str, raw: &str) -> Option<Phone> {
-    issues.check(field, Phone::parse(raw), "phone")
+    issues.check(field, Phone::parse(raw), Rule::Phone)
 }
 
 pub fn new_password(issues: &mut Issues, field: &str, raw: &str) -> Option<NewPassword> {
@@ -20,9 +20,9 @@ pub fn new_password(issues: &mut Issues, field: &str, raw: &str) -> Option<NewPa
         Ok(p) => Some(p),
         Err(e) => {
             let reason = match e {
-                gangonghui_domain::account::PasswordError::TooShort => "too_short",
-                gangonghui_domain::account::PasswordError::TooLong => "too_long",
-                gangonghui_domain::account::PasswordError::TooSimple => "too_simple",
+                gangonghui_domain::account::PasswordError::TooShort => Rule::TooShort,
+                gangonghui_domain::account::PasswordError::TooLong => Rule::TooLong,
+                gangonghui_domain::account::PasswordError::TooSimple => Rule::TooSimple,
             };
             issues.push(field, FieldIssueKind::Invalid { reason });
             None
@@ -37,7 +37,7 @@ pub fn otp_code(issues: &mut Issues, field: &str, raw: &str) -> Option<String> {
             gangonghui_domain::otp::is_well_formed_code(raw)
                 .then_some(())
                 .ok_or(()),
-            "otp_format",
+            Rule::OtpFormat,
         )
         .map(|_| raw.to_owned())
 }
@@ -100,7 +100,7 @@ pub struct RegisterBody {
     /// 8-128 characters with a letter (ASCII or a CJK ideograph) and a digit.
     #[schema(
         max_length = 128,
-        pattern = "^[\\s\\S]*([A-Za-z\\u4e00-\\u9fff][\\s\\S]*[0-9]|[0-9][\\s\\S]*[A-Za-z\\u4e00-\\u9fff])[\\s\\S]*$"
+        pattern = "^[^\\x00]*([A-Za-z\\u4e00-\\u9fff][^\\x00]*[0-9]|[0-9][^\\x00]*[A-Za-z\\u4e00-\\u9fff])[^\\x00]*$"
     )]
     pub password: String,
     /// 1-32 characters after trimming, no control characters.
@@ -178,7 +178,7 @@ pub struct ResetPasswordBody {
     /// 8-128 characters with a letter (ASCII or a CJK ideograph) and a digit.
     #[schema(
         max_length = 128,
-        pattern = "^[\\s\\S]*([A-Za-z\\u4e00-\\u9fff][\\s\\S]*[0-9]|[0-9][\\s\\S]*[A-Za-z\\u4e00-\\u9fff])[\\s\\S]*$"
+        pattern = "^[^\\x00]*([A-Za-z\\u4e00-\\u9fff][^\\x00]*[0-9]|[0-9][^\\x00]*[A-Za-z\\u4e00-\\u9fff])[^\\x00]*$"
     )]
     pub new_password: String,
 }
@@ -240,7 +240,7 @@ pub struct RegisteredDto {
 }
 
 pub fn display_name(issues: &mut Issues, raw: &str) -> Option<DisplayName> {
-    issues.check("display_name", DisplayName::parse(raw), "display_name")
+    issues.check("display_name", DisplayName::parse(raw), Rule::DisplayName)
 }
 
 impl RegisterBody {

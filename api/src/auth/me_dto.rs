@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::profile_cache::Profile;
 use super::session_cache::Grant;
-use crate::http::{ApiError, FieldIssueKind, Issues};
+use crate::http::{ApiError, FieldIssueKind, Issues, Rule};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -20,7 +20,7 @@ pub struct ChangePasswordBody {
     /// 8-128 characters with a letter (ASCII or a CJK ideograph) and a digit.
     #[schema(
         max_length = 128,
-        pattern = "^[\\s\\S]*([A-Za-z\\u4e00-\\u9fff][\\s\\S]*[0-9]|[0-9][\\s\\S]*[A-Za-z\\u4e00-\\u9fff])[\\s\\S]*$"
+        pattern = "^[^\\x00]*([A-Za-z\\u4e00-\\u9fff][^\\x00]*[0-9]|[0-9][^\\x00]*[A-Za-z\\u4e00-\\u9fff])[^\\x00]*$"
     )]
     pub new_password: String,
 }
@@ -57,7 +57,7 @@ impl RealNameBody {
             issues.push(
                 "legal_name",
                 FieldIssueKind::Invalid {
-                    reason: "legal_name",
+                    reason: Rule::LegalName,
                 },
             );
         }
@@ -65,12 +65,12 @@ impl RealNameBody {
             Ok(id) => Some(id),
             Err(e) => {
                 let reason = match e {
-                    gangonghui_domain::resident_id::ResidentIdError::Format => "id_number_format",
+                    gangonghui_domain::resident_id::ResidentIdError::Format => Rule::IdNumberFormat,
                     gangonghui_domain::resident_id::ResidentIdError::BirthDate => {
-                        "id_number_birth_date"
+                        Rule::IdNumberBirthDate
                     }
                     gangonghui_domain::resident_id::ResidentIdError::CheckCharacter => {
-                        "id_number_check"
+                        Rule::IdNumberCheck
                     }
                 };
                 issues.push("id_number", FieldIssueKind::Invalid { reason });

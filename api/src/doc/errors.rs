@@ -121,6 +121,12 @@ pub fn document(spec: &mut Value, refusals: &Refusals) {
     }
     let codes: BTreeSet<&str> = catalogue().iter().map(|a| a.code).collect();
     spec["components"]["schemas"]["Problem"]["properties"]["code"]["enum"] = json!(codes);
+    let field_code = &mut spec["components"]["schemas"]["FieldError"]["properties"]["code"];
+    field_code["enum"] = json!(crate::http::FieldIssueKind::codes());
+    field_code["description"] = json!(
+        "Stable machine code: a schema keyword broken (`required` .. `above_maximum`) or a \
+         named rule of the field (`phone`, `id_number_check`, `offer_terms`, ...)."
+    );
 }
 
 fn is_operation(method: &str) -> bool {

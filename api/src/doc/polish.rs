@@ -73,6 +73,7 @@ pub fn polish(spec: &mut Value) {
         }
     });
     standard_formats(spec);
+    no_nul_characters(spec);
     let Some(paths) = spec["paths"].as_object_mut() else {
         return;
     };
@@ -122,6 +123,30 @@ fn standard_formats(value: &mut Value) {
             map.values_mut().for_each(standard_formats);
         }
         Value::Array(items) => items.iter_mut().for_each(standard_formats),
+        _ => {}
+    }
+}
+
+/// No text the server takes or gives holds U+0000 (the JSON, query and path readers refuse it
+/// with `nul_character`): every free string says so with a pattern. Strings that already have a
+/// pattern, a format, or a fixed set of values exclude it by construction.
+fn no_nul_characters(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let is_string = match map.get("type") {
+                Some(Value::String(t)) => t == "string",
+                Some(Value::Array(ts)) => ts.iter().any(|t| t == "string"),
+                _ => false,
+            };
+            let constrained = ["pattern", "format", "enum", "const"]
+                .iter()
+                .any(|k| map.contains_key(*k));
+            if is_string && !constrained {
+                map.insert("pattern".into(), json!("^[^\\x00]*$"));
+            }
+            map.values_mut().for_each(no_nul_characters);
+        }
+        Value::Array(items) => items.iter_mut().for_each(no_nul_characters),
         _ => {}
     }
 }

@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
 use super::schema_check::{CompiledSchema, check};
-use crate::http::{ApiError, FieldIssue, FieldIssueKind};
+use crate::http::{ApiError, FieldIssue, FieldIssueKind, Rule};
 
 /// The largest JSON body accepted (API.md: over 64 KiB -> 413).
 pub const JSON_LIMIT: usize = 64 * 1024;
@@ -81,7 +81,9 @@ pub fn parse<T: DeserializeOwned + ToSchema + 'static>(body: &[u8]) -> Result<T,
     let mut value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| ApiError::MalformedBody(syntax_position(&e)))?;
     integral_floats_as_integers(&mut value);
-    let issues = check(&schema_of::<T>(), &value);
+    let mut issues = Vec::new();
+    nul_characters(&value, "", &mut issues);
+    issues.extend(check(&schema_of::<T>(), &value));
     if !issues.is_empty() {
         return Err(ApiError::Validation(issues));
     }
@@ -91,10 +93,44 @@ pub fn parse<T: DeserializeOwned + ToSchema + 'static>(body: &[u8]) -> Result<T,
         ApiError::Validation(vec![FieldIssue::new(
             field,
             FieldIssueKind::Invalid {
-                reason: "invalid_value",
+                reason: Rule::InvalidValue,
             },
         )])
     })
+}
+
+/// Every text holding U+0000, by its path: no field takes one (the database refuses it).
+fn nul_characters(value: &serde_json::Value, path: &str, issues: &mut Vec<FieldIssue>) {
+    use serde_json::Value;
+    let join = |key: &str| match path {
+        "" => key.to_owned(),
+        _ => format!("{path}.{key}"),
+    };
+    match value {
+        Value::String(s) if s.contains('\0') => issues.push(FieldIssue::new(
+            path,
+            FieldIssueKind::Invalid {
+                reason: Rule::NulCharacter,
+            },
+        )),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| nul_characters(v, &format!("{path}[{i}]"), issues)),
+        Value::Object(fields) => fields.iter().for_each(|(k, v)| {
+            let key = k.replace('\0', "\u{fffd}");
+            if k.contains('\0') {
+                issues.push(FieldIssue::new(
+                    join(&key),
+                    FieldIssueKind::Invalid {
+                        reason: Rule::NulCharacter,
+                    },
+                ));
+            }
+            nul_characters(v, &join(&key), issues)
+        }),
+        _ => {}
+    }
 }
 
 /// JSON Schema counts `5.0` as an integer; serde does not read it into an `i64`. Whole numbers
@@ -208,7 +244,7 @@ mod tests {
                         FieldIssueKind::TooLong { .. } => "too_long",
                         FieldIssueKind::BelowMinimum { .. } => "below_minimum",
                         FieldIssueKind::AboveMaximum { .. } => "above_maximum",
-                        FieldIssueKind::Invalid { reason } => reason,
+                        FieldIssueKind::Invalid { reason } => reason.into(),
                     };
                     (i.field, kind.to_owned())
                 })
@@ -268,6 +304,21 @@ mod tests {
         assert_eq!(found, vec![("age".to_owned(), "above_maximum".to_owned())]);
         let found = issues(r#"{"name":"Li","purpose":"login","count":1.5,"lines":[]}"#);
         assert_eq!(found, vec![("count".to_owned(), "invalid_type".to_owned())]);
+    }
+
+    #[test]
+    fn a_nul_character_anywhere_is_named_with_the_other_issues() {
+        let mut found = issues(
+            r#"{"name":"L\u0000i","purpose":"login","count":101,"lines":[{"amount_fen":1}],"age":null}"#,
+        );
+        found.sort();
+        assert_eq!(
+            found,
+            vec![
+                ("count".to_owned(), "above_maximum".to_owned()),
+                ("name".into(), "nul_character".into()),
+            ]
+        );
     }
 
     #[test]

@@ -21,7 +21,13 @@ pub async fn problem_details(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let lang = Lang::from_headers(req.headers());
     let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
-    let (req, mut response) = next.call(req).await?.map_into_boxed_body().into_parts();
+    // No resource's path holds U+0000; answered here, before any lookup reaches the database.
+    let (req, mut response) = if req.path().to_ascii_lowercase().contains("%00") {
+        let (req, _) = req.into_parts();
+        (req, ApiError::NotFound.render(lang, request_id.clone()))
+    } else {
+        next.call(req).await?.map_into_boxed_body().into_parts()
+    };
 
     let api_error = response.error().and_then(|e| e.as_error::<ApiError>());
     let rendered = match api_error {

@@ -18,4 +18,4 @@ pub mod validation;
 pub use error::ApiError;
 pub use json::{JSON_LIMIT, ValidJson};
 pub use query::ValidQuery;
-pub use validation::{FieldIssue, FieldIssueKind, Issues};
+pub use validation::{FieldIssue, FieldIssueKind, Issues, Rule};

@@ -7,6 +7,7 @@ use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::Rule;
 use super::error::ApiError;
 use super::validation::{FieldIssue, FieldIssueKind};
 
@@ -56,11 +57,14 @@ fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
     LENIENT
         .decode(cursor)
         .ok()
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        // PostgreSQL text cannot hold U+0000: a forged position keeps its place without it.
+        .map(|b| String::from_utf8_lossy(&b).replace('\0', "\u{fffd}"))
         .ok_or_else(|| {
             ApiError::Validation(vec![FieldIssue::new(
                 "cursor",
-                FieldIssueKind::Invalid { reason: "cursor" },
+                FieldIssueKind::Invalid {
+                    reason: Rule::Cursor,
+                },
             )])
         })
 }

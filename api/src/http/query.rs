@@ -8,7 +8,7 @@ use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::{Ready, ready};
 use serde::de::DeserializeOwned;
 
-use super::{ApiError, FieldIssue, FieldIssueKind};
+use super::{ApiError, FieldIssue, FieldIssueKind, Rule};
 
 /// A query string to be read as `T`; extraction never fails.
 pub struct ValidQuery<T> {
@@ -38,6 +38,17 @@ impl<T: DeserializeOwned> ValidQuery<T> {
 /// Parses a query string; an error names its parameter and says what kind of wrong it is.
 pub fn parse<T: DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
     let pairs = form_urlencoded::parse(raw.as_bytes());
+    if let Some((name, _)) = pairs
+        .clone()
+        .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+    {
+        return Err(ApiError::Validation(vec![FieldIssue::new(
+            name.replace('\0', "\u{fffd}"),
+            FieldIssueKind::Invalid {
+                reason: Rule::NulCharacter,
+            },
+        )]));
+    }
     serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(pairs)).map_err(|e| {
         let message = e.inner().to_string();
         let (field, kind) = match backticked(&message, "missing field ") {
@@ -45,13 +56,13 @@ pub fn parse<T: DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
             None if message.starts_with("unknown variant") => (
                 e.path().to_string(),
                 FieldIssueKind::Invalid {
-                    reason: "not_one_of",
+                    reason: Rule::NotOneOf,
                 },
             ),
             None if message.starts_with("duplicate field") => (
                 backticked(&message, "duplicate field ").unwrap_or_else(|| e.path().to_string()),
                 FieldIssueKind::Invalid {
-                    reason: "duplicate",
+                    reason: Rule::Duplicate,
                 },
             ),
             None => (

@@ -29,10 +29,70 @@ pub enum FieldIssueKind {
     AboveMaximum {
         max: String,
     },
-    /// Well-typed but not acceptable; `reason` is a stable code such as `luhn` or `format`.
+    /// Well-typed but breaking a named rule.
     Invalid {
-        reason: &'static str,
+        reason: Rule,
     },
+}
+
+/// The named rules a well-typed field can break beyond the schema's own keywords: with the
+/// keyword codes (`required`, `too_short`, ...) they are the one documented set of field-error
+/// codes, listed as an enum in the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum Rule {
+    Phone,
+    OtpFormat,
+    TooShort,
+    TooLong,
+    /// A new password needs a letter and a digit.
+    TooSimple,
+    DisplayName,
+    LegalName,
+    IdNumberFormat,
+    IdNumberBirthDate,
+    IdNumberCheck,
+    Name,
+    DivisionCode,
+    CreditCode,
+    Coordinates,
+    Cursor,
+    Duplicate,
+    EndsAt,
+    InvalidValue,
+    NotOneOf,
+    OfferTerms,
+    City,
+    Month,
+    Date,
+    /// U+0000 in any text: nothing in this API is binary, and the database refuses it.
+    NulCharacter,
+}
+
+/// The codes of the schema's own keywords.
+const KEYWORD_CODES: [&str; 8] = [
+    "required",
+    "unknown_field",
+    "invalid_type",
+    "not_one_of",
+    "too_short",
+    "too_long",
+    "below_minimum",
+    "above_maximum",
+];
+
+impl FieldIssueKind {
+    /// Every code a field error can carry, as the spec lists them.
+    pub fn codes() -> Vec<&'static str> {
+        let mut codes = KEYWORD_CODES.to_vec();
+        for rule in <Rule as strum::IntoEnumIterator>::iter() {
+            let code: &'static str = rule.into();
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+        codes
+    }
 }
 
 /// One invalid field: its JSON path and what is wrong with it.
@@ -60,7 +120,7 @@ impl FieldIssue {
             FieldIssueKind::TooLong { .. } => "too_long",
             FieldIssueKind::BelowMinimum { .. } => "below_minimum",
             FieldIssueKind::AboveMaximum { .. } => "above_maximum",
-            FieldIssueKind::Invalid { reason } => reason,
+            FieldIssueKind::Invalid { reason } => (*reason).into(),
         }
     }
 
@@ -99,12 +159,7 @@ impl FieldIssue {
 pub struct Issues(Vec<FieldIssue>);
 
 impl Issues {
-    pub fn check<T, E>(
-        &mut self,
-        field: &str,
-        parsed: Result<T, E>,
-        reason: &'static str,
-    ) -> Option<T> {
+    pub fn check<T, E>(&mut self, field: &str, parsed: Result<T, E>, reason: Rule) -> Option<T> {
         match parsed {
             Ok(v) => Some(v),
             Err(_) => {

@@ -20,7 +20,7 @@ pub struct ApplyBody {
         example = "江西铜业集团",
         min_length = 1,
         max_length = 128,
-        pattern = "^[\\s\\S]*[^\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][\\s\\S]*$"
+        pattern = "^[^\\x00]*[^\\x00\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00]*$"
     )]
     pub employer: String,
 }
@@ -83,7 +83,7 @@ pub struct RejectBody {
         example = "单位信息不符",
         min_length = 1,
         max_length = 200,
-        pattern = "^[\\s\\S]*[^\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][\\s\\S]*$"
+        pattern = "^[^\\x00]*[^\\x00\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00]*$"
     )]
     pub reason: String,
 }

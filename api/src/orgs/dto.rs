@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::http::Issues;
-use crate::http::{ApiError, FieldIssueKind};
+use crate::http::{ApiError, FieldIssueKind, Rule};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -90,7 +90,7 @@ impl CreateOrgBody {
         let mut issues = Issues::default();
         let name = self.name.trim().to_owned();
         if name.is_empty() || name.chars().any(char::is_control) {
-            issues.push("name", FieldIssueKind::Invalid { reason: "name" });
+            issues.push("name", FieldIssueKind::Invalid { reason: Rule::Name });
         }
         if let Some(code) = &self.division_code
             && DivisionCode::parse(code).is_err()
@@ -98,7 +98,7 @@ impl CreateOrgBody {
             issues.push(
                 "division_code",
                 FieldIssueKind::Invalid {
-                    reason: "division_code",
+                    reason: Rule::DivisionCode,
                 },
             );
         }

@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::service::{Page, Search};
 use crate::http::pagination::{cursor, page_size};
-use crate::http::{ApiError, FieldIssueKind, Issues};
+use crate::http::{ApiError, FieldIssueKind, Issues, Rule};
 use crate::merchants::offers::dto::OfferDto;
 use crate::merchants::onboarding::dto::MerchantDto;
 
@@ -69,7 +69,7 @@ impl MerchantsQuery {
                     .filter(|d| d.level() == DivisionLevel::City)
                     .and_then(|d| d.city())
                     .ok_or(()),
-                "city",
+                Rule::City,
             ),
             None => None,
         };
@@ -83,7 +83,7 @@ impl MerchantsQuery {
                     issues.push("radius_m", FieldIssueKind::AboveMaximum { max });
                 }
                 issues
-                    .check("lat", Point::new(lat, lng).ok_or(()), "coordinates")
+                    .check("lat", Point::new(lat, lng).ok_or(()), Rule::Coordinates)
                     .map(|p| (p, radius))
             }
             (None, None) => None,

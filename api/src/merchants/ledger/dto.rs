@@ -6,7 +6,7 @@ use gangonghui_domain::time::{day_key, month_key, parse_day, parse_month, shangh
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::http::{ApiError, FieldIssue, FieldIssueKind};
+use crate::http::{ApiError, FieldIssue, FieldIssueKind, Rule};
 use crate::merchants::counter::dto::RedemptionDto;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -52,7 +52,7 @@ impl LedgerQuery {
     /// The asked day as `YYYY-MM-DD`, today (Asia/Shanghai) when not given.
     pub fn day(&self, now: DateTime<Utc>) -> Result<String, ApiError> {
         let day = match &self.date {
-            Some(raw) => parse_day(raw).ok_or_else(|| invalid("date"))?,
+            Some(raw) => parse_day(raw).ok_or_else(|| invalid("date", Rule::Date))?,
             None => shanghai_date(now),
         };
         Ok(day_key(day))
@@ -85,17 +85,17 @@ impl SettlementQuery {
     /// The asked month as `YYYY-MM`, this month (Asia/Shanghai) when not given.
     pub fn month(&self, now: DateTime<Utc>) -> Result<String, ApiError> {
         let first = match &self.month {
-            Some(raw) => parse_month(raw).ok_or_else(|| invalid("month"))?,
+            Some(raw) => parse_month(raw).ok_or_else(|| invalid("month", Rule::Month))?,
             None => shanghai_date(now),
         };
         Ok(month_key(first))
     }
 }
 
-fn invalid(field: &'static str) -> ApiError {
+fn invalid(field: &'static str, reason: Rule) -> ApiError {
     ApiError::Validation(vec![FieldIssue::new(
         field,
-        FieldIssueKind::Invalid { reason: field },
+        FieldIssueKind::Invalid { reason },
     )])
 }
 

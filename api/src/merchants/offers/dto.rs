@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::http::Issues;
-use crate::http::{ApiError, FieldIssue, FieldIssueKind};
+use crate::http::{ApiError, FieldIssue, FieldIssueKind, Rule};
 
 /// A new offer. `percent_off`: `percent_off_bp` (1200 = 12 % off), optional `max_discount_fen`
 /// and `threshold_fen`. `amount_off` (满减): `off_fen` once the amount reaches `threshold_fen`.
@@ -20,7 +20,7 @@ pub struct CreateOfferBody {
         example = "会员 88 折",
         min_length = 1,
         max_length = 64,
-        pattern = "^[\\s\\S]*[^\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][\\s\\S]*$"
+        pattern = "^[^\\x00]*[^\\x00\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00]*$"
     )]
     pub title: String,
     pub kind: OfferType,
@@ -84,7 +84,7 @@ impl CreateOfferBody {
             issues.push(
                 field,
                 FieldIssueKind::Invalid {
-                    reason: "offer_terms",
+                    reason: Rule::OfferTerms,
                 },
             );
         }
@@ -104,7 +104,12 @@ impl CreateOfferBody {
             );
         }
         if self.ends_at <= self.starts_at || self.ends_at <= now {
-            issues.push("ends_at", FieldIssueKind::Invalid { reason: "ends_at" });
+            issues.push(
+                "ends_at",
+                FieldIssueKind::Invalid {
+                    reason: Rule::EndsAt,
+                },
+            );
         }
         let (percent_off_bp, off_fen) = match self.kind {
             OfferType::PercentOff => (self.percent_off_bp, None),
@@ -147,7 +152,7 @@ pub struct UpdateOfferBody {
     #[schema(
         min_length = 1,
         max_length = 64,
-        pattern = "^[\\s\\S]*[^\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][\\s\\S]*$"
+        pattern = "^[^\\x00]*[^\\x00\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00]*$"
     )]
     pub title: Option<String>,
     /// In the future, and after the offer's `starts_at`.

@@ -7,7 +7,7 @@ use gangonghui_persistence::{ids, write_tx};
 
 use crate::audit::{AuditEvent, RequestContext};
 use crate::http::pagination::Keyset;
-use crate::http::{ApiError, FieldIssue, FieldIssueKind};
+use crate::http::{ApiError, FieldIssue, FieldIssueKind, Rule};
 use crate::merchants::{MerchantError, MerchantOwner, MerchantStaff};
 use crate::state::AppState;
 
@@ -77,7 +77,7 @@ pub async fn change(
                 if let Some(ends) = change.ends_at
                     && (ends <= now || ends <= offer.starts_at)
                 {
-                    issues.push(FieldIssue::new("ends_at", FieldIssueKind::Invalid { reason: "ends_at" }));
+                    issues.push(FieldIssue::new("ends_at", FieldIssueKind::Invalid { reason: Rule::EndsAt }));
                 }
                 if let Some(quota) = change.total_quota
                     && quota < offer.used_quota

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::http::Issues;
-use crate::http::{ApiError, FieldIssueKind};
+use crate::http::{ApiError, FieldIssueKind, Rule};
 use crate::merchants::onboarding::service::ApplicationCmd;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -49,7 +49,7 @@ pub struct MerchantApplicationBody {
         example = "南昌市东湖区八一大道 1 号",
         min_length = 1,
         max_length = 200,
-        pattern = "^[\\s\\S]*[^\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][\\s\\S]*$"
+        pattern = "^[^\\x00]*[^\\x00\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00]*$"
     )]
     pub address: String,
     /// Latitude (WGS-84). Its bounds are in the spec (`doc/rules.rs`) and checked with the
@@ -72,7 +72,7 @@ impl MerchantApplicationBody {
         let mut issues = Issues::default();
         let name = self.name.trim().to_owned();
         if name.is_empty() || name.chars().any(char::is_control) {
-            issues.push("name", FieldIssueKind::Invalid { reason: "name" });
+            issues.push("name", FieldIssueKind::Invalid { reason: Rule::Name });
         }
         let address = self.address.trim().to_owned();
         if address.is_empty() {
@@ -81,7 +81,7 @@ impl MerchantApplicationBody {
         let credit_code = issues.check(
             "credit_code",
             CreditCode::parse(&self.credit_code),
-            "credit_code",
+            Rule::CreditCode,
         );
         let city = issues.check(
             "division_code",
@@ -89,15 +89,18 @@ impl MerchantApplicationBody {
                 .ok()
                 .and_then(|d| d.city())
                 .ok_or(()),
-            "division_code",
+            Rule::DivisionCode,
         );
         let location = issues.check(
             "lat",
             Point::new(self.lat, self.lng).ok_or(()),
-            "coordinates",
+            Rule::Coordinates,
         );
-        let contact_phone =
-            issues.check("contact_phone", Phone::parse(&self.contact_phone), "phone");
+        let contact_phone = issues.check(
+            "contact_phone",
+            Phone::parse(&self.contact_phone),
+            Rule::Phone,
+        );
         issues.finish(|| {
             Some(ApplicationCmd {
                 name,

@@ -38,7 +38,7 @@ pub struct CreateApiKeyBody {
         example = "收银台 1 号",
         min_length = 1,
         max_length = 64,
-        pattern = "^[\\s\\S]*[^\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][\\s\\S]*$"
+        pattern = "^[^\\x00]*[^\\x00\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00]*$"
     )]
     pub label: String,
 }

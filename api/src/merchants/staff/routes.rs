@@ -11,7 +11,7 @@ use crate::audit::RequestContext;
 use crate::doc::Refusals;
 use crate::http::Issues;
 use crate::http::pagination::{PageQuery, page};
-use crate::http::{ApiError, FieldIssue, FieldIssueKind};
+use crate::http::{ApiError, FieldIssue, FieldIssueKind, Rule};
 use crate::http::{ValidJson, ValidQuery};
 use crate::merchants::MerchantError;
 use crate::merchants::{MerchantOwner, MerchantStaff};
@@ -64,7 +64,11 @@ pub async fn add_staff(
     body: ValidJson<AddStaffBody>,
 ) -> Result<HttpResponse, ApiError> {
     let mut issues = Issues::default();
-    let phone = issues.check("phone", Phone::parse(&body.read().await?.phone), "phone");
+    let phone = issues.check(
+        "phone",
+        Phone::parse(&body.read().await?.phone),
+        Rule::Phone,
+    );
     let phone = issues.finish(|| phone)?;
     let masked = phone.masked();
     let account_id = service::add(&state, &owner, phone, ctx).await?;
