@@ -3,6 +3,7 @@
 //! tags, prose).
 
 mod errors;
+mod examples;
 mod polish;
 mod rules;
 
@@ -32,6 +33,7 @@ pub fn complete(doc: &OpenApi) -> Value {
     polish::polish(&mut spec);
     rules::apply(&mut spec);
     errors::document(&mut spec, &routes::refusals());
+    examples::apply(&mut spec);
     spec
 }
 
