@@ -4,6 +4,7 @@
 
 mod errors;
 mod examples;
+mod links;
 mod polish;
 mod rules;
 
@@ -34,6 +35,7 @@ pub fn complete(doc: &OpenApi) -> Value {
     rules::apply(&mut spec);
     errors::document(&mut spec, &routes::refusals());
     examples::apply(&mut spec);
+    links::apply(&mut spec);
     spec
 }
 
