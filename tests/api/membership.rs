@@ -160,6 +160,28 @@ async fn admins_see_and_act_only_within_their_subtree() {
         )
         .await;
     assert_eq!(problem(outside, 404).await["code"], "org.not_found");
+    let unit: Value = app
+        .post(
+            "/api/v1/admin/orgs",
+            &json!({ "name": "南昌某厂工会", "parent_id": NANCHANG, "level": "grassroots" }),
+            Some(&nanchang.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let under_grassroots = app
+        .post(
+            "/api/v1/admin/orgs",
+            &json!({ "name": "错层", "parent_id": unit["id"], "level": "county" }),
+            Some(&nanchang.access),
+        )
+        .await;
+    assert_eq!(
+        problem(under_grassroots, 409).await["code"],
+        "org.level_invalid",
+        "the parent exists; its level is what conflicts"
+    );
     let as_member = app.approve(&member, &application).await;
     assert_eq!(problem(as_member, 403).await["code"], "auth.forbidden");
 

@@ -43,7 +43,7 @@ pub fn parse<T: DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
         .find(|(k, v)| k.contains('\0') || v.contains('\0'))
     {
         return Err(ApiError::Validation(vec![FieldIssue::new(
-            name.replace('\0', "\u{fffd}"),
+            name,
             FieldIssueKind::Invalid {
                 reason: Rule::NulCharacter,
             },

@@ -103,9 +103,16 @@ pub struct FieldIssue {
 }
 
 impl FieldIssue {
+    /// A field name is echoed back to the client: a U+0000 the client put in a key is shown as
+    /// U+FFFD (the spec promises no text holds U+0000).
     pub fn new(field: impl Into<String>, kind: FieldIssueKind) -> Self {
+        let field: String = field.into();
         FieldIssue {
-            field: field.into(),
+            field: if field.contains('\0') {
+                field.replace('\0', "\u{fffd}")
+            } else {
+                field
+            },
             kind,
         }
     }

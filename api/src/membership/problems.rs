@@ -15,8 +15,9 @@ impl Refusal for MemberError {
                 "工会组织不存在",
                 "Org unit not found",
             ),
+            // The parent exists; its level is what a unit of this level cannot sit under.
             MemberError::OrgLevelInvalid => Answer::new(
-                S::UNPROCESSABLE_ENTITY,
+                S::CONFLICT,
                 "org.level_invalid",
                 "该层级的组织不能建在此处",
                 "That level cannot sit under this unit",
