@@ -66,11 +66,7 @@ impl From<OtpPurposeDto> for OtpPurpose {
 #[serde(deny_unknown_fields)]
 pub struct SendOtpBody {
     /// Mainland mobile number, 11 digits.
-    #[schema(
-        example = "13800000000",
-        max_length = 14,
-        pattern = "^(\\+86|86)?1[3-9][0-9]{9}$"
-    )]
+    #[schema(example = "13800000000", max_length = 14)]
     pub phone: String,
     pub purpose: OtpPurposeDto,
 }
@@ -88,27 +84,16 @@ pub struct OtpSentDto {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterBody {
-    #[schema(
-        example = "13800000000",
-        max_length = 14,
-        pattern = "^(\\+86|86)?1[3-9][0-9]{9}$"
-    )]
+    #[schema(example = "13800000000", max_length = 14)]
     pub phone: String,
     /// The 6-digit code sent for `register`.
     #[schema(example = "123456", max_length = 6, pattern = "^[0-9]{6}$")]
     pub otp: String,
     /// 8-128 characters with a letter (ASCII or a CJK ideograph) and a digit.
-    #[schema(
-        max_length = 128,
-        pattern = "^[^\\x00]*([A-Za-z\\u4e00-\\u9fff][^\\x00]*[0-9]|[0-9][^\\x00]*[A-Za-z\\u4e00-\\u9fff])[^\\x00]*$"
-    )]
+    #[schema(max_length = 128)]
     pub password: String,
     /// 1-32 characters after trimming, no control characters.
-    #[schema(
-        example = "王师傅",
-        max_length = 32,
-        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00-\\x1F\\x7F-\\x9F]*$"
-    )]
+    #[schema(example = "王师傅", max_length = 32)]
     pub display_name: String,
     /// A label for this device, shown in the session list (else the User-Agent).
     #[schema(max_length = 128)]
@@ -126,11 +111,7 @@ pub enum LoginBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordLogin {
-    #[schema(
-        example = "13800000000",
-        max_length = 14,
-        pattern = "^(\\+86|86)?1[3-9][0-9]{9}$"
-    )]
+    #[schema(example = "13800000000", max_length = 14)]
     pub phone: String,
     #[schema(min_length = 1, max_length = 128)]
     pub password: String,
@@ -142,11 +123,7 @@ pub struct PasswordLogin {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OtpLogin {
-    #[schema(
-        example = "13800000000",
-        max_length = 14,
-        pattern = "^(\\+86|86)?1[3-9][0-9]{9}$"
-    )]
+    #[schema(example = "13800000000", max_length = 14)]
     pub phone: String,
     /// The 6-digit code sent for `login`.
     #[schema(max_length = 6, pattern = "^[0-9]{6}$")]
@@ -166,20 +143,13 @@ pub struct RefreshBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetPasswordBody {
-    #[schema(
-        example = "13800000000",
-        max_length = 14,
-        pattern = "^(\\+86|86)?1[3-9][0-9]{9}$"
-    )]
+    #[schema(example = "13800000000", max_length = 14)]
     pub phone: String,
     /// The 6-digit code sent for `reset`.
     #[schema(max_length = 6, pattern = "^[0-9]{6}$")]
     pub otp: String,
     /// 8-128 characters with a letter (ASCII or a CJK ideograph) and a digit.
-    #[schema(
-        max_length = 128,
-        pattern = "^[^\\x00]*([A-Za-z\\u4e00-\\u9fff][^\\x00]*[0-9]|[0-9][^\\x00]*[A-Za-z\\u4e00-\\u9fff])[^\\x00]*$"
-    )]
+    #[schema(max_length = 128)]
     pub new_password: String,
 }
 
@@ -197,11 +167,7 @@ pub struct WechatBindBody {
     /// From the `auth.wechat_unbound` problem of `POST /auth/wechat`.
     #[schema(max_length = 2048)]
     pub bind_token: String,
-    #[schema(
-        example = "13800000000",
-        max_length = 14,
-        pattern = "^(\\+86|86)?1[3-9][0-9]{9}$"
-    )]
+    #[schema(example = "13800000000", max_length = 14)]
     pub phone: String,
     /// The 6-digit code sent for `wechat_bind`.
     #[schema(max_length = 6, pattern = "^[0-9]{6}$")]

@@ -18,10 +18,7 @@ pub struct ChangePasswordBody {
     #[schema(max_length = 128)]
     pub current_password: String,
     /// 8-128 characters with a letter (ASCII or a CJK ideograph) and a digit.
-    #[schema(
-        max_length = 128,
-        pattern = "^[^\\x00]*([A-Za-z\\u4e00-\\u9fff][^\\x00]*[0-9]|[0-9][^\\x00]*[A-Za-z\\u4e00-\\u9fff])[^\\x00]*$"
-    )]
+    #[schema(max_length = 128)]
     pub new_password: String,
 }
 
@@ -29,11 +26,7 @@ pub struct ChangePasswordBody {
 #[serde(deny_unknown_fields)]
 pub struct RealNameBody {
     /// As on the ID card; no control characters.
-    #[schema(
-        example = "王小明",
-        max_length = 64,
-        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00-\\x1F\\x7F-\\x9F]*$"
-    )]
+    #[schema(example = "王小明", max_length = 64)]
     pub legal_name: String,
     /// 18-character resident ID (GB 11643-1999, format `cn-resident-id`): a 6-digit address
     /// code, a real birth date `YYYYMMDD` not in the future, 3 digits, and the ISO 7064 MOD 11-2

@@ -99,23 +99,14 @@ fn implied(op: &Value) -> Vec<Answer> {
 pub fn document(spec: &mut Value, refusals: &Refusals) {
     let listed: BTreeMap<&str, &Vec<Answer>> =
         refusals.iter().map(|(op, errors)| (*op, errors)).collect();
-    let Some(paths) = spec["paths"].as_object_mut() else {
-        return;
-    };
-    for item in paths.values_mut().filter_map(Value::as_object_mut) {
-        for (method, op) in item.iter_mut() {
-            if !is_operation(method) {
-                continue;
-            }
-            let id = op["operationId"].as_str().unwrap_or_default().to_owned();
-            let mut errors = implied(op);
-            errors.extend(listed.get(id.as_str()).into_iter().flat_map(|e| e.iter()));
-            let responses = op["responses"].as_object_mut();
-            if let Some(responses) = responses {
-                responses.retain(|status, _| !status.ends_with("XX"));
-                for (status, codes) in by_status(&errors) {
-                    responses.insert(status.to_string(), problem_response(status, &codes));
-                }
+    for op in super::operations_mut(spec) {
+        let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+        let mut errors = implied(op);
+        errors.extend(listed.get(id.as_str()).into_iter().flat_map(|e| e.iter()));
+        if let Some(responses) = op["responses"].as_object_mut() {
+            responses.retain(|status, _| !status.ends_with("XX"));
+            for (status, codes) in by_status(&errors) {
+                responses.insert(status.to_string(), problem_response(status, &codes));
             }
         }
     }
@@ -127,13 +118,6 @@ pub fn document(spec: &mut Value, refusals: &Refusals) {
         "Stable machine code: a schema keyword broken (`required` .. `above_maximum`) or a \
          named rule of the field (`phone`, `id_number_check`, `offer_terms`, ...)."
     );
-}
-
-fn is_operation(method: &str) -> bool {
-    matches!(
-        method,
-        "get" | "put" | "post" | "delete" | "patch" | "head" | "options"
-    )
 }
 
 fn by_status(answers: &[Answer]) -> BTreeMap<u16, BTreeSet<&'static str>> {

@@ -65,14 +65,7 @@ const LINKS: &[(&str, &str, &str, &str, &str, &str)] = &[
 ];
 
 pub fn apply(spec: &mut Value) {
-    let Some(paths) = spec["paths"].as_object_mut() else {
-        return;
-    };
-    for op in paths
-        .values_mut()
-        .filter_map(Value::as_object_mut)
-        .flat_map(|item| item.values_mut())
-    {
+    for op in super::operations_mut(spec) {
         let id = op["operationId"].as_str().unwrap_or_default().to_owned();
         for (_, status, name, to, parameter, field) in LINKS.iter().filter(|l| l.0 == id) {
             if let Some(response) = op["responses"][*status].as_object_mut() {

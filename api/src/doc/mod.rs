@@ -39,6 +39,23 @@ pub fn complete(doc: &OpenApi) -> Value {
     spec
 }
 
+/// Every operation object of the document (path-level fields such as `parameters` skipped).
+fn operations_mut(spec: &mut Value) -> impl Iterator<Item = &mut Value> {
+    spec["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.iter_mut())
+        .filter(|(method, _)| {
+            matches!(
+                method.as_str(),
+                "get" | "put" | "post" | "delete" | "patch" | "head" | "options"
+            )
+        })
+        .map(|(_, op)| op)
+}
+
 /// The spec as committed: pretty JSON with a trailing newline.
 pub fn openapi_json() -> Result<String, serde_json::Error> {
     serde_json::to_string_pretty(&openapi()).map(|json| json + "\n")

@@ -74,14 +74,7 @@ pub fn polish(spec: &mut Value) {
     });
     standard_formats(spec);
     no_nul_characters(spec);
-    let Some(paths) = spec["paths"].as_object_mut() else {
-        return;
-    };
-    for op in paths
-        .values_mut()
-        .filter_map(Value::as_object_mut)
-        .flat_map(|item| item.values_mut())
-    {
+    for op in super::operations_mut(spec) {
         let Some(responses) = op["responses"].as_object_mut() else {
             continue;
         };

@@ -6,33 +6,74 @@
 use gangonghui_domain::offer::OfferType;
 use serde_json::{Value, json};
 
-/// `(schema, property, keywords)`: bounds the domain enforces on one property.
-const BOUNDS: &[(&str, &str, &str)] = &[
-    ("RegisterBody", "password", r#"{"minLength": 8}"#),
-    ("ResetPasswordBody", "new_password", r#"{"minLength": 8}"#),
-    ("ChangePasswordBody", "new_password", r#"{"minLength": 8}"#),
-    (
-        "MerchantApplicationBody",
-        "lat",
-        r#"{"minimum": -90, "maximum": 90}"#,
-    ),
-    (
-        "MerchantApplicationBody",
-        "lng",
-        r#"{"minimum": -180, "maximum": 180}"#,
-    ),
-    (
-        "CreateOfferBody",
-        "percent_off_bp",
-        r#"{"minimum": 1, "maximum": 10000}"#,
-    ),
-    ("CreateOfferBody", "off_fen", r#"{"minimum": 1}"#),
-    ("CreateOfferBody", "max_discount_fen", r#"{"minimum": 1}"#),
-    ("CreateOfferBody", "threshold_fen", r#"{"minimum": 0}"#),
-    ("CreateOfferBody", "per_member_limit", r#"{"minimum": 1}"#),
-    ("CreateOfferBody", "total_quota", r#"{"minimum": 1}"#),
-    ("UpdateOfferBody", "total_quota", r#"{"minimum": 0}"#),
-];
+/// Patterns the domain parsers enforce, each spelled once (JSON Schema regexes, which Python's
+/// and Rust's engines read the same way; no text holds U+0000).
+const PHONE: &str = r"^(\+86|86)?1[3-9][0-9]{9}$";
+/// A letter (ASCII or a CJK ideograph) and a digit, anywhere.
+const PASSWORD: &str =
+    r"^[^\x00]*([A-Za-z\u4e00-\u9fff][^\x00]*[0-9]|[0-9][^\x00]*[A-Za-z\u4e00-\u9fff])[^\x00]*$";
+/// Not blank (Rust's `trim` whitespace), no control characters.
+const NAME: &str = r"^[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*$";
+/// Not blank.
+const TEXT: &str = r"^[^\x00]*[^\x00\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00]*$";
+
+/// `(schema, property, keywords)`: what the domain enforces on one property.
+fn bounds() -> Vec<(&'static str, &'static str, Value)> {
+    let pattern = |p: &str| json!({ "pattern": p });
+    let password = json!({ "minLength": 8, "pattern": PASSWORD });
+    vec![
+        ("SendOtpBody", "phone", pattern(PHONE)),
+        ("RegisterBody", "phone", pattern(PHONE)),
+        ("RegisterBody", "password", password.clone()),
+        ("RegisterBody", "display_name", pattern(NAME)),
+        ("PasswordLogin", "phone", pattern(PHONE)),
+        ("OtpLogin", "phone", pattern(PHONE)),
+        ("ResetPasswordBody", "phone", pattern(PHONE)),
+        ("ResetPasswordBody", "new_password", password.clone()),
+        ("ChangePasswordBody", "new_password", password),
+        ("WechatBindBody", "phone", pattern(PHONE)),
+        ("RealNameBody", "legal_name", pattern(NAME)),
+        ("ApplyBody", "employer", pattern(TEXT)),
+        ("RejectBody", "reason", pattern(TEXT)),
+        ("CreateOrgBody", "name", pattern(NAME)),
+        ("AddStaffBody", "phone", pattern(PHONE)),
+        ("CreateApiKeyBody", "label", pattern(TEXT)),
+        ("MerchantApplicationBody", "name", pattern(NAME)),
+        ("MerchantApplicationBody", "address", pattern(TEXT)),
+        ("MerchantApplicationBody", "contact_phone", pattern(PHONE)),
+        (
+            "MerchantApplicationBody",
+            "lat",
+            json!({ "minimum": -90, "maximum": 90 }),
+        ),
+        (
+            "MerchantApplicationBody",
+            "lng",
+            json!({ "minimum": -180, "maximum": 180 }),
+        ),
+        ("CreateOfferBody", "title", pattern(TEXT)),
+        (
+            "CreateOfferBody",
+            "percent_off_bp",
+            json!({ "minimum": 1, "maximum": 10000 }),
+        ),
+        ("CreateOfferBody", "off_fen", json!({ "minimum": 1 })),
+        (
+            "CreateOfferBody",
+            "max_discount_fen",
+            json!({ "minimum": 1 }),
+        ),
+        ("CreateOfferBody", "threshold_fen", json!({ "minimum": 0 })),
+        (
+            "CreateOfferBody",
+            "per_member_limit",
+            json!({ "minimum": 1 }),
+        ),
+        ("CreateOfferBody", "total_quota", json!({ "minimum": 1 })),
+        ("UpdateOfferBody", "title", pattern(TEXT)),
+        ("UpdateOfferBody", "total_quota", json!({ "minimum": 0 })),
+    ]
+}
 
 /// Fields one another needs, per schema: when `if` holds, `then` must.
 fn together() -> [(&'static str, Value); 1] {
@@ -54,16 +95,20 @@ fn together() -> [(&'static str, Value); 1] {
 
 pub fn apply(spec: &mut Value) {
     let schemas = &mut spec["components"]["schemas"];
-    for (schema, property, keywords) in BOUNDS {
-        let target = &mut schemas[*schema]["properties"][*property];
-        if let (Some(target), Ok(Value::Object(add))) =
-            (target.as_object_mut(), serde_json::from_str(keywords))
-        {
+    for (schema, property, keywords) in bounds() {
+        let target = schemas
+            .get_mut(schema)
+            .and_then(|s| s.get_mut("properties"))
+            .and_then(|p| p.get_mut(property))
+            .and_then(Value::as_object_mut);
+        if let (Some(target), Value::Object(add)) = (target, keywords) {
             target.extend(add);
         }
     }
     for (schema, rules) in together() {
-        schemas[schema]["allOf"] = rules;
+        if let Some(target) = schemas.get_mut(schema).and_then(Value::as_object_mut) {
+            target.insert("allOf".into(), rules);
+        }
     }
     near_search(spec);
 }
@@ -113,4 +158,25 @@ fn near_search(spec: &mut Value) {
             "additionalProperties": false
         }
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{bounds, together};
+
+    /// A rule for a schema or property the code no longer has would vanish without a word.
+    #[test]
+    fn every_rule_names_a_property_the_spec_has() {
+        let spec = crate::doc::openapi();
+        let schemas = &spec["components"]["schemas"];
+        for (schema, property, _) in bounds() {
+            assert!(
+                schemas[schema]["properties"].get(property).is_some(),
+                "{schema}.{property}"
+            );
+        }
+        for (schema, _) in together() {
+            assert!(schemas.get(schema).is_some(), "{schema}");
+        }
+    }
 }

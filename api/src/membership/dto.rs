@@ -16,12 +16,7 @@ pub struct ApplyBody {
     /// The grassroots union to join.
     #[schema(value_type = String)]
     pub org_id: OrgId,
-    #[schema(
-        example = "江西铜业集团",
-        min_length = 1,
-        max_length = 128,
-        pattern = "^[^\\x00]*[^\\x00\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00]*$"
-    )]
+    #[schema(example = "江西铜业集团", min_length = 1, max_length = 128)]
     pub employer: String,
 }
 
@@ -79,12 +74,7 @@ pub struct ApplicationListDto {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RejectBody {
-    #[schema(
-        example = "单位信息不符",
-        min_length = 1,
-        max_length = 200,
-        pattern = "^[^\\x00]*[^\\x00\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00]*$"
-    )]
+    #[schema(example = "单位信息不符", min_length = 1, max_length = 200)]
     pub reason: String,
 }
 

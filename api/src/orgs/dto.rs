@@ -65,12 +65,7 @@ pub enum NewOrgLevelDto {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrgBody {
-    #[schema(
-        example = "南昌市青山湖区总工会",
-        min_length = 1,
-        max_length = 64,
-        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00-\\x1F\\x7F-\\x9F]*$"
-    )]
+    #[schema(example = "南昌市青山湖区总工会", min_length = 1, max_length = 64)]
     pub name: String,
     #[schema(value_type = String)]
     pub parent_id: OrgId,

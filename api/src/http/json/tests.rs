@@ -1,5 +1,5 @@
 use super::parse;
-use crate::http::{ApiError, FieldIssueKind};
+use crate::http::ApiError;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -35,18 +35,8 @@ fn issues(body: &str) -> Vec<(String, String)> {
         Err(ApiError::Validation(issues)) => issues
             .into_iter()
             .map(|i| {
-                let kind = match i.kind {
-                    FieldIssueKind::Required => "required",
-                    FieldIssueKind::UnknownField => "unknown_field",
-                    FieldIssueKind::InvalidType { .. } => "invalid_type",
-                    FieldIssueKind::NotOneOf { .. } => "not_one_of",
-                    FieldIssueKind::TooShort { .. } => "too_short",
-                    FieldIssueKind::TooLong { .. } => "too_long",
-                    FieldIssueKind::BelowMinimum { .. } => "below_minimum",
-                    FieldIssueKind::AboveMaximum { .. } => "above_maximum",
-                    FieldIssueKind::Invalid { reason } => reason.into(),
-                };
-                (i.field, kind.to_owned())
+                let code = i.code().to_owned();
+                (i.field, code)
             })
             .collect(),
         other => panic!("expected a validation error, got {other:?}"),

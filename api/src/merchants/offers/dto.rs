@@ -16,12 +16,7 @@ use crate::http::{ApiError, FieldIssue, FieldIssueKind, Rule};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOfferBody {
-    #[schema(
-        example = "会员 88 折",
-        min_length = 1,
-        max_length = 64,
-        pattern = "^[^\\x00]*[^\\x00\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00]*$"
-    )]
+    #[schema(example = "会员 88 折", min_length = 1, max_length = 64)]
     pub title: String,
     pub kind: OfferType,
     #[schema(example = 1200)]
@@ -149,11 +144,7 @@ impl CreateOfferBody {
 #[serde(deny_unknown_fields)]
 pub struct UpdateOfferBody {
     pub status: Option<OfferStatus>,
-    #[schema(
-        min_length = 1,
-        max_length = 64,
-        pattern = "^[^\\x00]*[^\\x00\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00]*$"
-    )]
+    #[schema(min_length = 1, max_length = 64)]
     pub title: Option<String>,
     /// In the future, and after the offer's `starts_at`.
     pub ends_at: Option<DateTime<Utc>>,
