@@ -34,7 +34,12 @@ start_server() {
   RUST_LOG=warn target/debug/gangonghui serve >"$WORK/server.log" 2>&1 &
   SERVER=$!
   BASE="http://127.0.0.1:$port"
-  for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null && return 0; sleep 0.2; done
+  for _ in $(seq 1 100); do
+    # Ours must still be running: if the port was taken, another process would answer.
+    kill -0 "$SERVER" 2>/dev/null || break
+    curl -fs "$BASE/healthz" >/dev/null && return 0
+    sleep 0.2
+  done
   cat "$WORK/server.log"; echo "the server did not start" >&2; exit 1
 }
 

@@ -16,15 +16,18 @@ pub fn phone(issues: &mut Issues, field: &str, raw: &str) -> Option<Phone> {
 }
 
 pub fn new_password(issues: &mut Issues, field: &str, raw: &str) -> Option<NewPassword> {
+    use gangonghui_domain::account::PasswordError;
     match NewPassword::parse(raw) {
         Ok(p) => Some(p),
         Err(e) => {
-            let reason = match e {
-                gangonghui_domain::account::PasswordError::TooShort => Rule::TooShort,
-                gangonghui_domain::account::PasswordError::TooLong => Rule::TooLong,
-                gangonghui_domain::account::PasswordError::TooSimple => Rule::TooSimple,
+            let kind = match e {
+                PasswordError::TooShort => FieldIssueKind::TooShort { min: 8 },
+                PasswordError::TooLong => FieldIssueKind::TooLong { max: 128 },
+                PasswordError::TooSimple => FieldIssueKind::Invalid {
+                    reason: Rule::TooSimple,
+                },
             };
-            issues.push(field, FieldIssueKind::Invalid { reason });
+            issues.push(field, kind);
             None
         }
     }

@@ -129,19 +129,37 @@ fn examples() -> Vec<(&'static str, &'static str, At, &'static str, Value)> {
     ]
 }
 
-pub fn apply(spec: &mut Value) {
+/// Writes each example where it belongs; returns how many found their place.
+pub fn apply(spec: &mut Value) -> usize {
+    let mut placed = 0;
     for (path, method, at, summary, value) in examples() {
-        let op = &mut spec["paths"][path][method];
-        let content = match at {
-            At::Request => &mut op["requestBody"]["content"],
-            At::Response(status) => &mut op["responses"][status]["content"],
+        let path = path.replace('/', "~1");
+        let pointer = match at {
+            At::Request => format!("/paths/{path}/{method}/requestBody/content"),
+            At::Response(status) => format!("/paths/{path}/{method}/responses/{status}/content"),
         };
-        let Some(media) = content.as_object_mut().and_then(|c| c.values_mut().next()) else {
-            continue;
-        };
+        let media = spec
+            .pointer_mut(&pointer)
+            .and_then(Value::as_object_mut)
+            .and_then(|c| c.values_mut().next())
+            .and_then(Value::as_object_mut);
+        let Some(media) = media else { continue };
         let key = summary
             .to_lowercase()
             .replace(|c: char| !c.is_ascii_alphanumeric(), "_");
-        media["examples"][key] = json!({ "summary": summary, "value": value });
+        let examples = media.entry("examples").or_insert_with(|| json!({}));
+        examples[key] = json!({ "summary": summary, "value": value });
+        placed += 1;
+    }
+    placed
+}
+
+#[cfg(test)]
+mod tests {
+    /// An example for an operation or status that no longer exists would vanish without a word.
+    #[test]
+    fn every_example_finds_its_operation_and_status() {
+        let mut spec = crate::doc::openapi();
+        assert_eq!(super::apply(&mut spec), super::examples().len());
     }
 }

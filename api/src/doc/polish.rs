@@ -120,8 +120,8 @@ fn standard_formats(value: &mut Value) {
     }
 }
 
-/// No text the server takes or gives holds U+0000 (the JSON, query and path readers refuse it
-/// with `nul_character`): every free string says so with a pattern. Strings that already have a
+/// No text the server takes or gives holds U+0000 (the JSON and query readers refuse it with
+/// `nul_character`, a path holding it is a 404): every free string says so with a pattern. Strings that already have a
 /// pattern, a format, or a fixed set of values exclude it by construction.
 fn no_nul_characters(value: &mut Value) {
     match value {

@@ -22,7 +22,7 @@ pub async fn problem_details(
     let lang = Lang::from_headers(req.headers());
     let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
     // No resource's path holds U+0000; answered here, before any lookup reaches the database.
-    let (req, mut response) = if req.path().to_ascii_lowercase().contains("%00") {
+    let (req, mut response) = if req.path().contains("%00") {
         let (req, _) = req.into_parts();
         (req, ApiError::NotFound.render(lang, request_id.clone()))
     } else {

@@ -43,8 +43,6 @@ pub enum FieldIssueKind {
 pub enum Rule {
     Phone,
     OtpFormat,
-    TooShort,
-    TooLong,
     /// A new password needs a letter and a digit.
     TooSimple,
     DisplayName,
