@@ -1,9 +1,10 @@
 """Schemathesis hooks of the contract checks (loaded through SCHEMATHESIS_HOOKS).
 
-Identities (GGH_CONTRACT_LOGIN, GGH_CONTRACT_POS_KEY): a demo account logged in again before its
-15-minute token ends, or for every case in the pass over the operations that end the caller's
-own session (so one case's logout does not turn the next into a 401); the POS pass sends its key
-only as the `api_key` scheme says (X-Api-Key), never a bearer token.
+Identities: a session opened by identities.py before any fuzzing and renewed through
+/auth/refresh before its 15-minute token ends (GGH_CONTRACT_IDENTITY); a new login for every case
+of the pass over the operations that end the caller's own session (GGH_CONTRACT_FRESH_LOGIN), so
+one case's logout does not turn the next into a 401; the POS key only as the `api_key` scheme
+says (GGH_CONTRACT_POS_KEY, X-Api-Key), never a bearer token.
 
 Realistic values for what a schema cannot generate (positive cases only):
 - the spec's custom formats `cn-resident-id` and `cn-credit-code` (check characters);
@@ -26,8 +27,9 @@ from hypothesis import strategies as st
 
 BASE = os.environ.get("GGH_CONTRACT_BASE", "")
 POS_KEY = os.environ.get("GGH_CONTRACT_POS_KEY")
-LOGIN = os.environ.get("GGH_CONTRACT_LOGIN")
-FRESH = os.environ.get("GGH_CONTRACT_FRESH") == "1"
+SESSIONS = os.environ.get("GGH_CONTRACT_SESSIONS", "")
+IDENTITY = os.environ.get("GGH_CONTRACT_IDENTITY")
+FRESH_LOGIN = os.environ.get("GGH_CONTRACT_FRESH_LOGIN")
 
 
 def call(method, path, body=None, token=None):
@@ -36,6 +38,10 @@ def call(method, path, body=None, token=None):
 
 def login(phone):
     return identities.login(BASE, phone)
+
+
+def session(name):
+    return identities.Session(BASE, f"{SESSIONS}/{name}.json")
 
 
 # --- formats ---------------------------------------------------------------------------------
@@ -79,18 +85,13 @@ def live_code():
     if cached and cached[1] > time.time() + 5:
         return cached[0]
     for _ in range(2):
-        if "token" not in _member:
-            _member["token"] = login(identities.CODE_MEMBER)
         try:
-            shown = call("GET", "/me/card/code", token=_member["token"])
+            shown = call("GET", "/me/card/code", token=session("code").access_token())
         except urllib.error.HTTPError as e:
             if e.code == 429 and cached:
                 time.sleep(float(e.headers.get("Retry-After", "1")))
                 continue
-            if e.code != 401:
-                raise
-            _member.pop("token")
-            continue
+            raise
         expires = parse_time(shown["expires_at"]).timestamp()
         _member["code"] = (shown["code"], expires)
         return shown["code"]
@@ -177,14 +178,23 @@ if POS_KEY:
             case.headers["X-Api-Key"] = data
 
 
-if LOGIN:
-    # Logged in afresh every 5 minutes (access tokens last 15), or for every case in the pass over
-    # the operations that end the caller's own session.
-    @schemathesis.auth(refresh_interval=None if FRESH else 300)
-    class Login:
-        def get(self, case, context):
-            return login(LOGIN)
+class Bearer:
+    def set(self, case, data, context):
+        case.headers = case.headers or {}
+        case.headers["Authorization"] = f"Bearer {data}"
 
-        def set(self, case, data, context):
-            case.headers = case.headers or {}
-            case.headers["Authorization"] = f"Bearer {data}"
+
+if IDENTITY:
+    # The session identities.py opened, renewed before its access token ends.
+    @schemathesis.auth(refresh_interval=60)
+    class Session(Bearer):
+        def get(self, case, context):
+            return session(IDENTITY).access_token()
+
+
+if FRESH_LOGIN:
+    # A new session for every case of the pass over operations that end the caller's session.
+    @schemathesis.auth(refresh_interval=None)
+    class FreshLogin(Bearer):
+        def get(self, case, context):
+            return login(FRESH_LOGIN)

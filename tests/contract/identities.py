@@ -1,7 +1,9 @@
 """The demo identities the contract checks call as, on a server seeded with `seed --demo`.
 
-As a module: `login(base, phone)` (hooks.py uses it). As a script: creates a POS key for the demo
-shop owner and prints `POS_KEY=...` for the shell.
+As a module: `login` and `Session` (hooks.py uses them). As a script, run before any fuzzing (the
+fuzzer's failed logins soon lock logins from this address, as they should): opens the sessions of
+the member, the union admin, the shop owner and the member whose card code the counter presents,
+each in a file under the given directory, and prints a POS key for the shell.
 """
 import json
 import sys
@@ -25,6 +27,11 @@ def call(base, method, path, body=None, token=None):
         return json.loads(text) if text else None
 
 
+def refresh(base, refresh_token):
+    """New tokens for a session (the refresh token rotates: use the new one next time)."""
+    return call(base, "POST", "/auth/refresh", {"refresh_token": refresh_token})
+
+
 def login(base, phone):
     """A fresh access token; waits out a 429 (the fuzzer's failed logins share our address)."""
     for _ in range(5):
@@ -37,7 +44,39 @@ def login(base, phone):
     raise RuntimeError(f"could not log in {phone}")
 
 
+def sign_in(base, phone):
+    return call(base, "POST", "/auth/login", {"phone": phone, "password": PASSWORD})
+
+
+class Session:
+    """A session kept in a file, so every schemathesis pass (one process each) uses it and renews
+    it through /auth/refresh (the refresh token rotates) before its 15-minute access token ends."""
+
+    RENEW_AFTER = 600
+
+    def __init__(self, base, path):
+        self.base, self.path = base, path
+
+    def open(self, phone):
+        self._save(sign_in(self.base, phone))
+
+    def access_token(self):
+        with open(self.path) as f:
+            state = json.load(f)
+        if time.time() - state["at"] > self.RENEW_AFTER:
+            self._save(refresh(self.base, state["refresh_token"]))
+            return self.access_token()
+        return state["access_token"]
+
+    def _save(self, tokens):
+        with open(self.path, "w") as f:
+            json.dump({**tokens, "at": time.time()}, f)
+
+
 if __name__ == "__main__":
-    base = sys.argv[1]
-    pos = call(base, "POST", "/merchant/api-keys", {"label": "contract checks"}, token=login(base, OWNER))
+    base, sessions = sys.argv[1], sys.argv[2]
+    for name, phone in [("member", MEMBER), ("admin", ADMIN), ("owner", OWNER), ("code", CODE_MEMBER)]:
+        Session(base, f"{sessions}/{name}.json").open(phone)
+    owner = Session(base, f"{sessions}/owner.json").access_token()
+    pos = call(base, "POST", "/merchant/api-keys", {"label": "contract checks"}, token=owner)
     print(f"POS_KEY={pos['key']}")

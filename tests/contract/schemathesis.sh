@@ -11,11 +11,13 @@ N=${1:-40}
 . tests/contract/server.sh
 contract_venv
 start_server seed
-POS=$("$VENV/bin/python" tests/contract/identities.py "$BASE")
-eval "$POS"
+mkdir "$WORK/sessions"
+IDENTITIES=$("$VENV/bin/python" tests/contract/identities.py "$BASE" "$WORK/sessions")
+eval "$IDENTITIES"
 
 SPEC="$BASE/api-docs/openapi.json"
-export PYTHONPATH=tests/contract SCHEMATHESIS_HOOKS=hooks GGH_CONTRACT_BASE="$BASE"
+export PYTHONPATH=tests/contract SCHEMATHESIS_HOOKS=hooks GGH_CONTRACT_BASE="$BASE" \
+  GGH_CONTRACT_SESSIONS="$WORK/sessions"
 ST=("$VENV/bin/schemathesis" --config-file tests/contract/schemathesis.toml run "$SPEC" --checks all --max-examples "$N" --seed 20261202
     --workers 1 --no-color --suppress-health-check too_slow,filter_too_much)
 # The suppressed health checks are the generator's own (patterns and check characters filter
@@ -36,14 +38,15 @@ pass() { # name, extra args...
   printf '%-14s %6s cases  %4ss  %s\n' "$name" "${cases:-0}" $((SECONDS - started)) \
     "$(grep -E '^  [0-9]+ generated' "$WORK/st-$name.log" | tail -1 | sed 's/^ *//')"
 }
-pass anonymous --exclude-operation-id-regex "$ENDS_SESSION"
-GGH_CONTRACT_LOGIN=13800000101 pass member --exclude-operation-id-regex "$ENDS_SESSION"
-GGH_CONTRACT_LOGIN=13900000101 pass admin --exclude-operation-id-regex "$ENDS_SESSION"
-GGH_CONTRACT_LOGIN=13700000101 pass owner --exclude-operation-id-regex "$ENDS_SESSION"
-GGH_CONTRACT_POS_KEY="$POS_KEY" pass pos --include-operation-id-regex "$POS_OPS"
-# A fresh login per case; no stateful phase (no link joins these operations).
-GGH_CONTRACT_LOGIN=13800000102 GGH_CONTRACT_FRESH=1 pass ends-session \
+# First: it logs in for every case, which the login failures fuzzed later would lock out for 15
+# minutes. No stateful phase: no link joins these operations.
+GGH_CONTRACT_FRESH_LOGIN=13800000102 pass ends-session \
   --include-operation-id-regex "$ENDS_SESSION" --phases examples,coverage,fuzzing
+pass anonymous --exclude-operation-id-regex "$ENDS_SESSION"
+GGH_CONTRACT_IDENTITY=member pass member --exclude-operation-id-regex "$ENDS_SESSION"
+GGH_CONTRACT_IDENTITY=admin pass admin --exclude-operation-id-regex "$ENDS_SESSION"
+GGH_CONTRACT_IDENTITY=owner pass owner --exclude-operation-id-regex "$ENDS_SESSION"
+GGH_CONTRACT_POS_KEY="$POS_KEY" pass pos --include-operation-id-regex "$POS_OPS"
 no_panics
 [ "$FAILED" = 0 ] || { echo "schemathesis found failures (logs above)" >&2; exit 1; }
 MIN_CASES=${GGH_CONTRACT_MIN_CASES:-10000}

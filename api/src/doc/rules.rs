@@ -7,40 +7,52 @@ use gangonghui_domain::offer::OfferType;
 use serde_json::{Value, json};
 
 /// Patterns the domain parsers enforce, each spelled once (JSON Schema regexes, which Python's
-/// and Rust's engines read the same way; no text holds U+0000).
-const PHONE: &str = r"^(\+86|86)?1[3-9][0-9]{9}$";
+/// and Rust's engines read the same way; no text holds U+0000). The parsers trim first, so the
+/// patterns allow surrounding whitespace: Rust's `trim` set, spelled out (`\s` differs by engine).
+const WS: &str = r"[\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]";
 /// A letter (ASCII or a CJK ideograph) and a digit, anywhere.
 const PASSWORD: &str =
     r"^[^\x00]*([A-Za-z\u4e00-\u9fff][^\x00]*[0-9]|[0-9][^\x00]*[A-Za-z\u4e00-\u9fff])[^\x00]*$";
-/// Not blank (Rust's `trim` whitespace), no control characters.
-const NAME: &str = r"^[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*$";
 /// Not blank.
 const TEXT: &str = r"^[^\x00]*[^\x00\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00]*$";
+
+/// A mainland mobile number, optionally with +86 or 86.
+fn phone() -> String {
+    format!(r"^{WS}*(\+86|86)?1[3-9][0-9]{{9}}{WS}*$")
+}
+
+/// Not blank, no control characters inside.
+fn name() -> String {
+    format!(
+        r"^{WS}*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*{WS}*$"
+    )
+}
 
 /// `(schema, property, keywords)`: what the domain enforces on one property.
 fn bounds() -> Vec<(&'static str, &'static str, Value)> {
     let pattern = |p: &str| json!({ "pattern": p });
     let password = json!({ "minLength": 8, "pattern": PASSWORD });
+    let (phone, name) = (phone(), name());
     vec![
-        ("SendOtpBody", "phone", pattern(PHONE)),
-        ("RegisterBody", "phone", pattern(PHONE)),
+        ("SendOtpBody", "phone", pattern(&phone)),
+        ("RegisterBody", "phone", pattern(&phone)),
         ("RegisterBody", "password", password.clone()),
-        ("RegisterBody", "display_name", pattern(NAME)),
-        ("PasswordLogin", "phone", pattern(PHONE)),
-        ("OtpLogin", "phone", pattern(PHONE)),
-        ("ResetPasswordBody", "phone", pattern(PHONE)),
+        ("RegisterBody", "display_name", pattern(&name)),
+        ("PasswordLogin", "phone", pattern(&phone)),
+        ("OtpLogin", "phone", pattern(&phone)),
+        ("ResetPasswordBody", "phone", pattern(&phone)),
         ("ResetPasswordBody", "new_password", password.clone()),
         ("ChangePasswordBody", "new_password", password),
-        ("WechatBindBody", "phone", pattern(PHONE)),
-        ("RealNameBody", "legal_name", pattern(NAME)),
+        ("WechatBindBody", "phone", pattern(&phone)),
+        ("RealNameBody", "legal_name", pattern(&name)),
         ("ApplyBody", "employer", pattern(TEXT)),
         ("RejectBody", "reason", pattern(TEXT)),
-        ("CreateOrgBody", "name", pattern(NAME)),
-        ("AddStaffBody", "phone", pattern(PHONE)),
+        ("CreateOrgBody", "name", pattern(&name)),
+        ("AddStaffBody", "phone", pattern(&phone)),
         ("CreateApiKeyBody", "label", pattern(TEXT)),
-        ("MerchantApplicationBody", "name", pattern(NAME)),
+        ("MerchantApplicationBody", "name", pattern(&name)),
         ("MerchantApplicationBody", "address", pattern(TEXT)),
-        ("MerchantApplicationBody", "contact_phone", pattern(PHONE)),
+        ("MerchantApplicationBody", "contact_phone", pattern(&phone)),
         (
             "MerchantApplicationBody",
             "lat",

@@ -28,7 +28,7 @@ pub struct MerchantApplicationBody {
         format = "cn-credit-code",
         min_length = 18,
         max_length = 18,
-        pattern = "^[0-9A-HJ-NPQRTUWXY]{18}$"
+        pattern = "^[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18}$"
     )]
     pub credit_code: String,
     pub category: Category,
