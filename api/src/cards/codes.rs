@@ -70,24 +70,30 @@ pub fn format_code(card_no: &str, otp: u32) -> String {
     format!("{card_no}{otp:06}")
 }
 
-/// Refuses a card that is not active with its own code: a lost card's codes fail at once.
-fn ensure_active(card: &CardRow) -> Result<(), ApiError> {
-    match card.status {
-        CardStatus::Active => Ok(()),
-        CardStatus::Frozen => Err(MemberError::CardFrozen.into()),
-        CardStatus::Lost => Err(MemberError::CardLost.into()),
-        CardStatus::Cancelled => Err(MemberError::CardCancelled.into()),
-    }
-}
+/// How a card that is not active is refused: `[frozen, lost, cancelled]`.
+type Inactive = [MemberError; 3];
 
-/// The member's own card must be active to show a code; its state is a conflict (409), where a
-/// counter presenting such a card's code is refused as an unusable code (422).
-fn ensure_own_active(card: &CardRow) -> Result<(), ApiError> {
+/// At the counter a lost card's codes fail at once, as unusable codes (422).
+const AT_THE_COUNTER: Inactive = [
+    MemberError::CardFrozen,
+    MemberError::CardLost,
+    MemberError::CardCancelled,
+];
+
+/// The member asking for their own card's code: the request is fine, the card's state
+/// conflicts (409).
+const OWN_CARD: Inactive = [
+    MemberError::OwnCardFrozen,
+    MemberError::OwnCardLost,
+    MemberError::OwnCardCancelled,
+];
+
+fn ensure_active(card: &CardRow, [frozen, lost, cancelled]: Inactive) -> Result<(), ApiError> {
     match card.status {
         CardStatus::Active => Ok(()),
-        CardStatus::Frozen => Err(MemberError::OwnCardFrozen.into()),
-        CardStatus::Lost => Err(MemberError::OwnCardLost.into()),
-        CardStatus::Cancelled => Err(MemberError::OwnCardCancelled.into()),
+        CardStatus::Frozen => Err(frozen.into()),
+        CardStatus::Lost => Err(lost.into()),
+        CardStatus::Cancelled => Err(cancelled.into()),
     }
 }
 
@@ -113,7 +119,7 @@ pub async fn current(
     state
         .db(move |conn| {
             let card = cards::live_for(conn, &account)?.ok_or(MemberError::CardNotFound)?;
-            ensure_own_active(&card)?;
+            ensure_active(&card, OWN_CARD)?;
             let now_step = step_at(now.timestamp());
             let spent = cards::spent_steps(conn, &card.id, now_step)?;
             let step = (now_step..=now_step + WINDOW)
@@ -145,7 +151,7 @@ pub fn matching(
     otp: u32,
     now: DateTime<Utc>,
 ) -> Result<i64, ApiError> {
-    ensure_active(card)?;
+    ensure_active(card, AT_THE_COUNTER)?;
     let secret = secret_of(keys, card)?;
     let now_step = step_at(now.timestamp());
     matching_step(otp, now_step, hmac_sha1(&secret)).ok_or_else(|| {

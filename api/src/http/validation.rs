@@ -5,7 +5,7 @@ use super::error::ApiError;
 use super::i18n::Lang;
 
 /// Why one field of a request body is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, strum::EnumIter)]
 pub enum FieldIssueKind {
     Required,
     UnknownField,
@@ -38,7 +38,8 @@ pub enum FieldIssueKind {
 /// The named rules a well-typed field can break beyond the schema's own keywords: with the
 /// keyword codes (`required`, `too_short`, ...) they are the one documented set of field-error
 /// codes, listed as an enum in the spec.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr)]
+// `Default` only so `FieldIssueKind` can be iterated (its `Invalid` needs a rule to stand in).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 pub enum Rule {
     Phone,
@@ -57,6 +58,7 @@ pub enum Rule {
     Cursor,
     Duplicate,
     EndsAt,
+    #[default]
     InvalidValue,
     NotOneOf,
     OfferTerms,
@@ -67,24 +69,30 @@ pub enum Rule {
     NulCharacter,
 }
 
-/// The codes of the schema's own keywords.
-const KEYWORD_CODES: [&str; 8] = [
-    "required",
-    "unknown_field",
-    "invalid_type",
-    "not_one_of",
-    "too_short",
-    "too_long",
-    "below_minimum",
-    "above_maximum",
-];
-
 impl FieldIssueKind {
-    /// Every code a field error can carry, as the spec lists them.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FieldIssueKind::Required => "required",
+            FieldIssueKind::UnknownField => "unknown_field",
+            FieldIssueKind::InvalidType { .. } => "invalid_type",
+            FieldIssueKind::NotOneOf { .. } => "not_one_of",
+            FieldIssueKind::TooShort { .. } => "too_short",
+            FieldIssueKind::TooLong { .. } => "too_long",
+            FieldIssueKind::BelowMinimum { .. } => "below_minimum",
+            FieldIssueKind::AboveMaximum { .. } => "above_maximum",
+            FieldIssueKind::Invalid { reason } => (*reason).into(),
+        }
+    }
+
+    /// Every code a field error can carry, as the spec lists them: the schema keywords' codes,
+    /// then every named rule's.
     pub fn codes() -> Vec<&'static str> {
-        let mut codes = KEYWORD_CODES.to_vec();
-        for rule in <Rule as strum::IntoEnumIterator>::iter() {
-            let code: &'static str = rule.into();
+        use strum::IntoEnumIterator;
+        let keywords =
+            FieldIssueKind::iter().filter(|k| !matches!(k, FieldIssueKind::Invalid { .. }));
+        let rules = Rule::iter().map(|rule| FieldIssueKind::Invalid { reason: rule });
+        let mut codes: Vec<&'static str> = Vec::new();
+        for code in keywords.chain(rules).map(|k| k.code()) {
             if !codes.contains(&code) {
                 codes.push(code);
             }
@@ -116,17 +124,7 @@ impl FieldIssue {
     }
 
     pub(super) fn code(&self) -> &'static str {
-        match &self.kind {
-            FieldIssueKind::Required => "required",
-            FieldIssueKind::UnknownField => "unknown_field",
-            FieldIssueKind::InvalidType { .. } => "invalid_type",
-            FieldIssueKind::NotOneOf { .. } => "not_one_of",
-            FieldIssueKind::TooShort { .. } => "too_short",
-            FieldIssueKind::TooLong { .. } => "too_long",
-            FieldIssueKind::BelowMinimum { .. } => "below_minimum",
-            FieldIssueKind::AboveMaximum { .. } => "above_maximum",
-            FieldIssueKind::Invalid { reason } => (*reason).into(),
-        }
+        self.kind.code()
     }
 
     pub(super) fn message(&self, lang: Lang) -> String {
