@@ -2,7 +2,7 @@
 //! legal names, and keyed hashes (HMAC-SHA256) for blind indexes and one-time codes. Each use has
 //! its own derived key, so no key serves two purposes.
 
-use aes_gcm::aead::{Aead, Generate, KeyInit};
+use aes_gcm::aead::{Aead, Generate, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -71,6 +71,50 @@ impl DataKeys {
             .decrypt(&nonce, ciphertext)
             .map_err(|_| KeyError::Undecryptable)?;
         String::from_utf8(plain).map_err(|_| KeyError::Undecryptable)
+    }
+
+    /// Seals `plaintext` bound to `binding` (the row and column it is stored in, e.g.
+    /// `legal_aid_cases.description_enc:<id>`): `nonce || ciphertext+tag`. The binding is
+    /// authenticated, not stored, so a ciphertext copied into another row or column fails to open.
+    pub fn seal_bytes(&self, plaintext: &[u8], binding: &str) -> Vec<u8> {
+        let nonce = Nonce::generate();
+        let payload = Payload {
+            msg: plaintext,
+            aad: binding.as_bytes(),
+        };
+        // Encryption of an in-memory buffer with a valid key cannot fail.
+        let ciphertext = self.cipher.encrypt(&nonce, payload).unwrap_or_default();
+        let mut out = Vec::with_capacity(NONCE_LEN + ciphertext.len());
+        out.extend_from_slice(nonce.as_slice());
+        out.extend_from_slice(&ciphertext);
+        out
+    }
+
+    pub fn open_bytes(&self, sealed: &[u8], binding: &str) -> Result<Vec<u8>, KeyError> {
+        if sealed.len() < NONCE_LEN {
+            return Err(KeyError::Undecryptable);
+        }
+        let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
+        let nonce = Nonce::try_from(nonce).map_err(|_| KeyError::Undecryptable)?;
+        let payload = Payload {
+            msg: ciphertext,
+            aad: binding.as_bytes(),
+        };
+        self.cipher
+            .decrypt(&nonce, payload)
+            .map_err(|_| KeyError::Undecryptable)
+    }
+
+    /// [`DataKeys::seal_bytes`] for text, in base64 for a text column.
+    pub fn seal(&self, plaintext: &str, binding: &str) -> String {
+        STANDARD.encode(self.seal_bytes(plaintext.as_bytes(), binding))
+    }
+
+    pub fn open(&self, stored: &str, binding: &str) -> Result<String, KeyError> {
+        let bytes = STANDARD
+            .decode(stored)
+            .map_err(|_| KeyError::Undecryptable)?;
+        String::from_utf8(self.open_bytes(&bytes, binding)?).map_err(|_| KeyError::Undecryptable)
     }
 
     /// A deterministic keyed hash: finds an equal value (e.g. the same ID number on two accounts)
@@ -156,6 +200,16 @@ mod tests {
         assert!(keys().decrypt(&STANDARD.encode(bytes)).is_err());
         let other = DataKeys::from_hex(&"8".repeat(64)).unwrap();
         assert!(other.decrypt(&sealed).is_err());
+    }
+
+    #[test]
+    fn a_sealed_value_opens_only_in_its_own_row_and_column() {
+        let keys = keys();
+        let sealed = keys.seal("拖欠工资三个月", "legal_aid_cases.description_enc:a");
+        assert!(!sealed.contains("拖欠"));
+        assert_eq!(keys.open(&sealed, "legal_aid_cases.description_enc:a").unwrap(), "拖欠工资三个月");
+        assert!(keys.open(&sealed, "legal_aid_cases.description_enc:b").is_err());
+        assert!(keys.open(&sealed, "legal_aid_messages.body_enc:a").is_err());
     }
 
     #[test]

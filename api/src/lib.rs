@@ -9,12 +9,14 @@ pub mod clock;
 pub mod crypto;
 pub mod doc;
 pub mod http;
+pub mod legal_aid;
 pub mod membership;
 pub mod merchants;
 pub mod orgs;
 pub mod routes;
 pub mod settings;
 pub mod startup;
+pub mod stats;
 pub mod state;
 pub mod telemetry;
 

@@ -16,7 +16,9 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .configure(crate::orgs::routes::configure)
                 .configure(crate::membership::routes::configure)
                 .configure(crate::cards::routes::configure)
-                .configure(crate::merchants::configure),
+                .configure(crate::merchants::configure)
+                .configure(crate::legal_aid::configure)
+                .configure(crate::stats::configure),
         );
 }
 
@@ -42,6 +44,8 @@ pub fn refusals() -> crate::doc::Refusals {
         crate::membership::routes::refusals(),
         crate::cards::routes::refusals(),
         crate::merchants::refusals(),
+        crate::legal_aid::refusals(),
+        crate::stats::refusals(),
     ]
     .concat()
 }

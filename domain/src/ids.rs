@@ -101,6 +101,10 @@ id_type! {
     RedemptionId,
     /// The reversal of a redemption.
     ReversalId,
+    CaseId,
+    CaseEventId,
+    CaseMessageId,
+    AttachmentId,
 }
 
 #[cfg(test)]

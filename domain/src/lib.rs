@@ -9,6 +9,7 @@ pub mod credit_code;
 pub mod division;
 pub mod geo;
 pub mod ids;
+pub mod legal_aid;
 pub mod membership;
 pub mod merchant;
 pub mod money;

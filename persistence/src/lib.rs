@@ -12,6 +12,7 @@ pub mod counter;
 pub mod error;
 pub mod idempotency;
 pub mod ids;
+pub mod legal_aid;
 pub mod memberships;
 pub mod merchants;
 pub mod migrate;

@@ -62,21 +62,46 @@ impl SmsSender {
         purpose: OtpPurpose,
         sent_at: DateTime<Utc>,
     ) -> Result<(), SmsError> {
+        if let SmsSender::Log = self {
+            // Development only (production refuses this provider): the code is the point.
+            tracing::info!(phone = %phone.masked(), purpose = purpose.as_str(), code, "SMS (log provider)");
+            return Ok(());
+        }
+        self.deliver(phone, purpose.as_str(), ("code", code), sent_at)
+            .await
+    }
+
+    /// Sends a notice: a fixed text that names no case, person or amount (an SMS is read on
+    /// lock screens), under its own `purpose`.
+    pub async fn notify(
+        &self,
+        phone: &Phone,
+        purpose: &'static str,
+        text: &'static str,
+        sent_at: DateTime<Utc>,
+    ) -> Result<(), SmsError> {
+        if let SmsSender::Log = self {
+            tracing::info!(phone = %phone.masked(), purpose, "SMS notice (log provider)");
+            return Ok(());
+        }
+        self.deliver(phone, purpose, ("message", text), sent_at).await
+    }
+
+    /// One message to the outbox or the gateway: phone, purpose and one content field.
+    async fn deliver(
+        &self,
+        phone: &Phone,
+        purpose: &str,
+        (field, content): (&str, &str),
+        sent_at: DateTime<Utc>,
+    ) -> Result<(), SmsError> {
+        let mut message = serde_json::json!({ "phone": phone.as_str(), "purpose": purpose });
+        message[field] = content.into();
         match self {
-            SmsSender::Log => {
-                // Development only (production refuses this provider): the code is the point.
-                tracing::info!(phone = %phone.masked(), purpose = purpose.as_str(), code, "SMS (log provider)");
-                Ok(())
-            }
+            SmsSender::Log => Ok(()),
             SmsSender::Outbox { path, lock } => {
-                let line = serde_json::json!({
-                    "phone": phone.as_str(),
-                    "code": code,
-                    "purpose": purpose.as_str(),
-                    "sent_at": sent_at.to_rfc3339(),
-                })
-                .to_string()
-                    + "\n";
+                message["sent_at"] = sent_at.to_rfc3339().into();
+                let line = message.to_string() + "\n";
                 let _guard = lock.lock().await;
                 let mut file = tokio::fs::OpenOptions::new()
                     .create(true)
@@ -92,7 +117,7 @@ impl SmsSender {
                     .post(url)
                     .bearer_auth(key.expose())
                     .timeout(GATEWAY_TIMEOUT)
-                    .json(&serde_json::json!({ "phone": phone.as_str(), "code": code, "purpose": purpose.as_str() }))
+                    .json(&message)
                     .send()
                     .await?;
                 if response.status().is_success() {

@@ -40,6 +40,7 @@ fn catalogue() -> Vec<Answer> {
     all.extend(MemberError::iter().map(Answer::from));
     all.extend(MerchantError::iter().map(Answer::from));
     all.extend(IdempotencyError::iter().map(Answer::from));
+    all.extend(crate::legal_aid::LegalAidError::iter().map(Answer::from));
     all
 }
 

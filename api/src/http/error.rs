@@ -39,6 +39,8 @@ pub enum ApiError {
     #[error(transparent)]
     Merchant(#[from] crate::merchants::MerchantError),
     #[error(transparent)]
+    LegalAid(#[from] crate::legal_aid::LegalAidError),
+    #[error(transparent)]
     Idempotency(#[from] super::idempotency::IdempotencyError),
     /// An error status raised outside our handlers (by actix or a mounted service).
     #[error("HTTP {0}")]
@@ -113,6 +115,7 @@ impl ApiError {
             ApiError::Auth(e) => e.answer(),
             ApiError::Member(e) => e.answer(),
             ApiError::Merchant(e) => e.answer(),
+            ApiError::LegalAid(e) => e.answer(),
             ApiError::Idempotency(e) => e.answer(),
             ApiError::Status(status) => Answer::new(
                 *status,
@@ -178,6 +181,7 @@ impl ApiError {
                 ApiError::Auth(_)
                 | ApiError::Member(_)
                 | ApiError::Merchant(_)
+                | ApiError::LegalAid(_)
                 | ApiError::Idempotency(_),
                 _,
             ) => self.answer().title(lang).into(),

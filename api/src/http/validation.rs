@@ -64,7 +64,15 @@ pub enum Rule {
     OfferTerms,
     City,
     Month,
+    /// `to` before `from`, or a span longer than the route allows.
+    MonthRange,
     Date,
+    /// Legal aid needs the applicant's separate consent (`consent: true`).
+    Consent,
+    /// The named account is not a legal-aid officer whose scope holds the case.
+    Assignee,
+    /// The field has no meaning for the requested move (e.g. `recovered_fen` when accepting).
+    NotForThisMove,
     /// U+0000 in any text: nothing in this API is binary, and the database refuses it.
     NulCharacter,
 }

@@ -52,6 +52,9 @@ pub struct Settings {
     pub miniprogram_client: Option<(String, Secret)>,
     /// Peers whose `X-Forwarded-For` is believed (the load balancers).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Where legal-aid evidence files are kept (encrypted, under server-chosen names). Every
+    /// replica must see the same directory (a shared volume).
+    pub attachments_dir: PathBuf,
 }
 
 /// Where one-time codes are sent.
@@ -264,7 +267,6 @@ impl Settings {
             cache_prefix: var("GGH_CACHE_PREFIX").unwrap_or_else(|| "ggh:".into()),
             jwt_secret: jwt_secret.unwrap_or_else(|| Secret::new("")),
             data_key: data_key.unwrap_or_else(|| Secret::new("")),
-            data_dir,
             workers,
             shutdown_timeout_secs,
             jwt_previous_secrets,
@@ -272,6 +274,9 @@ impl Settings {
             wechat,
             miniprogram_client,
             trusted_proxies,
+            attachments_dir: var("GGH_ATTACHMENTS_DIR")
+                .map_or_else(|| data_dir.join("attachments"), PathBuf::from),
+            data_dir,
         })
     }
 }

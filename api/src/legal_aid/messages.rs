@@ -1,0 +1,105 @@
+//! A case's thread: the applicant and the handlers write to each other; handlers also keep
+//! internal notes there that the applicant never sees, counts or hears of. A finished case takes
+//! only internal notes.
+
+use gangonghui_domain::Role;
+use gangonghui_domain::ids::{AccountId, CaseId, CaseMessageId};
+use gangonghui_persistence::legal_aid::messages::{self, MessageRow, NewMessage};
+use gangonghui_persistence::{ids, write_tx};
+
+use super::LegalAidError;
+use super::access::{Standing, Viewer};
+use super::dto::MessageBody;
+use super::sealed::Sealed;
+use super::view::MessageDto;
+use crate::audit::{AuditEvent, RequestContext};
+use crate::auth::{AuthError, Authenticated};
+use crate::http::ApiError;
+use crate::state::AppState;
+
+/// One page of the thread as the caller may see it (`limit + 1` rows: the extra one only says
+/// there is more). What the caller was shown is marked read.
+pub async fn page(
+    state: &AppState,
+    auth: &Authenticated,
+    id: CaseId,
+    after: Option<CaseMessageId>,
+    limit: i64,
+) -> Result<(Vec<MessageRow>, AccountId), ApiError> {
+    let auth = auth.clone();
+    state
+        .db(move |c| {
+            let viewer = Viewer::load(c, &auth)?;
+            let (case, standing) = viewer.case(c, &id)?;
+            let rows = messages::page(c, &id, standing.is_handler(), after.as_ref(), limit + 1)?;
+            let shown = rows.len().min(usize::try_from(limit).unwrap_or(usize::MAX));
+            if let Some(last) = rows[..shown].last() {
+                messages::mark_read(c, &id, &auth.account_id, &last.id)?;
+            }
+            Ok((rows, case.applicant_id))
+        })
+        .await
+}
+
+pub async fn post(
+    state: &AppState,
+    auth: &Authenticated,
+    id: CaseId,
+    body: MessageBody,
+    ctx: RequestContext,
+) -> Result<MessageDto, ApiError> {
+    let now = state.clock.now();
+    let text = body.body.trim().to_owned();
+    if text.is_empty() {
+        return Err(ApiError::Validation(vec![crate::http::FieldIssue::new(
+            "body",
+            crate::http::FieldIssueKind::Required,
+        )]));
+    }
+    let (auth, keys) = (auth.clone(), state.data_keys.clone());
+    let (row, applicant) = state
+        .db(move |conn| {
+            write_tx(conn, |c| {
+                let viewer = Viewer::load(c, &auth)?;
+                let (case, standing) = viewer.case(c, &id)?;
+                if body.internal && !standing.is_handler() {
+                    return Err(AuthError::Forbidden.into());
+                }
+                if case.status.is_finished() && !body.internal {
+                    return Err(LegalAidError::Finished.into());
+                }
+                let message_id: CaseMessageId = ids::new_id();
+                let row = MessageRow {
+                    body_enc: Sealed::MessageBody.seal(&keys, message_id.as_str(), &text),
+                    id: message_id,
+                    case_id: id.clone(),
+                    author_id: auth.account_id.clone(),
+                    internal: body.internal,
+                    created_at: now.naive_utc(),
+                };
+                messages::insert(
+                    c,
+                    &NewMessage {
+                        id: &row.id,
+                        case_id: &row.case_id,
+                        author_id: &row.author_id,
+                        internal: row.internal,
+                        body_enc: &row.body_enc,
+                        created_at: row.created_at,
+                    },
+                )?;
+                let role = match standing {
+                    Standing::Handler(role) => role,
+                    Standing::Applicant => Role::Member,
+                };
+                AuditEvent::new("legal_aid.message", "legal_aid_case", &id)
+                    .by(&auth.account_id, role)
+                    .in_org(&case.org_id)
+                    .detail(serde_json::json!({ "message_id": row.id, "internal": row.internal }))
+                    .record(c, &ctx)?;
+                Ok::<_, ApiError>((row, case.applicant_id))
+            })
+        })
+        .await?;
+    MessageDto::new(&state.data_keys, &row, &applicant)
+}

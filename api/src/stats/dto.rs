@@ -1,0 +1,115 @@
+//! Wire types of the statistics overview.
+
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use gangonghui_domain::ids::OrgId;
+use gangonghui_domain::legal_aid::CaseCategory;
+use gangonghui_domain::legal_aid::workflow::CaseStatus;
+use gangonghui_domain::time::{parse_month, shanghai_date};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::http::{ApiError, FieldIssue, FieldIssueKind, Issues, Rule};
+
+/// The longest span of months one overview covers.
+pub const MAX_MONTHS: u32 = 60;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OverviewQuery {
+    /// First month of the redemption series, `YYYY-MM` (default: 11 months before `to`).
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
+    pub from: Option<String>,
+    /// Last month of the redemption series, `YYYY-MM` (default: this month, Asia/Shanghai). At
+    /// most 60 months after `from`.
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
+    pub to: Option<String>,
+}
+
+impl OverviewQuery {
+    /// The first days of the first and last month asked for.
+    pub fn months(&self, now: DateTime<Utc>) -> Result<(NaiveDate, NaiveDate), ApiError> {
+        let mut issues = Issues::default();
+        let mut month = |field: &'static str, raw: &Option<String>| match raw {
+            Some(raw) => parse_month(raw).or_else(|| {
+                issues.push(field, FieldIssueKind::Invalid { reason: Rule::Month });
+                None
+            }),
+            None => None,
+        };
+        let (from, to) = (month("from", &self.from), month("to", &self.to));
+        issues.finish(|| Some(()))?;
+        let to = to.unwrap_or_else(|| shanghai_date(now).with_day0(0).unwrap_or_default());
+        let from = match from {
+            Some(from) => from,
+            None => to.checked_sub_months(Months::new(11)).unwrap_or(to),
+        };
+        let span_ok = from <= to
+            && from
+                .checked_add_months(Months::new(MAX_MONTHS))
+                .is_some_and(|limit| to < limit);
+        if !span_ok {
+            let reason = Rule::MonthRange;
+            return Err(ApiError::Validation(vec![FieldIssue::new("to", FieldIssueKind::Invalid { reason })]));
+        }
+        Ok((from, to))
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberCounts {
+    /// Active memberships of unions in scope.
+    pub active: i64,
+    /// Membership applications waiting for a decision.
+    pub pending_applications: i64,
+}
+
+/// Redemptions of one month (Asia/Shanghai) at merchants in scope, reversed ones excluded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonthDto {
+    /// `YYYY-MM`
+    pub month: String,
+    pub count: i64,
+    pub original_fen: i64,
+    pub discount_fen: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusCount {
+    pub status: CaseStatus,
+    pub count: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryCount {
+    pub category: CaseCategory,
+    pub count: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LegalAidFigures {
+    /// Every state, zero included.
+    pub by_status: Vec<StatusCount>,
+    /// Every category, zero included.
+    pub by_category: Vec<CategoryCount>,
+    /// What resolved cases recovered for workers, in fen.
+    pub recovered_fen: i64,
+    /// Median days from submission to the first decision (accept or reject), over decided
+    /// cases; absent when none is decided.
+    pub median_days_to_decision: Option<f64>,
+    /// Submitted requests past their review deadline now.
+    pub overdue_reviews: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OverviewDto {
+    /// The admin's org unit: the subtree every figure covers.
+    #[schema(value_type = String)]
+    pub org_id: OrgId,
+    pub generated_at: DateTime<Utc>,
+    pub members: MemberCounts,
+    pub active_cards: i64,
+    pub active_merchants: i64,
+    /// One entry per month from `from` to `to`, zero months included.
+    pub redemptions: Vec<MonthDto>,
+    pub legal_aid: LegalAidFigures,
+}

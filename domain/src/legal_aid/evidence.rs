@@ -1,0 +1,98 @@
+//! Evidence files: what a file is, decided by its first bytes (never by its name or the type the
+//! client declares), and the limits on how many and how large.
+
+/// The largest evidence file: 10 MiB.
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+/// The most files one case may hold.
+pub const MAX_FILES_PER_CASE: i64 = 20;
+/// The longest original file name kept (in characters).
+pub const MAX_NAME_CHARS: usize = 120;
+
+crate::text_enum! {
+    /// A kind of evidence file the server accepts.
+    pub enum EvidenceKind {
+        Pdf = "application/pdf",
+        Jpeg = "image/jpeg",
+        Png = "image/png",
+    }
+}
+
+impl EvidenceKind {
+    /// The kind `bytes` really are, by their signature; `None` for anything else.
+    pub fn sniff(bytes: &[u8]) -> Option<EvidenceKind> {
+        const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
+        if bytes.starts_with(b"%PDF-") {
+            Some(EvidenceKind::Pdf)
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(EvidenceKind::Jpeg)
+        } else if bytes.starts_with(PNG) {
+            Some(EvidenceKind::Png)
+        } else {
+            None
+        }
+    }
+
+    pub const fn extension(self) -> &'static str {
+        match self {
+            EvidenceKind::Pdf => "pdf",
+            EvidenceKind::Jpeg => "jpg",
+            EvidenceKind::Png => "png",
+        }
+    }
+}
+
+/// The name to keep for an uploaded file: the last path segment of what the client sent (a
+/// traversal like `../../etc/passwd` keeps only `passwd`), without control characters, at most
+/// [`MAX_NAME_CHARS`]; `evidence.<ext>` when nothing usable is left. The name is only ever shown
+/// back (in `Content-Disposition`); files are stored under server-chosen names.
+pub fn display_name(client_name: Option<&str>, kind: EvidenceKind) -> String {
+    let last = client_name
+        .unwrap_or_default()
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default();
+    let clean: String = last
+        .chars()
+        .filter(|c| !c.is_control() && !is_bidi_control(*c))
+        .take(MAX_NAME_CHARS)
+        .collect();
+    let clean = clean.trim().trim_start_matches('.').trim().to_owned();
+    if clean.is_empty() {
+        format!("evidence.{}", kind.extension())
+    } else {
+        clean
+    }
+}
+
+/// Bidirectional overrides can make `gpj.exe` look like `exe.jpg`.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kind_comes_from_the_bytes() {
+        assert_eq!(EvidenceKind::sniff(b"%PDF-1.7\n..."), Some(EvidenceKind::Pdf));
+        assert_eq!(EvidenceKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]), Some(EvidenceKind::Jpeg));
+        assert_eq!(EvidenceKind::sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some(EvidenceKind::Png));
+        for other in [&b"hello, this is text"[..], b"", b"%PD", b"GIF89a", b"\x89PNG", b"PK\x03\x04"] {
+            assert_eq!(EvidenceKind::sniff(other), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn a_client_name_keeps_its_last_segment_without_controls() {
+        let pdf = EvidenceKind::Pdf;
+        assert_eq!(display_name(Some("../../etc/passwd"), pdf), "passwd");
+        assert_eq!(display_name(Some("C:\\Users\\王\\工资条.pdf"), pdf), "工资条.pdf");
+        assert_eq!(display_name(Some("a\r\nb\0.pdf"), pdf), "ab.pdf");
+        assert_eq!(display_name(Some("x\u{202E}fdp.exe"), pdf), "xfdp.exe");
+        assert_eq!(display_name(Some("../"), pdf), "evidence.pdf");
+        assert_eq!(display_name(Some(".."), EvidenceKind::Png), "evidence.png");
+        assert_eq!(display_name(None, EvidenceKind::Jpeg), "evidence.jpg");
+        assert_eq!(display_name(Some(&"长".repeat(500)), pdf).chars().count(), MAX_NAME_CHARS);
+    }
+}
