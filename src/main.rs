@@ -143,11 +143,20 @@ async fn seed(settings: Settings) -> anyhow::Result<()> {
     for (phone, division) in summary.admins {
         println!("  union admin  {phone}  (division {division})");
     }
+    for (phone, division) in summary.officers {
+        println!("  legal-aid    {phone}  (officer, division {division})");
+    }
     for (phone, union) in summary.members {
         println!("  member       {phone}  ({union}, active card)");
     }
     for (phone, name) in summary.merchants {
         println!("  shop owner   {phone}  ({name}, one offer)");
+    }
+    if summary.cases > 0 {
+        println!(
+            "  {} legal-aid requests of the members, in different states",
+            summary.cases
+        );
     }
     Ok(())
 }

@@ -207,8 +207,15 @@ mod tests {
         let keys = keys();
         let sealed = keys.seal("拖欠工资三个月", "legal_aid_cases.description_enc:a");
         assert!(!sealed.contains("拖欠"));
-        assert_eq!(keys.open(&sealed, "legal_aid_cases.description_enc:a").unwrap(), "拖欠工资三个月");
-        assert!(keys.open(&sealed, "legal_aid_cases.description_enc:b").is_err());
+        assert_eq!(
+            keys.open(&sealed, "legal_aid_cases.description_enc:a")
+                .unwrap(),
+            "拖欠工资三个月"
+        );
+        assert!(
+            keys.open(&sealed, "legal_aid_cases.description_enc:b")
+                .is_err()
+        );
         assert!(keys.open(&sealed, "legal_aid_messages.body_enc:a").is_err());
     }
 

@@ -16,8 +16,8 @@ pub mod orgs;
 pub mod routes;
 pub mod settings;
 pub mod startup;
-pub mod stats;
 pub mod state;
+pub mod stats;
 pub mod telemetry;
 
 pub use http::ApiError;

@@ -1,5 +1,6 @@
 //! `gangonghui seed --demo`: a small data set to try the API with: the org tree with a
-//! grassroots union in Nanchang and in Ganzhou, one union admin per city, members with verified
+//! grassroots union in Nanchang and in Ganzhou, one union admin and one legal-aid officer per
+//! city (`demo_legal_aid`, with a few legal-aid requests), members with verified
 //! names, active memberships and cards, and three merchants (owners can log in) with an offer
 //! each. Running it again changes nothing.
 
@@ -107,6 +108,8 @@ const MERCHANTS: [DemoShop; 3] = [
 
 pub struct DemoSummary {
     pub admins: Vec<(String, String)>,
+    pub officers: Vec<(String, String)>,
+    pub cases: usize,
     pub members: Vec<(String, String)>,
     pub merchants: Vec<(String, String)>,
 }
@@ -129,6 +132,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
         .await?;
         admins.push((phone.as_str().to_owned(), (*division).to_owned()));
     }
+    let officers = crate::demo_legal_aid::officers(state, &CITIES, &password).await?;
     for (division, name) in UNIONS {
         let (division, name) = (division.to_owned(), name.to_owned());
         state
@@ -295,6 +299,8 @@ pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
         merchants.push((phone.to_owned(), name.to_owned()));
     }
     Ok(DemoSummary {
+        cases: crate::demo_legal_aid::cases(state).await?,
+        officers,
         admins,
         members,
         merchants,

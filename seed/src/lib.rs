@@ -5,6 +5,7 @@
 
 pub mod bulk;
 pub mod demo;
+mod demo_legal_aid;
 
 use gangonghui_api::ApiError;
 use gangonghui_api::settings::{Environment, Settings};

@@ -11,6 +11,7 @@ mod cards;
 mod cli;
 mod errors;
 mod helpers;
+mod legal_aid;
 mod membership;
 mod merchants;
 mod offers;

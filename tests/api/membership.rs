@@ -374,9 +374,10 @@ async fn the_demo_seed_gives_working_logins_and_can_run_twice() {
             count("cards"),
             count("memberships"),
             count("merchants"),
-            count("offers")
+            count("offers"),
+            count("legal_aid_cases"),
         ),
-        (17, 3, 3, 3, 3),
+        (28, 3, 3, 3, 3, 4),
         "running twice adds nothing"
     );
     let body = json!({ "phone": "13800000101", "password": gangonghui_seed::DEMO_PASSWORD });

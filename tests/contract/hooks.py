@@ -46,6 +46,7 @@ def session(name):
 
 # --- formats ---------------------------------------------------------------------------------
 
+PROVINCE = "00000000-0000-7000-8000-000000360000"
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 ID_CHECK = "10X98765432"
 
@@ -139,6 +140,9 @@ def before_call(context, case, kwargs):
         numbers = (int, float)
         if body.get("kind") == "amount_off" and isinstance(off, numbers) and isinstance(threshold, numbers):
             body["threshold_fen"] = max(off, threshold)  # 满减: the threshold covers the discount
+    if op == "create_legal_aid_request" and not isinstance(body.get("org_id"), str):
+        # Only an active member may leave out the unit asked for help; the others ask the province.
+        body["org_id"] = PROVINCE
     if op == "update_offer" and parse_time(body.get("ends_at")):
         body["ends_at"] = "9999-12-31T23:59:59Z"
 
@@ -160,6 +164,41 @@ def counter_422_is_a_state_refusal(ctx, response, case):
     code = response.json().get("code", "")
     if code == "validation.failed" or code.startswith("idempotency."):
         raise AssertionError(f"a schema-valid counter request was refused as malformed: {code}")
+    return None
+
+
+# --- a case move's 422s -----------------------------------------------------------------------
+
+# Which 422 field errors a schema-valid move may meet: who may be assigned depends on the
+# officers and the case's scope, and a reassignment (the case already assigned) needs the
+# expected assignee; neither is a fact a schema can carry.
+MOVE_STATE_ERRORS = {("assignee_id", "assignee"), ("expected_assignee_id", "required")}
+
+
+@schemathesis.check
+def move_422_is_a_state_refusal(ctx, response, case):
+    op = case.operation.definition.raw.get("operationId")
+    meta = case.meta
+    if op != "transition_legal_aid_request" or response.status_code != 422 or meta is None:
+        return None
+    if not meta.generation.mode.is_positive:
+        return None
+    errors = {(e.get("field"), e.get("code")) for e in response.json().get("errors", [])}
+    if not errors or not errors <= MOVE_STATE_ERRORS:
+        raise AssertionError(f"a schema-valid move was refused as malformed: {sorted(errors)}")
+    return None
+
+
+@schemathesis.check
+def evidence_415_is_about_the_content(ctx, response, case):
+    """schemathesis.toml accepts 415 for a schema-valid upload: the server judges a file by its
+    bytes (PDF, JPEG or PNG), which a schema's `binary` cannot say. Only that refusal, though."""
+    op = case.operation.definition.raw.get("operationId")
+    meta = case.meta
+    if op != "upload_legal_aid_attachment" or response.status_code != 415 or meta is None:
+        return None
+    if meta.generation.mode.is_positive and response.json().get("code") != "attachment.unsupported_type":
+        raise AssertionError(f"a schema-valid upload was refused: {response.json().get('code')}")
     return None
 
 

@@ -2,7 +2,7 @@
 
 As a module: `login` and `Session` (hooks.py uses them). As a script, run before any fuzzing (the
 fuzzer's failed logins soon lock logins from this address, as they should): opens the sessions of
-the member, the union admin, the shop owner and the member whose card code the counter presents,
+the member, the union admin, the legal-aid officer, the shop owner and the member whose card code the counter presents,
 each in a file under the given directory, and prints a POS key for the shell.
 """
 import json
@@ -14,6 +14,7 @@ import urllib.request
 PASSWORD = "demo2026pw"
 MEMBER, CODE_MEMBER = "13800000101", "13800000103"
 ADMIN, OWNER = "13900000101", "13700000101"
+OFFICER = "13600000101"  # legal-aid officer of Nanchang
 
 
 def call(base, method, path, body=None, token=None):
@@ -75,7 +76,8 @@ class Session:
 
 if __name__ == "__main__":
     base, sessions = sys.argv[1], sys.argv[2]
-    for name, phone in [("member", MEMBER), ("admin", ADMIN), ("owner", OWNER), ("code", CODE_MEMBER)]:
+    for name, phone in [("member", MEMBER), ("admin", ADMIN), ("owner", OWNER), ("officer", OFFICER),
+                        ("code", CODE_MEMBER)]:
         Session(base, f"{sessions}/{name}.json").open(phone)
     owner = Session(base, f"{sessions}/owner.json").access_token()
     pos = call(base, "POST", "/merchant/api-keys", {"label": "contract checks"}, token=owner)

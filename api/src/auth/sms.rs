@@ -84,7 +84,8 @@ impl SmsSender {
             tracing::info!(phone = %phone.masked(), purpose, "SMS notice (log provider)");
             return Ok(());
         }
-        self.deliver(phone, purpose, ("message", text), sent_at).await
+        self.deliver(phone, purpose, ("message", text), sent_at)
+            .await
     }
 
     /// One message to the outbox or the gateway: phone, purpose and one content field.

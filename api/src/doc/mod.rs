@@ -4,6 +4,7 @@
 
 mod errors;
 mod examples;
+mod files;
 mod links;
 mod polish;
 mod rules;
@@ -37,6 +38,7 @@ pub fn complete(doc: &OpenApi) -> Value {
     errors::document(&mut spec, &routes::refusals());
     examples::apply(&mut spec);
     links::apply(&mut spec);
+    files::apply(&mut spec);
     spec
 }
 

@@ -47,6 +47,11 @@ const TAGS: &[(&str, &str)] = &[
         "merchant",
         "A merchant's own staff, offers, counter and ledger",
     ),
+    (
+        "legal-aid",
+        "法律援助: requests, the case workflow, messages and evidence files",
+    ),
+    ("statistics", "Figures of a union admin's subtree"),
 ];
 
 pub fn polish(spec: &mut Value) {

@@ -3,6 +3,7 @@
 //! them), while the server keeps enforcing them in the domain, where every bad field of a body is
 //! named in one 422 (the schema check stops before the domain looks).
 
+use gangonghui_domain::legal_aid::workflow::{CaseStatus, MoveField, fields_for};
 use gangonghui_domain::offer::OfferType;
 use serde_json::{Value, json};
 
@@ -84,25 +85,61 @@ fn bounds() -> Vec<(&'static str, &'static str, Value)> {
         ("CreateOfferBody", "total_quota", json!({ "minimum": 1 })),
         ("UpdateOfferBody", "title", pattern(TEXT)),
         ("UpdateOfferBody", "total_quota", json!({ "minimum": 0 })),
+        ("CreateCaseBody", "employer_name", pattern(TEXT)),
+        ("CreateCaseBody", "description", pattern(TEXT)),
+        ("CreateCaseBody", "contact_phone", pattern(&phone)),
+        ("CreateCaseBody", "consent", json!({ "const": true })),
+        ("TransitionBody", "reason", pattern(TEXT)),
+        ("MessageBody", "body", pattern(TEXT)),
     ]
 }
 
+/// Which fields each move of a case needs and which it may not carry, from the domain's own
+/// table (`fields_for`): a field a move may not carry may only be absent or null.
+fn case_moves() -> Value {
+    CaseStatus::ALL
+        .iter()
+        .map(|&to| {
+            let rules = fields_for(to);
+            let mut then = serde_json::Map::new();
+            let required: Vec<&str> = rules.required.iter().map(|f| f.name()).collect();
+            if !required.is_empty() {
+                then.insert("required".into(), json!(required));
+            }
+            let mut properties = serde_json::Map::new();
+            for field in MoveField::ALL {
+                if rules.required.contains(field) {
+                    let ty = if *field == MoveField::RecoveredFen { "integer" } else { "string" };
+                    properties.insert(field.name().into(), json!({ "type": ty }));
+                } else if !rules.allowed.contains(field) {
+                    properties.insert(field.name().into(), json!({ "type": "null" }));
+                }
+            }
+            then.insert("properties".into(), Value::Object(properties));
+            json!({ "if": { "required": ["to"], "properties": { "to": { "const": to.as_str() } } }, "then": then })
+        })
+        .collect()
+}
+
 /// Fields one another needs, per schema: when `if` holds, `then` must.
-fn together() -> [(&'static str, Value); 1] {
+fn together() -> [(&'static str, Value); 2] {
     let kind_is = |kind: OfferType| json!({ "properties": { "kind": { "const": kind.as_str() } } });
     let present = |field: &str, ty: &str| json!({ "required": [field], "properties": { field: { "type": ty } } });
-    [(
-        "CreateOfferBody",
-        json!([
-            { "if": kind_is(OfferType::PercentOff), "then": present("percent_off_bp", "integer") },
-            { "if": kind_is(OfferType::AmountOff), "then": {
-                "required": ["off_fen", "threshold_fen"],
-                "properties": { "off_fen": { "type": "integer" }, "threshold_fen": { "type": "integer" } }
-            } },
-            { "if": present("per_member_limit", "integer"), "then": present("limit_period", "string") },
-            { "if": present("limit_period", "string"), "then": present("per_member_limit", "integer") }
-        ]),
-    )]
+    [
+        (
+            "CreateOfferBody",
+            json!([
+                { "if": kind_is(OfferType::PercentOff), "then": present("percent_off_bp", "integer") },
+                { "if": kind_is(OfferType::AmountOff), "then": {
+                    "required": ["off_fen", "threshold_fen"],
+                    "properties": { "off_fen": { "type": "integer" }, "threshold_fen": { "type": "integer" } }
+                } },
+                { "if": present("per_member_limit", "integer"), "then": present("limit_period", "string") },
+                { "if": present("limit_period", "string"), "then": present("per_member_limit", "integer") }
+            ]),
+        ),
+        ("TransitionBody", case_moves()),
+    ]
 }
 
 pub fn apply(spec: &mut Value) {

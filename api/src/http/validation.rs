@@ -64,8 +64,6 @@ pub enum Rule {
     OfferTerms,
     City,
     Month,
-    /// `to` before `from`, or a span longer than the route allows.
-    MonthRange,
     Date,
     /// Legal aid needs the applicant's separate consent (`consent: true`).
     Consent,

@@ -22,7 +22,11 @@ use crate::crypto::sha256_hex;
 use crate::http::ApiError;
 use crate::state::AppState;
 
-fn open_case(viewer: &Viewer, c: &mut gangonghui_persistence::DbConn, id: &CaseId) -> Result<(CaseRow, Standing), ApiError> {
+fn open_case(
+    viewer: &Viewer,
+    c: &mut gangonghui_persistence::DbConn,
+    id: &CaseId,
+) -> Result<(CaseRow, Standing), ApiError> {
     let (case, standing) = viewer.case(c, id)?;
     if case.status.is_finished() {
         return Err(LegalAidError::Finished.into());
@@ -41,7 +45,11 @@ fn actor_role(standing: Standing) -> Role {
 }
 
 /// Settles, before the body is read, that the caller may add a file to this case now.
-pub async fn may_upload(state: &AppState, auth: &Authenticated, id: &CaseId) -> Result<(), ApiError> {
+pub async fn may_upload(
+    state: &AppState,
+    auth: &Authenticated,
+    id: &CaseId,
+) -> Result<(), ApiError> {
     let (auth, id) = (auth.clone(), id.clone());
     state
         .db(move |c| {
@@ -62,7 +70,11 @@ pub async fn add(
     let keys = state.data_keys.clone();
     let id: AttachmentId = ids::new_id();
     let row = AttachmentRow {
-        name_enc: Sealed::FileName.seal(&keys, id.as_str(), &display_name(upload.client_name.as_deref(), kind)),
+        name_enc: Sealed::FileName.seal(
+            &keys,
+            id.as_str(),
+            &display_name(upload.client_name.as_deref(), kind),
+        ),
         id: id.clone(),
         case_id: case_id.clone(),
         uploader_id: auth.account_id.clone(),
@@ -132,7 +144,8 @@ pub async fn remove(
             write_tx(conn, |c| {
                 let viewer = Viewer::load(c, &auth)?;
                 let (case, standing) = viewer.case(c, &case_id)?;
-                let row = attachments::find(c, &case_id, &id)?.ok_or(LegalAidError::AttachmentNotFound)?;
+                let row = attachments::find(c, &case_id, &id)?
+                    .ok_or(LegalAidError::AttachmentNotFound)?;
                 if case.status.is_finished() {
                     return Err(LegalAidError::Finished.into());
                 }

@@ -1,9 +1,9 @@
 //! Wire types of legal aid: what the member app and the officers' console send.
 
-use gangonghui_domain::ids::{AccountId, OrgId};
-use gangonghui_domain::legal_aid::workflow::{CaseStatus, MoveField, fields_for};
-use gangonghui_domain::legal_aid::CaseCategory;
 use gangonghui_domain::Phone;
+use gangonghui_domain::ids::{AccountId, OrgId};
+use gangonghui_domain::legal_aid::CaseCategory;
+use gangonghui_domain::legal_aid::workflow::{CaseStatus, MoveField, fields_for};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -20,7 +20,11 @@ pub struct CreateCaseBody {
     #[schema(example = 1860000, minimum = 1, maximum = 10_000_000_000_i64)]
     pub claim_amount_fen: Option<i64>,
     /// What happened, in the applicant's words (stored encrypted).
-    #[schema(example = "2026年9月至11月工资未发放，共计18600元。", min_length = 1, max_length = 5000)]
+    #[schema(
+        example = "2026年9月至11月工资未发放，共计18600元。",
+        min_length = 1,
+        max_length = 5000
+    )]
     pub description: String,
     /// Where the union can reach the applicant (shown masked to officers).
     #[schema(example = "13800000000")]
@@ -59,10 +63,20 @@ impl CreateCaseBody {
         }
         let phone = Phone::parse(self.contact_phone.trim());
         if phone.is_err() {
-            issues.push("contact_phone", FieldIssueKind::Invalid { reason: Rule::Phone });
+            issues.push(
+                "contact_phone",
+                FieldIssueKind::Invalid {
+                    reason: Rule::Phone,
+                },
+            );
         }
         if !self.consent {
-            issues.push("consent", FieldIssueKind::Invalid { reason: Rule::Consent });
+            issues.push(
+                "consent",
+                FieldIssueKind::Invalid {
+                    reason: Rule::Consent,
+                },
+            );
         }
         issues.finish(|| {
             Some(NewRequest {
@@ -124,7 +138,11 @@ pub struct TransitionBody {
     #[schema(value_type = Option<String>)]
     pub expected_assignee_id: Option<AccountId>,
     /// The court's case number of an entrusted mediation (for `mediation`).
-    #[schema(example = "（2026）赣0102民诉前调1234号", min_length = 1, max_length = 64)]
+    #[schema(
+        example = "（2026）赣0102民诉前调1234号",
+        min_length = 1,
+        max_length = 64
+    )]
     pub court_case_no: Option<String>,
     /// What the worker got back, in fen (for `resolved`; at most 1 亿元).
     #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
@@ -147,19 +165,26 @@ impl TransitionBody {
     /// (blank text is missing text).
     pub fn check(mut self) -> Result<TransitionBody, crate::http::ApiError> {
         let trim = |t: &mut Option<String>| {
-            *t = t.take().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+            *t = t
+                .take()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty());
         };
+        let rules = fields_for(self.to);
+        let mut issues = Issues::default();
+        // A field the move may not carry is refused as sent, blank or not.
+        for &field in MoveField::ALL {
+            if !rules.allowed.contains(&field) && self.has(field) {
+                let reason = Rule::NotForThisMove;
+                issues.push(field.name(), FieldIssueKind::Invalid { reason });
+            }
+        }
         trim(&mut self.note);
         trim(&mut self.reason);
         trim(&mut self.court_case_no);
-        let rules = fields_for(self.to);
-        let mut issues = Issues::default();
-        for &field in MoveField::ALL {
-            if rules.required.contains(&field) && !self.has(field) {
+        for &field in rules.required {
+            if !self.has(field) {
                 issues.push(field.name(), FieldIssueKind::Required);
-            } else if !rules.allowed.contains(&field) && self.has(field) {
-                let reason = Rule::NotForThisMove;
-                issues.push(field.name(), FieldIssueKind::Invalid { reason });
             }
         }
         issues.finish(|| Some(self))
@@ -170,7 +195,11 @@ impl TransitionBody {
 #[serde(deny_unknown_fields)]
 pub struct MessageBody {
     /// The message (stored encrypted).
-    #[schema(example = "请补充工资条和考勤记录。", min_length = 1, max_length = 2000)]
+    #[schema(
+        example = "请补充工资条和考勤记录。",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub body: String,
     /// `true`: an internal note for handlers only; the applicant never sees it. Handlers only.
     #[serde(default)]

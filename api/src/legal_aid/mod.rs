@@ -6,17 +6,17 @@ mod access;
 mod attachments;
 pub mod dto;
 mod error;
-mod messages;
+pub mod messages;
 mod notify;
 mod problems;
 pub mod routes;
 mod sealed;
-mod service;
+pub mod service;
 mod storage;
 pub mod thread_routes;
 mod upload;
 pub mod view;
-mod workflow;
+pub mod workflow;
 
 pub use error::LegalAidError;
 
@@ -57,7 +57,11 @@ pub fn refusals() -> Refusals {
         ("get_legal_aid_request", vec![not_found()]),
         (
             "transition_legal_aid_request",
-            vec![not_found(), L::InvalidTransition.into(), L::AssigneeChanged.into()],
+            vec![
+                not_found(),
+                L::InvalidTransition.into(),
+                L::AssigneeChanged.into(),
+            ],
         ),
         ("list_legal_aid_messages", vec![not_found()]),
         (

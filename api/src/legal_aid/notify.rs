@@ -11,7 +11,7 @@ const TEXT: &str = "【赣工惠】您的法律援助申请有新进展，请登
 
 pub fn case_changed(state: &AppState, phone: Phone) {
     let (sms, at) = (state.sms.clone(), state.clock.now());
-    actix_web::rt::spawn(async move {
+    tokio::spawn(async move {
         if let Err(err) = sms.notify(&phone, PURPOSE, TEXT, at).await {
             tracing::warn!(error = %err, phone = %phone.masked(), "legal-aid notice not sent");
         }

@@ -53,7 +53,13 @@ pub async fn list_legal_aid_requests(
     let overdue = query.overdue.unwrap_or(false);
     let rows = service::list(&state, &auth, filter, overdue, keyset.limit + 1).await?;
     let build = |items, next_cursor| CaseListDto { items, next_cursor };
-    Ok(Json(page(rows, keyset.limit, |c| c.id.clone(), |c| c, build)))
+    Ok(Json(page(
+        rows,
+        keyset.limit,
+        |c| c.id.clone(),
+        |c| c,
+        build,
+    )))
 }
 
 /// One case with its history and evidence, for its applicant and the handlers in scope.
@@ -81,7 +87,9 @@ pub async fn transition_legal_aid_request(
     body: ValidJson<TransitionBody>,
 ) -> Result<Json<CaseDto>, ApiError> {
     let body = body.read().await?.check()?;
-    Ok(Json(workflow::move_case(&state, &auth, id.into_inner(), body, ctx).await?))
+    Ok(Json(
+        workflow::move_case(&state, &auth, id.into_inner(), body, ctx).await?,
+    ))
 }
 
 /// The consent text an applicant agrees to, and its version (in the caller's language).

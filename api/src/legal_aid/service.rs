@@ -7,7 +7,9 @@ use gangonghui_domain::legal_aid::workflow::CaseStatus;
 use gangonghui_domain::legal_aid::{CONSENT_VERSION, employer_key, review_due_at};
 use gangonghui_domain::membership::MembershipStatus;
 use gangonghui_persistence::legal_aid::events::{self, NewEvent};
-use gangonghui_persistence::legal_aid::{self, CaseFilter, CaseRow, NewCase, attachments, messages};
+use gangonghui_persistence::legal_aid::{
+    self, CaseFilter, CaseRow, NewCase, attachments, messages,
+};
 use gangonghui_persistence::{DbConn, ids, memberships, orgs, write_tx};
 
 use super::LegalAidError;

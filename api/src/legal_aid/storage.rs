@@ -13,14 +13,21 @@ fn path_of(dir: &Path, id: &AttachmentId) -> Result<PathBuf, ApiError> {
     // Ids are server-made UUIDs; anything else would be a bug, never a path to follow.
     let name = id.as_str();
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
-        return Err(ApiError::internal(anyhow::anyhow!("attachment id {name:?} is not a UUID")));
+        return Err(ApiError::internal(anyhow::anyhow!(
+            "attachment id {name:?} is not a UUID"
+        )));
     }
     Ok(dir.join(format!("{name}.bin")))
 }
 
 /// Seals and writes the file; written to a temporary name first, so a crash never leaves half a
 /// file under a real name.
-pub async fn put(dir: &Path, keys: &DataKeys, id: &AttachmentId, plain: Vec<u8>) -> Result<(), ApiError> {
+pub async fn put(
+    dir: &Path,
+    keys: &DataKeys,
+    id: &AttachmentId,
+    plain: Vec<u8>,
+) -> Result<(), ApiError> {
     let (dir, keys, id) = (dir.to_owned(), keys.clone(), id.clone());
     tokio::task::spawn_blocking(move || -> Result<(), ApiError> {
         let sealed = keys.seal_bytes(&plain, &Sealed::FileBytes.binding(id.as_str()));

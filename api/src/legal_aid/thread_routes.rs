@@ -32,14 +32,26 @@ pub async fn list_legal_aid_messages(
 ) -> Result<actix_web::web::Json<MessageListDto>, ApiError> {
     let query = query.read()?;
     let keyset = Keyset::parse(query.limit, query.cursor.as_deref())?;
-    let (rows, applicant) =
-        messages::page(&state, &auth, id.into_inner(), keyset.after_id(), keyset.limit).await?;
+    let (rows, applicant) = messages::page(
+        &state,
+        &auth,
+        id.into_inner(),
+        keyset.after_id(),
+        keyset.limit,
+    )
+    .await?;
     let items: Vec<MessageDto> = rows
         .iter()
         .map(|m| MessageDto::new(&state.data_keys, m, &applicant))
         .collect::<Result<_, _>>()?;
     let build = |items, next_cursor| MessageListDto { items, next_cursor };
-    Ok(actix_web::web::Json(page(items, keyset.limit, |m| m.id.clone(), |m| m, build)))
+    Ok(actix_web::web::Json(page(
+        items,
+        keyset.limit,
+        |m| m.id.clone(),
+        |m| m,
+        build,
+    )))
 }
 
 /// Write to the thread; handlers may add an internal note (`internal: true`), also to a
@@ -59,8 +71,9 @@ pub async fn create_legal_aid_message(
     Ok(HttpResponse::Created().json(message))
 }
 
-/// The form of an upload: one part named `file`.
+/// The form of an upload: one part named `file`, nothing else.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EvidenceForm {
     /// A PDF, JPEG or PNG file (judged by its content), at most 10 MiB.
     #[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
@@ -125,7 +138,13 @@ pub async fn download_legal_aid_attachment(
 /// underscore; anything else becomes `_`.
 fn ascii_fallback(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 

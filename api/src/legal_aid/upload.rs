@@ -9,7 +9,7 @@ use actix_web::web::Payload;
 use futures_util::StreamExt;
 use gangonghui_domain::legal_aid::evidence::MAX_FILE_BYTES;
 
-use crate::http::{ApiError, FieldIssue, FieldIssueKind};
+use crate::http::{ApiError, FieldIssue, FieldIssueKind, Rule};
 
 /// Room for the multipart framing around the file (boundaries, part headers, small fields).
 const FRAMING: usize = 64 * 1024;
@@ -24,11 +24,15 @@ fn is_form_data(req: &HttpRequest) -> bool {
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<actix_web::mime::Mime>().ok())
-        .is_some_and(|m| m.type_() == actix_web::mime::MULTIPART && m.subtype() == actix_web::mime::FORM_DATA)
+        .is_some_and(|m| {
+            m.type_() == actix_web::mime::MULTIPART && m.subtype() == actix_web::mime::FORM_DATA
+        })
 }
 
 fn too_large() -> ApiError {
-    ApiError::PayloadTooLarge { limit: MAX_FILE_BYTES }
+    ApiError::PayloadTooLarge {
+        limit: MAX_FILE_BYTES,
+    }
 }
 
 fn malformed(err: impl std::fmt::Display) -> ApiError {
@@ -49,12 +53,31 @@ pub async fn read(req: &HttpRequest, payload: Payload) -> Result<Upload, ApiErro
     }
     let mut form = Multipart::new(req.headers(), payload);
     let mut upload: Option<Upload> = None;
+    let mut issues = Vec::new();
     let mut other_bytes = 0usize;
     while let Some(part) = form.next().await {
         let mut part = part.map_err(malformed)?;
         let disposition = part.content_disposition();
-        let is_file = disposition.and_then(|d| d.get_name()) == Some("file") && upload.is_none();
-        let client_name = disposition.and_then(|d| d.get_filename()).map(str::to_owned);
+        let name = disposition
+            .and_then(|d| d.get_name())
+            .unwrap_or_default()
+            .to_owned();
+        let is_file = name == "file" && upload.is_none();
+        let client_name = disposition
+            .and_then(|d| d.get_filename())
+            .map(str::to_owned);
+        if !is_file {
+            // The form has one part, as `deny_unknown_fields` bodies have their fields.
+            issues.push(match name.as_str() {
+                "file" => FieldIssue::new(
+                    "file",
+                    FieldIssueKind::Invalid {
+                        reason: Rule::Duplicate,
+                    },
+                ),
+                _ => FieldIssue::new(name, FieldIssueKind::UnknownField),
+            });
+        }
         let mut bytes = Vec::new();
         while let Some(chunk) = part.next().await {
             let chunk = chunk.map_err(malformed)?;
@@ -64,7 +87,7 @@ pub async fn read(req: &HttpRequest, payload: Payload) -> Result<Upload, ApiErro
                 }
                 bytes.extend_from_slice(&chunk);
             } else {
-                // Other parts are ignored, but not without bound.
+                // A refused part is still read to the end, but not without bound.
                 other_bytes += chunk.len();
                 if other_bytes > FRAMING {
                     return Err(too_large());
@@ -75,5 +98,11 @@ pub async fn read(req: &HttpRequest, payload: Payload) -> Result<Upload, ApiErro
             upload = Some(Upload { bytes, client_name });
         }
     }
-    upload.ok_or_else(|| ApiError::Validation(vec![FieldIssue::new("file", FieldIssueKind::Required)]))
+    if upload.is_none() {
+        issues.push(FieldIssue::new("file", FieldIssueKind::Required));
+    }
+    match upload {
+        Some(upload) if issues.is_empty() => Ok(upload),
+        _ => Err(ApiError::Validation(issues)),
+    }
 }

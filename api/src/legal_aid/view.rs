@@ -119,7 +119,13 @@ pub struct CaseParts {
 
 impl CaseDto {
     pub fn new(keys: &DataKeys, parts: CaseParts, now: DateTime<Utc>) -> Result<Self, ApiError> {
-        let CaseParts { case, standing, events, attachments, unread } = parts;
+        let CaseParts {
+            case,
+            standing,
+            events,
+            attachments,
+            unread,
+        } = parts;
         let id = case.id.as_str();
         let phone = Sealed::ContactPhone.open(keys, id, &case.contact_phone_enc)?;
         let contact_phone = match (standing, Phone::parse(&phone)) {
@@ -247,7 +253,12 @@ impl MessageDto {
         Ok(MessageDto {
             id: m.id.clone(),
             author_id: m.author_id.clone(),
-            author: if m.author_id == *applicant { "applicant" } else { "handler" }.to_owned(),
+            author: if m.author_id == *applicant {
+                "applicant"
+            } else {
+                "handler"
+            }
+            .to_owned(),
             internal: m.internal,
             body: Sealed::MessageBody.open(keys, m.id.as_str(), &m.body_enc)?,
             created_at: utc(m.created_at),

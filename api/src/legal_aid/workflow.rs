@@ -44,16 +44,26 @@ pub async fn move_case(
                 if let Some(assignee) = &body.assignee_id
                     && !can_be_assigned(c, assignee, &case)?
                 {
-                    return Err(field_issue("assignee_id", FieldIssueKind::Invalid { reason: Rule::Assignee }));
+                    return Err(field_issue(
+                        "assignee_id",
+                        FieldIssueKind::Invalid {
+                            reason: Rule::Assignee,
+                        },
+                    ));
                 }
                 let expected = match kind {
-                    Move::Reassignment => Some(body.expected_assignee_id.clone().ok_or_else(|| {
-                        field_issue("expected_assignee_id", FieldIssueKind::Required)
-                    })?),
+                    Move::Reassignment => {
+                        Some(body.expected_assignee_id.clone().ok_or_else(|| {
+                            field_issue("expected_assignee_id", FieldIssueKind::Required)
+                        })?)
+                    }
                     Move::Transition { .. } => None,
                 };
                 let at = now.naive_utc();
-                let reason_enc = body.reason.as_deref().map(|r| Sealed::Reason.seal(&keys, id.as_str(), r));
+                let reason_enc = body
+                    .reason
+                    .as_deref()
+                    .map(|r| Sealed::Reason.seal(&keys, id.as_str(), r));
                 let write = MoveWrite {
                     status: to.as_str(),
                     updated_at: at,
@@ -72,7 +82,10 @@ pub async fn move_case(
                     .into());
                 }
                 let event_id: CaseEventId = ids::new_id();
-                let note_enc = body.note.as_deref().map(|n| Sealed::EventNote.seal(&keys, event_id.as_str(), n));
+                let note_enc = body
+                    .note
+                    .as_deref()
+                    .map(|n| Sealed::EventNote.seal(&keys, event_id.as_str(), n));
                 events::insert(
                     c,
                     &NewEvent {
@@ -102,7 +115,8 @@ pub async fn move_case(
                     }))
                     .record(c, &ctx)?;
                 let notify_phone = if notifies_applicant(to) {
-                    let phone = Sealed::ContactPhone.open(&keys, id.as_str(), &case.contact_phone_enc)?;
+                    let phone =
+                        Sealed::ContactPhone.open(&keys, id.as_str(), &case.contact_phone_enc)?;
                     Phone::parse(&phone).ok()
                 } else {
                     None

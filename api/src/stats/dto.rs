@@ -8,51 +8,60 @@ use gangonghui_domain::time::{parse_month, shanghai_date};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::http::{ApiError, FieldIssue, FieldIssueKind, Issues, Rule};
+use crate::http::{ApiError, FieldIssue, FieldIssueKind, Rule};
 
 /// The longest span of months one overview covers.
 pub const MAX_MONTHS: u32 = 60;
+const DEFAULT_MONTHS: u32 = 12;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OverviewQuery {
-    /// First month of the redemption series, `YYYY-MM` (default: 11 months before `to`).
-    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
-    pub from: Option<String>,
-    /// Last month of the redemption series, `YYYY-MM` (default: this month, Asia/Shanghai). At
-    /// most 60 months after `from`.
+    /// Last month of the redemption series, `YYYY-MM` (default: this month, Asia/Shanghai).
     #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub to: Option<String>,
+    /// How many months the series covers, ending with `to` (default 12).
+    #[param(minimum = 1, maximum = 60)]
+    pub months: Option<u32>,
 }
 
 impl OverviewQuery {
-    /// The first days of the first and last month asked for.
+    /// The first days of the first and the last month of the series.
     pub fn months(&self, now: DateTime<Utc>) -> Result<(NaiveDate, NaiveDate), ApiError> {
-        let mut issues = Issues::default();
-        let mut month = |field: &'static str, raw: &Option<String>| match raw {
-            Some(raw) => parse_month(raw).or_else(|| {
-                issues.push(field, FieldIssueKind::Invalid { reason: Rule::Month });
-                None
-            }),
-            None => None,
+        let to = match &self.to {
+            Some(raw) => parse_month(raw).ok_or_else(|| {
+                ApiError::Validation(vec![FieldIssue::new(
+                    "to",
+                    FieldIssueKind::Invalid {
+                        reason: Rule::Month,
+                    },
+                )])
+            })?,
+            None => shanghai_date(now).with_day0(0).unwrap_or_default(),
         };
-        let (from, to) = (month("from", &self.from), month("to", &self.to));
-        issues.finish(|| Some(()))?;
-        let to = to.unwrap_or_else(|| shanghai_date(now).with_day0(0).unwrap_or_default());
-        let from = match from {
-            Some(from) => from,
-            None => to.checked_sub_months(Months::new(11)).unwrap_or(to),
+        let span = match self.months {
+            None => DEFAULT_MONTHS,
+            Some(n @ 1..=MAX_MONTHS) => n,
+            Some(0) => {
+                return Err(out_of_range(FieldIssueKind::BelowMinimum {
+                    min: "1".into(),
+                }));
+            }
+            Some(_) => {
+                let max = MAX_MONTHS.to_string();
+                return Err(out_of_range(FieldIssueKind::AboveMaximum { max }));
+            }
         };
-        let span_ok = from <= to
-            && from
-                .checked_add_months(Months::new(MAX_MONTHS))
-                .is_some_and(|limit| to < limit);
-        if !span_ok {
-            let reason = Rule::MonthRange;
-            return Err(ApiError::Validation(vec![FieldIssue::new("to", FieldIssueKind::Invalid { reason })]));
-        }
+        // Before year 1 there is nothing to count: the series starts at the earliest month.
+        let from = to
+            .checked_sub_months(Months::new(span - 1))
+            .unwrap_or(NaiveDate::MIN);
         Ok((from, to))
     }
+}
+
+fn out_of_range(kind: FieldIssueKind) -> ApiError {
+    ApiError::Validation(vec![FieldIssue::new("months", kind)])
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -36,7 +36,10 @@ pub async fn overview(
                 org_id: org,
                 generated_at: now,
                 members: MemberCounts {
-                    active: members.get(MembershipStatus::Active.as_str()).copied().unwrap_or(0),
+                    active: members
+                        .get(MembershipStatus::Active.as_str())
+                        .copied()
+                        .unwrap_or(0),
                     pending_applications: members.get("pending_application").copied().unwrap_or(0),
                 },
                 active_cards: active.get("cards").copied().unwrap_or(0),
@@ -67,7 +70,9 @@ fn month_series(from: NaiveDate, to: NaiveDate, found: Vec<stats::MonthTotals>) 
             discount_fen: totals.as_ref().map_or(0, |t| t.discount_fen),
             month: key,
         });
-        let Some(next) = month.checked_add_months(Months::new(1)) else { break };
+        let Some(next) = month.checked_add_months(Months::new(1)) else {
+            break;
+        };
         month = next;
     }
     series
@@ -81,17 +86,26 @@ fn legal_aid(
     let overflow = || ApiError::internal(anyhow::anyhow!("recovered_fen total overflows i64"));
     let mut recovered_fen: i64 = 0;
     for row in cases {
-        recovered_fen = recovered_fen.checked_add(row.recovered_fen).ok_or_else(overflow)?;
+        recovered_fen = recovered_fen
+            .checked_add(row.recovered_fen)
+            .ok_or_else(overflow)?;
     }
-    let total = |pick: &dyn Fn(&CaseTotals) -> bool| cases.iter().filter(|r| pick(r)).map(|r| r.n).sum();
+    let total =
+        |pick: &dyn Fn(&CaseTotals) -> bool| cases.iter().filter(|r| pick(r)).map(|r| r.n).sum();
     Ok(LegalAidFigures {
         by_status: CaseStatus::ALL
             .iter()
-            .map(|&status| StatusCount { status, count: total(&|r| r.status == status.as_str()) })
+            .map(|&status| StatusCount {
+                status,
+                count: total(&|r| r.status == status.as_str()),
+            })
             .collect(),
         by_category: CaseCategory::ALL
             .iter()
-            .map(|&category| CategoryCount { category, count: total(&|r| r.category == category.as_str()) })
+            .map(|&category| CategoryCount {
+                category,
+                count: total(&|r| r.category == category.as_str()),
+            })
             .collect(),
         recovered_fen,
         median_days_to_decision: median_days(decisions),
@@ -110,7 +124,7 @@ fn median_days(decisions: &[DecisionTimes]) -> Option<f64> {
     }
     seconds.sort_unstable();
     let mid = seconds.len() / 2;
-    let median = if seconds.len() % 2 == 0 {
+    let median = if seconds.len().is_multiple_of(2) {
         (seconds[mid - 1] + seconds[mid]) as f64 / 2.0
     } else {
         seconds[mid] as f64
@@ -123,9 +137,15 @@ mod tests {
     use super::*;
 
     fn took(days: &[i64]) -> Vec<DecisionTimes> {
-        let t0 = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        let t0 = NaiveDate::from_ymd_opt(2026, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
         days.iter()
-            .map(|d| DecisionTimes { submitted_at: t0, decided_at: t0 + chrono::Duration::hours(d * 24) })
+            .map(|d| DecisionTimes {
+                submitted_at: t0,
+                decided_at: t0 + chrono::Duration::hours(d * 24),
+            })
             .collect()
     }
 
@@ -139,9 +159,22 @@ mod tests {
     #[test]
     fn the_month_series_has_every_month_of_the_range() {
         let day = |y, m| NaiveDate::from_ymd_opt(y, m, 1).unwrap();
-        let found = vec![stats::MonthTotals { month: "2026-01".into(), n: 2, original_fen: 300, discount_fen: 30 }];
+        let found = vec![stats::MonthTotals {
+            month: "2026-01".into(),
+            n: 2,
+            original_fen: 300,
+            discount_fen: 30,
+        }];
         let series = month_series(day(2025, 11), day(2026, 2), found);
         let months: Vec<_> = series.iter().map(|m| (m.month.as_str(), m.count)).collect();
-        assert_eq!(months, [("2025-11", 0), ("2025-12", 0), ("2026-01", 2), ("2026-02", 0)]);
+        assert_eq!(
+            months,
+            [
+                ("2025-11", 0),
+                ("2025-12", 0),
+                ("2026-01", 2),
+                ("2026-02", 0)
+            ]
+        );
     }
 }

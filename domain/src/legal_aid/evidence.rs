@@ -75,10 +75,26 @@ mod tests {
 
     #[test]
     fn the_kind_comes_from_the_bytes() {
-        assert_eq!(EvidenceKind::sniff(b"%PDF-1.7\n..."), Some(EvidenceKind::Pdf));
-        assert_eq!(EvidenceKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]), Some(EvidenceKind::Jpeg));
-        assert_eq!(EvidenceKind::sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some(EvidenceKind::Png));
-        for other in [&b"hello, this is text"[..], b"", b"%PD", b"GIF89a", b"\x89PNG", b"PK\x03\x04"] {
+        assert_eq!(
+            EvidenceKind::sniff(b"%PDF-1.7\n..."),
+            Some(EvidenceKind::Pdf)
+        );
+        assert_eq!(
+            EvidenceKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]),
+            Some(EvidenceKind::Jpeg)
+        );
+        assert_eq!(
+            EvidenceKind::sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Some(EvidenceKind::Png)
+        );
+        for other in [
+            &b"hello, this is text"[..],
+            b"",
+            b"%PD",
+            b"GIF89a",
+            b"\x89PNG",
+            b"PK\x03\x04",
+        ] {
             assert_eq!(EvidenceKind::sniff(other), None, "{other:?}");
         }
     }
@@ -87,12 +103,18 @@ mod tests {
     fn a_client_name_keeps_its_last_segment_without_controls() {
         let pdf = EvidenceKind::Pdf;
         assert_eq!(display_name(Some("../../etc/passwd"), pdf), "passwd");
-        assert_eq!(display_name(Some("C:\\Users\\王\\工资条.pdf"), pdf), "工资条.pdf");
+        assert_eq!(
+            display_name(Some("C:\\Users\\王\\工资条.pdf"), pdf),
+            "工资条.pdf"
+        );
         assert_eq!(display_name(Some("a\r\nb\0.pdf"), pdf), "ab.pdf");
         assert_eq!(display_name(Some("x\u{202E}fdp.exe"), pdf), "xfdp.exe");
         assert_eq!(display_name(Some("../"), pdf), "evidence.pdf");
         assert_eq!(display_name(Some(".."), EvidenceKind::Png), "evidence.png");
         assert_eq!(display_name(None, EvidenceKind::Jpeg), "evidence.jpg");
-        assert_eq!(display_name(Some(&"长".repeat(500)), pdf).chars().count(), MAX_NAME_CHARS);
+        assert_eq!(
+            display_name(Some(&"长".repeat(500)), pdf).chars().count(),
+            MAX_NAME_CHARS
+        );
     }
 }

@@ -93,18 +93,33 @@ mod tests {
     #[test]
     fn review_is_due_at_the_end_of_the_seventh_shanghai_day() {
         // Monday 2026-12-07 20:00 in Shanghai is 12:00 UTC; due at Tuesday 12-15 00:00 Shanghai.
-        assert_eq!(review_due_at(utc(2026, 12, 7, 12, 0)), utc(2026, 12, 14, 16, 0));
+        assert_eq!(
+            review_due_at(utc(2026, 12, 7, 12, 0)),
+            utc(2026, 12, 14, 16, 0)
+        );
         // 23:59 Shanghai is still the same day...
-        assert_eq!(review_due_at(utc(2026, 12, 7, 15, 59)), utc(2026, 12, 14, 16, 0));
+        assert_eq!(
+            review_due_at(utc(2026, 12, 7, 15, 59)),
+            utc(2026, 12, 14, 16, 0)
+        );
         // ...and 00:00 Shanghai (16:00 UTC) is the next one.
-        assert_eq!(review_due_at(utc(2026, 12, 7, 16, 0)), utc(2026, 12, 15, 16, 0));
+        assert_eq!(
+            review_due_at(utc(2026, 12, 7, 16, 0)),
+            utc(2026, 12, 15, 16, 0)
+        );
         // Across a month and a year end.
-        assert_eq!(review_due_at(utc(2026, 12, 28, 1, 0)), utc(2027, 1, 4, 16, 0));
+        assert_eq!(
+            review_due_at(utc(2026, 12, 28, 1, 0)),
+            utc(2027, 1, 4, 16, 0)
+        );
     }
 
     #[test]
     fn employer_names_compare_without_case_spacing_or_bracket_width() {
-        assert_eq!(employer_key("  南昌  某建筑（集团）公司 "), employer_key("南昌 某建筑(集团)公司"));
+        assert_eq!(
+            employer_key("  南昌  某建筑（集团）公司 "),
+            employer_key("南昌 某建筑(集团)公司")
+        );
         assert_eq!(employer_key("ACME Ltd"), employer_key("acme   ltd"));
         assert_ne!(employer_key("甲公司"), employer_key("乙公司"));
     }

@@ -31,7 +31,10 @@ impl CaseStatus {
     pub const fn is_finished(self) -> bool {
         matches!(
             self,
-            CaseStatus::Rejected | CaseStatus::Resolved | CaseStatus::Closed | CaseStatus::Withdrawn
+            CaseStatus::Rejected
+                | CaseStatus::Resolved
+                | CaseStatus::Closed
+                | CaseStatus::Withdrawn
         )
     }
 
@@ -227,9 +230,15 @@ mod tests {
         for &to in CaseStatus::ALL {
             let f = fields_for(to);
             for field in f.required {
-                assert!(f.allowed.contains(field), "{to}: required {field:?} not allowed");
+                assert!(
+                    f.allowed.contains(field),
+                    "{to}: required {field:?} not allowed"
+                );
             }
-            assert!(f.allowed.contains(&Note), "{to}: every move may carry a note");
+            assert!(
+                f.allowed.contains(&Note),
+                "{to}: every move may carry a note"
+            );
         }
         assert_eq!(fields_for(Rejected).required, &[Reason]);
         assert_eq!(fields_for(Assigned).required, &[AssigneeId]);

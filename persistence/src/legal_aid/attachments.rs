@@ -39,7 +39,11 @@ pub fn for_case(conn: &mut DbConn, case_id: &CaseId) -> QueryResult<Vec<Attachme
 }
 
 /// The file `id` of case `case_id` (a file id under another case is not found).
-pub fn find(conn: &mut DbConn, case_id: &CaseId, id: &AttachmentId) -> QueryResult<Option<AttachmentRow>> {
+pub fn find(
+    conn: &mut DbConn,
+    case_id: &CaseId,
+    id: &AttachmentId,
+) -> QueryResult<Option<AttachmentRow>> {
     files::table
         .find(id.as_str())
         .filter(files::case_id.eq(case_id.as_str()))

@@ -52,7 +52,8 @@ impl From<OptionalStatus> for Option<CaseStatus> {
 impl<DB> Queryable<diesel::sql_types::Nullable<diesel::sql_types::Text>, DB> for OptionalStatus
 where
     DB: diesel::backend::Backend,
-    Option<String>: diesel::deserialize::FromSql<diesel::sql_types::Nullable<diesel::sql_types::Text>, DB>,
+    Option<String>:
+        diesel::deserialize::FromSql<diesel::sql_types::Nullable<diesel::sql_types::Text>, DB>,
 {
     type Row = Option<String>;
 

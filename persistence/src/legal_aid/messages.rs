@@ -4,7 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use gangonghui_domain::ids::{AccountId, CaseId, CaseMessageId};
 
-use super::schema::{legal_aid_cases as cases, legal_aid_messages as messages, legal_aid_reads as reads};
+use super::schema::{
+    legal_aid_cases as cases, legal_aid_messages as messages, legal_aid_reads as reads,
+};
 use crate::conn::DbConn;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]

@@ -137,7 +137,11 @@ pub fn cases_by_status_and_category(
 }
 
 /// Submitted cases whose review was due before `now`.
-pub fn overdue_reviews(conn: &mut DbConn, scope_path: &str, now: NaiveDateTime) -> QueryResult<i64> {
+pub fn overdue_reviews(
+    conn: &mut DbConn,
+    scope_path: &str,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
     use super::schema::legal_aid_cases as cases;
     cases::table
         .filter(cases::org_path.like(like(scope_path)))
@@ -157,7 +161,10 @@ pub fn decision_times(conn: &mut DbConn, scope_path: &str) -> QueryResult<Vec<De
         .load::<(NaiveDateTime, NaiveDateTime)>(conn)
         .map(|rows| {
             rows.into_iter()
-                .map(|(submitted_at, decided_at)| DecisionTimes { submitted_at, decided_at })
+                .map(|(submitted_at, decided_at)| DecisionTimes {
+                    submitted_at,
+                    decided_at,
+                })
                 .collect()
         })
 }
