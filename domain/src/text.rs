@@ -10,6 +10,22 @@ pub struct UnknownText {
     pub value: String,
 }
 
+/// Characters that change how text shows without showing themselves: zero-width and joiner
+/// characters, bidirectional marks and overrides (which can make `gpj.exe` read as `exe.jpg`),
+/// the line and paragraph separators and the byte-order mark.
+pub fn is_format_char(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
 /// Defines an enum whose variants are stored and sent as the given texts. With the `openapi`
 /// feature the enum also derives `utoipa::ToSchema`, so the API's spec lists its values.
 #[macro_export]

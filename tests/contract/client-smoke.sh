@@ -17,13 +17,15 @@ curl -fsS "$BASE/api-docs/openapi.json" -o "$WORK/served.json"
 # fails the test. The venv's bin is on PATH for the generator's ruff post-hook.
 mkdir "$WORK/gen"
 if ! PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/openapi-python-client" generate --path "$WORK/served.json" \
-    --output-path "$WORK/gen/ggh_client" --meta none >"$WORK/gen.log" 2>&1 \
+    --output-path "$WORK/gen/ggh_client" --meta none --config tests/contract/client-config.yml >"$WORK/gen.log" 2>&1 \
   || grep -qvxE 'Generating .*|[[:space:]]*' "$WORK/gen.log"; then
   cat "$WORK/gen.log"; echo "openapi-python-client did not generate the whole document" >&2; exit 1
 fi
 echo "generated: $(find "$WORK/gen/ggh_client/api" -name '*.py' ! -name '__init__.py' | wc -l) operations," \
   "$(find "$WORK/gen/ggh_client/models" -name '*.py' ! -name '__init__.py' | wc -l) models, no warnings"
 
-PYTHONPATH="$WORK/gen" "$VENV/bin/python" tests/contract/client_smoke.py "$BASE" \
-  || { tail -20 "$WORK/server.log"; exit 1; }
+for smoke in client_smoke client_smoke_legal_aid; do
+  PYTHONPATH="$WORK/gen" "$VENV/bin/python" "tests/contract/$smoke.py" "$BASE" \
+    || { tail -20 "$WORK/server.log"; exit 1; }
+done
 no_panics

@@ -96,7 +96,7 @@ impl CreateCaseBody {
 pub struct CasesQuery {
     pub status: Option<CaseStatus>,
     pub category: Option<CaseCategory>,
-    /// `true`: only submitted requests past their review deadline.
+    /// `true`: only submitted requests past their review deadline (`false` or absent: no filter).
     pub overdue: Option<bool>,
     /// Items per page, 1-100 (default 20).
     #[param(minimum = 1, maximum = 100)]

@@ -20,4 +20,10 @@ pub enum LegalAidError {
     TooManyFiles,
     #[error("evidence must be a PDF, JPEG or PNG file")]
     UnsupportedFile,
+    #[error("an upload is sent as multipart/form-data")]
+    FormRequired,
+    #[error("the multipart/form-data body is malformed")]
+    MalformedForm,
+    #[error("an evidence file is at most 10 MiB")]
+    FileTooLarge,
 }

@@ -22,7 +22,6 @@ pub use error::LegalAidError;
 
 use crate::auth::AuthError;
 use crate::doc::Refusals;
-use crate::http::ApiError;
 use crate::http::error::Answer;
 use crate::membership::MemberError;
 
@@ -75,9 +74,9 @@ pub fn refusals() -> Refusals {
                 L::Finished.into(),
                 L::TooManyFiles.into(),
                 L::UnsupportedFile.into(),
-                ApiError::UnsupportedMediaType.into(),
-                ApiError::PayloadTooLarge { limit: 0 }.into(),
-                ApiError::MalformedBody(String::new()).into(),
+                L::FormRequired.into(),
+                L::MalformedForm.into(),
+                L::FileTooLarge.into(),
             ],
         ),
         (

@@ -57,6 +57,24 @@ impl Refusal for LegalAidError {
                 "证据材料须为 PDF、JPEG 或 PNG 文件",
                 "Evidence must be a PDF, JPEG or PNG file",
             ),
+            LegalAidError::FormRequired => Answer::new(
+                S::UNSUPPORTED_MEDIA_TYPE,
+                "attachment.form_required",
+                "请以 multipart/form-data 上传文件",
+                "Upload the file as multipart/form-data",
+            ),
+            LegalAidError::MalformedForm => Answer::new(
+                S::BAD_REQUEST,
+                "attachment.malformed_form",
+                "上传内容不是合法的 multipart/form-data",
+                "The multipart/form-data body is malformed",
+            ),
+            LegalAidError::FileTooLarge => Answer::new(
+                S::PAYLOAD_TOO_LARGE,
+                "attachment.too_large",
+                "证据材料不能超过 10 MiB",
+                "An evidence file is at most 10 MiB",
+            ),
         }
     }
 }

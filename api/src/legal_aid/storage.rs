@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use gangonghui_domain::ids::AttachmentId;
 
+use super::LegalAidError;
 use super::sealed::Sealed;
 use crate::crypto::DataKeys;
 use crate::http::ApiError;
@@ -46,7 +47,11 @@ pub async fn get(dir: &Path, keys: &DataKeys, id: &AttachmentId) -> Result<Vec<u
     let path = path_of(dir, id)?;
     let (keys, id) = (keys.clone(), id.clone());
     tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
-        let sealed = std::fs::read(&path).map_err(ApiError::internal)?;
+        let sealed = std::fs::read(&path).map_err(|err| match err.kind() {
+            // Deleted between finding its row and reading it: gone, as a client sees it.
+            std::io::ErrorKind::NotFound => LegalAidError::AttachmentNotFound.into(),
+            _ => ApiError::internal(err),
+        })?;
         keys.open_bytes(&sealed, &Sealed::FileBytes.binding(id.as_str()))
             .map_err(ApiError::internal)
     })

@@ -115,6 +115,12 @@ pub async fn download_legal_aid_attachment(
 ) -> Result<HttpResponse, ApiError> {
     let (case_id, id) = path.into_inner();
     let (file, bytes) = attachments::download(&state, &auth, case_id, id).await?;
+    Ok(file_response(file, bytes))
+}
+
+/// The file as a download: its type, its uploaded name (`filename*`, with an ASCII fallback),
+/// never sniffed by a browser and never cached on the way.
+fn file_response(file: AttachmentDto, bytes: Vec<u8>) -> HttpResponse {
     let disposition = ContentDisposition {
         disposition: DispositionType::Attachment,
         parameters: vec![
@@ -126,12 +132,12 @@ pub async fn download_legal_aid_attachment(
             }),
         ],
     };
-    Ok(HttpResponse::Ok()
+    HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, file.content_type))
         .insert_header(disposition)
         .insert_header((X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .insert_header((CACHE_CONTROL, HeaderValue::from_static("private, no-store")))
-        .body(bytes))
+        .body(bytes)
 }
 
 /// The name for clients that ignore `filename*`: ASCII letters, digits, dot, dash and

@@ -9,6 +9,7 @@ use actix_web::web::Payload;
 use futures_util::StreamExt;
 use gangonghui_domain::legal_aid::evidence::MAX_FILE_BYTES;
 
+use super::LegalAidError;
 use crate::http::{ApiError, FieldIssue, FieldIssueKind, Rule};
 
 /// Room for the multipart framing around the file (boundaries, part headers, small fields).
@@ -30,18 +31,17 @@ fn is_form_data(req: &HttpRequest) -> bool {
 }
 
 fn too_large() -> ApiError {
-    ApiError::PayloadTooLarge {
-        limit: MAX_FILE_BYTES,
-    }
+    LegalAidError::FileTooLarge.into()
 }
 
-fn malformed(err: impl std::fmt::Display) -> ApiError {
-    ApiError::MalformedBody(format!("not a well-formed multipart body: {err}"))
+fn malformed(err: actix_multipart::MultipartError) -> ApiError {
+    tracing::debug!(error = %err, "malformed upload");
+    LegalAidError::MalformedForm.into()
 }
 
 pub async fn read(req: &HttpRequest, payload: Payload) -> Result<Upload, ApiError> {
     if !is_form_data(req) {
-        return Err(ApiError::UnsupportedMediaType);
+        return Err(LegalAidError::FormRequired.into());
     }
     let declared = req
         .headers()

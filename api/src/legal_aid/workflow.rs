@@ -51,6 +51,11 @@ pub async fn move_case(
                         },
                     ));
                 }
+                // Reassigning to whoever holds the case changes nothing: refused, so a repeated
+                // request cannot pile up history or text the applicant again and again.
+                if kind == Move::Reassignment && body.assignee_id == case.assignee_id {
+                    return Err(LegalAidError::InvalidTransition.into());
+                }
                 let expected = match kind {
                     Move::Reassignment => {
                         Some(body.expected_assignee_id.clone().ok_or_else(|| {

@@ -32,6 +32,15 @@ impl EvidenceKind {
         }
     }
 
+    /// The extensions a name of this kind may end in.
+    pub const fn extensions(self) -> &'static [&'static str] {
+        match self {
+            EvidenceKind::Pdf => &["pdf"],
+            EvidenceKind::Jpeg => &["jpg", "jpeg"],
+            EvidenceKind::Png => &["png"],
+        }
+    }
+
     pub const fn extension(self) -> &'static str {
         match self {
             EvidenceKind::Pdf => "pdf",
@@ -42,8 +51,10 @@ impl EvidenceKind {
 }
 
 /// The name to keep for an uploaded file: the last path segment of what the client sent (a
-/// traversal like `../../etc/passwd` keeps only `passwd`), without control characters, at most
-/// [`MAX_NAME_CHARS`]; `evidence.<ext>` when nothing usable is left. The name is only ever shown
+/// traversal like `../../etc/passwd` keeps only `passwd`), without control or format
+/// characters, at most [`MAX_NAME_CHARS`], ending in the extension of what the bytes really are
+/// (`payslip.pdf.hta` holding a PDF is kept as `payslip.pdf.hta.pdf`: a saved download never
+/// opens as a script); `evidence.<ext>` when nothing usable is left. The name is only ever shown
 /// back (in `Content-Disposition`); files are stored under server-chosen names.
 pub fn display_name(client_name: Option<&str>, kind: EvidenceKind) -> String {
     let last = client_name
@@ -51,22 +62,27 @@ pub fn display_name(client_name: Option<&str>, kind: EvidenceKind) -> String {
         .rsplit(['/', '\\'])
         .next()
         .unwrap_or_default();
+    let ext = kind.extension();
+    let room = MAX_NAME_CHARS - ext.len() - 1;
     let clean: String = last
         .chars()
-        .filter(|c| !c.is_control() && !is_bidi_control(*c))
+        .filter(|c| !c.is_control() && !crate::text::is_format_char(*c))
         .take(MAX_NAME_CHARS)
         .collect();
     let clean = clean.trim().trim_start_matches('.').trim().to_owned();
     if clean.is_empty() {
-        format!("evidence.{}", kind.extension())
-    } else {
-        clean
+        return format!("evidence.{ext}");
     }
-}
-
-/// Bidirectional overrides can make `gpj.exe` look like `exe.jpg`.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    let lower = clean.to_lowercase();
+    if kind
+        .extensions()
+        .iter()
+        .any(|e| lower.ends_with(&format!(".{e}")))
+    {
+        return clean;
+    }
+    let stem: String = clean.chars().take(room).collect();
+    format!("{stem}.{ext}")
 }
 
 #[cfg(test)]
@@ -102,13 +118,33 @@ mod tests {
     #[test]
     fn a_client_name_keeps_its_last_segment_without_controls() {
         let pdf = EvidenceKind::Pdf;
-        assert_eq!(display_name(Some("../../etc/passwd"), pdf), "passwd");
+        assert_eq!(display_name(Some("../../etc/passwd"), pdf), "passwd.pdf");
+        assert_eq!(
+            display_name(Some("../../etc/passwd.pdf"), pdf),
+            "passwd.pdf"
+        );
+        assert_eq!(
+            display_name(Some("payslip.pdf.hta"), pdf),
+            "payslip.pdf.hta.pdf"
+        );
+        assert_eq!(
+            display_name(Some("PHOTO.JPEG"), EvidenceKind::Jpeg),
+            "PHOTO.JPEG"
+        );
+        assert_eq!(
+            display_name(Some("photo.png"), EvidenceKind::Jpeg),
+            "photo.png.jpg"
+        );
+        assert_eq!(
+            display_name(Some("a\u{061C}b\u{FEFF}\u{2028}.pdf"), pdf),
+            "ab.pdf"
+        );
         assert_eq!(
             display_name(Some("C:\\Users\\王\\工资条.pdf"), pdf),
             "工资条.pdf"
         );
         assert_eq!(display_name(Some("a\r\nb\0.pdf"), pdf), "ab.pdf");
-        assert_eq!(display_name(Some("x\u{202E}fdp.exe"), pdf), "xfdp.exe");
+        assert_eq!(display_name(Some("x\u{202E}fdp.exe"), pdf), "xfdp.exe.pdf");
         assert_eq!(display_name(Some("../"), pdf), "evidence.pdf");
         assert_eq!(display_name(Some(".."), EvidenceKind::Png), "evidence.png");
         assert_eq!(display_name(None, EvidenceKind::Jpeg), "evidence.jpg");

@@ -67,18 +67,19 @@ pub const EMPLOYER_MAX: u64 = 100;
 /// Most characters in a court case number (e.g. （2026）赣0102民诉前调1234号).
 pub const COURT_CASE_NO_MAX: u64 = 64;
 
-/// An employer's name as the duplicate rule compares it: whitespace collapsed, ASCII letters in
-/// lower case, full-width parentheses as half-width (people type both).
+/// An employer's name as the duplicate rule compares it: only its letters and digits, full-width
+/// forms read as their ASCII twins, ASCII in lower case. Spacing, brackets, punctuation and
+/// invisible characters do not make another employer (people type "（集团）" and "(集团)", and a
+/// zero-width space must not slip a second request past the rule).
 pub fn employer_key(name: &str) -> String {
-    let folded: String = name
-        .chars()
+    name.chars()
         .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
-            c => c.to_ascii_lowercase(),
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
         })
-        .collect();
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 #[cfg(test)]
@@ -122,6 +123,18 @@ mod tests {
         );
         assert_eq!(employer_key("ACME Ltd"), employer_key("acme   ltd"));
         assert_ne!(employer_key("甲公司"), employer_key("乙公司"));
+        for sneaky in [
+            "Dup\u{200B}Race Co",
+            "Dup Race Co\u{202E}",
+            "Ｄｕｐ Ｒａｃｅ Ｃｏ",
+            "Dup Race Co.",
+        ] {
+            assert_eq!(
+                employer_key(sneaky),
+                employer_key("dup race co"),
+                "{sneaky:?}"
+            );
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod access;
 mod attachments;
 mod bounds;
+mod hardening;
 mod intake;
 mod moves;
 mod notes;
