@@ -3,7 +3,7 @@
 
 use gangonghui_domain::Role;
 use gangonghui_domain::ids::{AccountId, CaseId};
-use gangonghui_domain::legal_aid::workflow::Mover;
+use gangonghui_domain::legal_aid::workflow::{ActorRole, Mover};
 use gangonghui_domain::org::in_subtree;
 use gangonghui_persistence::DbConn;
 use gangonghui_persistence::accounts;
@@ -38,10 +38,20 @@ impl Standing {
         }
     }
 
-    pub fn role_name(self) -> &'static str {
+    /// The capacity the case's history records.
+    pub fn actor_role(self) -> ActorRole {
         match self {
-            Standing::Applicant => "applicant",
-            Standing::Handler(role) => role.as_str(),
+            Standing::Applicant => ActorRole::Applicant,
+            Standing::Handler(Role::UnionAdmin) => ActorRole::UnionAdmin,
+            Standing::Handler(_) => ActorRole::LegalAidOfficer,
+        }
+    }
+
+    /// The role the audit log records the caller acting in.
+    pub fn audit_role(self) -> Role {
+        match self {
+            Standing::Handler(role) => role,
+            Standing::Applicant => Role::Member,
         }
     }
 

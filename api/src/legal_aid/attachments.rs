@@ -3,7 +3,6 @@
 //! handler removes one while the case is open. Bytes are sealed on disk; the row keeps the
 //! plaintext's SHA-256.
 
-use gangonghui_domain::Role;
 use gangonghui_domain::ids::{AttachmentId, CaseId};
 use gangonghui_domain::legal_aid::evidence::{EvidenceKind, MAX_FILES_PER_CASE, display_name};
 use gangonghui_persistence::legal_aid::attachments::{self, AttachmentRow};
@@ -35,13 +34,6 @@ fn open_case(
         return Err(LegalAidError::TooManyFiles.into());
     }
     Ok((case, standing))
-}
-
-fn actor_role(standing: Standing) -> Role {
-    match standing {
-        Standing::Handler(role) => role,
-        Standing::Applicant => Role::Member,
-    }
 }
 
 /// Settles, before the body is read, that the caller may add a file to this case now.
@@ -78,7 +70,7 @@ pub async fn add(
         id: id.clone(),
         case_id: case_id.clone(),
         uploader_id: auth.account_id.clone(),
-        content_type: kind.as_str().to_owned(),
+        content_type: kind,
         size_bytes: i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX),
         sha256: sha256_hex(&upload.bytes),
         created_at: state.clock.now().naive_utc(),
@@ -92,13 +84,16 @@ pub async fn add(
                 let viewer = Viewer::load(c, &auth)?;
                 let (case, standing) = open_case(&viewer, c, &case_id)?;
                 if !cases::take_attachment_slot(c, &case_id, MAX_FILES_PER_CASE)? {
-                    return Err(LegalAidError::TooManyFiles.into());
+                    // Closed or filled since it was read: say which, as it is now.
+                    return Err(open_case(&viewer, c, &case_id)
+                        .err()
+                        .unwrap_or_else(|| LegalAidError::TooManyFiles.into()));
                 }
                 attachments::insert(c, &stored)?;
                 AuditEvent::new("legal_aid.attachment.add", "legal_aid_case", &case_id)
-                    .by(&auth.account_id, actor_role(standing))
+                    .by(&auth.account_id, standing.audit_role())
                     .in_org(&case.org_id)
-                    .detail(serde_json::json!({ "attachment_id": stored.id, "content_type": stored.content_type, "size_bytes": stored.size_bytes }))
+                    .detail(serde_json::json!({ "attachment_id": stored.id, "content_type": stored.content_type.as_str(), "size_bytes": stored.size_bytes }))
                     .record(c, &ctx)?;
                 Ok::<_, ApiError>(())
             })
@@ -152,11 +147,14 @@ pub async fn remove(
                 if !standing.is_handler() && row.uploader_id != auth.account_id {
                     return Err(AuthError::Forbidden.into());
                 }
-                if attachments::delete(c, &id)? {
-                    cases::release_attachment_slot(c, &case_id)?;
+                // The slot is given back only while the case is unfinished, in the statement
+                // that decides it: a delete racing the closing cannot remove evidence.
+                if !cases::release_attachment_slot(c, &case_id)? {
+                    return Err(LegalAidError::Finished.into());
                 }
+                attachments::delete(c, &id)?;
                 AuditEvent::new("legal_aid.attachment.remove", "legal_aid_case", &case_id)
-                    .by(&auth.account_id, actor_role(standing))
+                    .by(&auth.account_id, standing.audit_role())
                     .in_org(&case.org_id)
                     .detail(serde_json::json!({ "attachment_id": id }))
                     .record(c, &ctx)?;

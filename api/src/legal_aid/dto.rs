@@ -205,3 +205,61 @@ pub struct MessageBody {
     #[serde(default)]
     pub internal: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use gangonghui_domain::legal_aid::{
+        COURT_CASE_NO_MAX, DESCRIPTION_MAX, EMPLOYER_MAX, MAX_AMOUNT_FEN, MESSAGE_MAX,
+    };
+    use serde_json::{Value, json};
+    use utoipa::PartialSchema;
+
+    use super::*;
+
+    fn property<T: PartialSchema>(name: &str) -> Value {
+        serde_json::to_value(T::schema()).unwrap()["properties"][name].clone()
+    }
+
+    /// The bounds the server enforces are the schema's (the request check reads them); they must
+    /// be the domain's, or a change to one would silently not reach the other.
+    #[test]
+    fn the_enforced_bounds_are_the_domains() {
+        let checks = [
+            (
+                property::<CreateCaseBody>("employer_name")["maxLength"].clone(),
+                json!(EMPLOYER_MAX),
+            ),
+            (
+                property::<CreateCaseBody>("description")["maxLength"].clone(),
+                json!(DESCRIPTION_MAX),
+            ),
+            (
+                property::<CreateCaseBody>("claim_amount_fen")["maximum"].clone(),
+                json!(MAX_AMOUNT_FEN),
+            ),
+            (
+                property::<TransitionBody>("recovered_fen")["maximum"].clone(),
+                json!(MAX_AMOUNT_FEN),
+            ),
+            (
+                property::<TransitionBody>("note")["maxLength"].clone(),
+                json!(MESSAGE_MAX),
+            ),
+            (
+                property::<TransitionBody>("reason")["maxLength"].clone(),
+                json!(MESSAGE_MAX),
+            ),
+            (
+                property::<TransitionBody>("court_case_no")["maxLength"].clone(),
+                json!(COURT_CASE_NO_MAX),
+            ),
+            (
+                property::<MessageBody>("body")["maxLength"].clone(),
+                json!(MESSAGE_MAX),
+            ),
+        ];
+        for (i, (schema, domain)) in checks.into_iter().enumerate() {
+            assert_eq!(schema, domain, "bound #{i}");
+        }
+    }
+}

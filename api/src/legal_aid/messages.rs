@@ -2,35 +2,39 @@
 //! internal notes there that the applicant never sees, counts or hears of. A finished case takes
 //! only internal notes.
 
-use gangonghui_domain::Role;
-use gangonghui_domain::ids::{AccountId, CaseId, CaseMessageId};
+use gangonghui_domain::ids::{CaseId, CaseMessageId};
+use gangonghui_persistence::legal_aid;
 use gangonghui_persistence::legal_aid::messages::{self, MessageRow, NewMessage};
 use gangonghui_persistence::{ids, write_tx};
 
 use super::LegalAidError;
-use super::access::{Standing, Viewer};
+use super::access::Viewer;
 use super::dto::MessageBody;
 use super::sealed::Sealed;
-use super::view::MessageDto;
+use super::view::{MessageDto, MessageListDto};
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::{AuthError, Authenticated};
 use crate::http::ApiError;
+use crate::http::pagination::{self, Keyset};
 use crate::state::AppState;
 
-/// One page of the thread as the caller may see it (`limit + 1` rows: the extra one only says
-/// there is more). What the caller was shown is marked read.
+/// One page of the thread as the caller may see it; what the caller was shown is marked read.
 pub async fn page(
     state: &AppState,
     auth: &Authenticated,
     id: CaseId,
-    after: Option<CaseMessageId>,
-    limit: i64,
-) -> Result<(Vec<MessageRow>, AccountId), ApiError> {
-    let auth = auth.clone();
-    state
+    keyset: Keyset,
+) -> Result<MessageListDto, ApiError> {
+    let (auth, after, limit) = (
+        auth.clone(),
+        keyset.after_id::<CaseMessageId>(),
+        keyset.limit,
+    );
+    let (rows, applicant) = state
         .db(move |c| {
             let viewer = Viewer::load(c, &auth)?;
             let (case, standing) = viewer.case(c, &id)?;
+            // `limit + 1` rows: the extra one only says there is more.
             let rows = messages::page(c, &id, standing.is_handler(), after.as_ref(), limit + 1)?;
             let shown = rows.len().min(usize::try_from(limit).unwrap_or(usize::MAX));
             if let Some(last) = rows[..shown].last() {
@@ -38,7 +42,20 @@ pub async fn page(
             }
             Ok((rows, case.applicant_id))
         })
-        .await
+        .await?;
+    let keys = &state.data_keys;
+    let items: Vec<MessageDto> = rows
+        .iter()
+        .map(|m| MessageDto::new(keys, m, &applicant))
+        .collect::<Result<_, _>>()?;
+    let build = |items, next_cursor| MessageListDto { items, next_cursor };
+    Ok(pagination::page(
+        items,
+        limit,
+        |m| m.id.clone(),
+        |m| m,
+        build,
+    ))
 }
 
 pub async fn post(
@@ -65,7 +82,8 @@ pub async fn post(
                 if body.internal && !standing.is_handler() {
                     return Err(AuthError::Forbidden.into());
                 }
-                if case.status.is_finished() && !body.internal {
+                // Decided in one conditional statement: a message racing the closing cannot land.
+                if !body.internal && !legal_aid::touch_if_open(c, &id, now.naive_utc())? {
                     return Err(LegalAidError::Finished.into());
                 }
                 let message_id: CaseMessageId = ids::new_id();
@@ -88,12 +106,8 @@ pub async fn post(
                         created_at: row.created_at,
                     },
                 )?;
-                let role = match standing {
-                    Standing::Handler(role) => role,
-                    Standing::Applicant => Role::Member,
-                };
                 AuditEvent::new("legal_aid.message", "legal_aid_case", &id)
-                    .by(&auth.account_id, role)
+                    .by(&auth.account_id, standing.audit_role())
                     .in_org(&case.org_id)
                     .detail(serde_json::json!({ "message_id": row.id, "internal": row.internal }))
                     .record(c, &ctx)?;

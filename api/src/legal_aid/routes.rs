@@ -12,7 +12,7 @@ use super::{service, workflow};
 use crate::audit::RequestContext;
 use crate::auth::Authenticated;
 use crate::http::i18n::Lang;
-use crate::http::pagination::{Keyset, page};
+use crate::http::pagination::Keyset;
 use crate::http::{ApiError, ValidJson, ValidQuery};
 use crate::state::AppState;
 
@@ -51,15 +51,9 @@ pub async fn list_legal_aid_requests(
         after: keyset.after_id(),
     };
     let overdue = query.overdue.unwrap_or(false);
-    let rows = service::list(&state, &auth, filter, overdue, keyset.limit + 1).await?;
-    let build = |items, next_cursor| CaseListDto { items, next_cursor };
-    Ok(Json(page(
-        rows,
-        keyset.limit,
-        |c| c.id.clone(),
-        |c| c,
-        build,
-    )))
+    Ok(Json(
+        service::list(&state, &auth, filter, overdue, keyset.limit).await?,
+    ))
 }
 
 /// One case with its history and evidence, for its applicant and the handlers in scope.

@@ -2,7 +2,7 @@
 //! and the handlers in scope read it, its history and its evidence.
 
 use gangonghui_domain::Role;
-use gangonghui_domain::ids::{CaseEventId, CaseId};
+use gangonghui_domain::ids::{AccountId, CaseEventId, CaseId};
 use gangonghui_domain::legal_aid::workflow::CaseStatus;
 use gangonghui_domain::legal_aid::{CONSENT_VERSION, employer_key, review_due_at};
 use gangonghui_domain::membership::MembershipStatus;
@@ -16,18 +16,21 @@ use super::LegalAidError;
 use super::access::{Standing, Viewer};
 use super::dto::NewRequest;
 use super::sealed::Sealed;
-use super::view::{CaseDto, CaseParts, CaseSummaryDto};
+use super::view::{CaseDto, CaseListDto, CaseParts, CaseSummaryDto};
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::Authenticated;
 use crate::crypto::DataKeys;
+use crate::http::pagination::page;
 use crate::http::{ApiError, FieldIssue, FieldIssueKind};
 use crate::membership::MemberError;
 use crate::state::AppState;
 
-/// The keyed hash the duplicate rule compares employers by (its own label: never equal to an
-/// ID number's index).
-pub fn employer_index(keys: &DataKeys, employer: &str) -> String {
-    keys.blind_index(&format!("legal_aid/employer\0{}", employer_key(employer)))
+/// The keyed hash the duplicate rule compares employers by. Bound to the applicant: the rule is
+/// per applicant, and an index shared across applicants would let a database dump group
+/// everyone's cases by employer without the key. Its own label keeps it apart from ID numbers'.
+pub fn employer_index(keys: &DataKeys, applicant: &AccountId, employer: &str) -> String {
+    let key = employer_key(employer);
+    keys.blind_index(&format!("legal_aid/employer\0{applicant}\0{key}"))
 }
 
 pub async fn submit(
@@ -51,7 +54,7 @@ pub async fn submit(
                         (org.id, org.path)
                     }
                 };
-                let index = employer_index(&keys, &request.employer_name);
+                let index = employer_index(&keys, &me, &request.employer_name);
                 if legal_aid::open_duplicate(c, &me, request.category, &index)?.is_some() {
                     return Err(LegalAidError::Duplicate.into());
                 }
@@ -93,7 +96,7 @@ pub async fn submit(
                         from_status: None,
                         to_status: CaseStatus::Submitted.as_str(),
                         actor_id: &me,
-                        actor_role: Standing::Applicant.role_name(),
+                        actor_role: Standing::Applicant.actor_role(),
                         assignee_id: None,
                         note_enc: None,
                         at,
@@ -122,7 +125,7 @@ fn is_unique_violation(e: &diesel::result::Error) -> bool {
 /// Everything the view of one case shows `reader`.
 pub fn parts(
     c: &mut DbConn,
-    reader: &gangonghui_domain::ids::AccountId,
+    reader: &AccountId,
     case: CaseRow,
     standing: Standing,
 ) -> Result<CaseParts, ApiError> {
@@ -148,14 +151,14 @@ pub async fn get(state: &AppState, auth: &Authenticated, id: CaseId) -> Result<C
     CaseDto::new(&state.data_keys, parts, now)
 }
 
-/// The cases the caller may see: their own, and those in their operator scopes.
+/// One page of the cases the caller may see: their own, and those in their operator scopes.
 pub async fn list(
     state: &AppState,
     auth: &Authenticated,
     mut filter: CaseFilter,
     overdue: bool,
     limit: i64,
-) -> Result<Vec<CaseSummaryDto>, ApiError> {
+) -> Result<CaseListDto, ApiError> {
     let now = state.clock.now();
     if overdue {
         filter.overdue_at = Some(now.naive_utc());
@@ -164,12 +167,21 @@ pub async fn list(
     let rows = state
         .db(move |c| {
             let viewer = Viewer::load(c, &auth)?;
-            Ok(legal_aid::list(c, &viewer.visibility(), &filter, limit)?)
+            // `limit + 1` rows: the extra one only says there is more.
+            Ok(legal_aid::list(
+                c,
+                &viewer.visibility(),
+                &filter,
+                limit + 1,
+            )?)
         })
         .await?;
-    rows.iter()
+    let items: Vec<CaseSummaryDto> = rows
+        .iter()
         .map(|case| CaseSummaryDto::new(&state.data_keys, case, now))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    let build = |items, next_cursor| CaseListDto { items, next_cursor };
+    Ok(page(items, limit, |c| c.id.clone(), |c| c, build))
 }
 
 pub async fn unread(state: &AppState, auth: &Authenticated) -> Result<i64, ApiError> {

@@ -35,8 +35,13 @@ pub async fn put(
         std::fs::create_dir_all(&dir).map_err(ApiError::internal)?;
         let path = path_of(&dir, &id)?;
         let partial = path.with_extension("part");
-        std::fs::write(&partial, sealed).map_err(ApiError::internal)?;
-        std::fs::rename(&partial, &path).map_err(ApiError::internal)
+        let written =
+            std::fs::write(&partial, sealed).and_then(|()| std::fs::rename(&partial, &path));
+        if written.is_err() {
+            // Nothing half-written stays behind (the disk may be full).
+            let _ = std::fs::remove_file(&partial);
+        }
+        written.map_err(ApiError::internal)
     })
     .await
     .map_err(ApiError::internal)?

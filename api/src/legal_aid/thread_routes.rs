@@ -15,7 +15,7 @@ use super::view::{AttachmentDto, MessageDto, MessageListDto};
 use super::{attachments, messages, upload};
 use crate::audit::RequestContext;
 use crate::auth::Authenticated;
-use crate::http::pagination::{Keyset, page};
+use crate::http::pagination::Keyset;
 use crate::http::{ApiError, ValidJson, ValidQuery};
 use crate::state::AppState;
 
@@ -32,26 +32,8 @@ pub async fn list_legal_aid_messages(
 ) -> Result<actix_web::web::Json<MessageListDto>, ApiError> {
     let query = query.read()?;
     let keyset = Keyset::parse(query.limit, query.cursor.as_deref())?;
-    let (rows, applicant) = messages::page(
-        &state,
-        &auth,
-        id.into_inner(),
-        keyset.after_id(),
-        keyset.limit,
-    )
-    .await?;
-    let items: Vec<MessageDto> = rows
-        .iter()
-        .map(|m| MessageDto::new(&state.data_keys, m, &applicant))
-        .collect::<Result<_, _>>()?;
-    let build = |items, next_cursor| MessageListDto { items, next_cursor };
-    Ok(actix_web::web::Json(page(
-        items,
-        keyset.limit,
-        |m| m.id.clone(),
-        |m| m,
-        build,
-    )))
+    let thread = messages::page(&state, &auth, id.into_inner(), keyset).await?;
+    Ok(actix_web::web::Json(thread))
 }
 
 /// Write to the thread; handlers may add an internal note (`internal: true`), also to a
@@ -133,7 +115,7 @@ fn file_response(file: AttachmentDto, bytes: Vec<u8>) -> HttpResponse {
         ],
     };
     HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, file.content_type))
+        .insert_header((CONTENT_TYPE, file.content_type.as_str()))
         .insert_header(disposition)
         .insert_header((X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .insert_header((CACHE_CONTROL, HeaderValue::from_static("private, no-store")))

@@ -5,7 +5,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use gangonghui_domain::Phone;
 use gangonghui_domain::ids::{AccountId, AttachmentId, CaseEventId, CaseId, CaseMessageId, OrgId};
 use gangonghui_domain::legal_aid::CaseCategory;
-use gangonghui_domain::legal_aid::workflow::CaseStatus;
+use gangonghui_domain::legal_aid::evidence::EvidenceKind;
+use gangonghui_domain::legal_aid::workflow::{ActorRole, Author, CaseStatus};
 use gangonghui_persistence::legal_aid::CaseRow;
 use gangonghui_persistence::legal_aid::attachments::AttachmentRow;
 use gangonghui_persistence::legal_aid::events::EventRow;
@@ -101,7 +102,8 @@ pub struct CaseDto {
     pub decided_at: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<DateTime<Utc>>,
-    /// Messages in the thread the caller has not read (internal notes never count).
+    /// Messages in the thread the caller did not write and has not read. For the applicant
+    /// internal notes never count; a handler's count includes them.
     pub unread_messages: i64,
     /// Every move of the case, oldest first.
     pub history: Vec<EventDto>,
@@ -133,10 +135,12 @@ impl CaseDto {
             (_, Ok(phone)) => phone.masked(),
             (_, Err(_)) => "***".to_owned(),
         };
-        let reason = match &case.reason_enc {
-            Some(stored) => Some(Sealed::Reason.open(keys, id, stored)?),
-            None => None,
+        let open = |field: Sealed, stored: &Option<String>| match stored {
+            Some(stored) => field.open(keys, id, stored).map(Some),
+            None => Ok(None),
         };
+        let reason = open(Sealed::Reason, &case.reason_enc)?;
+        let court_case_no = open(Sealed::CourtCaseNo, &case.court_case_no_enc)?;
         Ok(CaseDto {
             summary: CaseSummaryDto::new(keys, &case, now)?,
             description: Sealed::Description.open(keys, id, &case.description_enc)?,
@@ -145,7 +149,7 @@ impl CaseDto {
                 version: case.consent_version.clone(),
                 given_at: utc(case.consented_at),
             },
-            court_case_no: case.court_case_no.clone(),
+            court_case_no,
             reason,
             decided_at: case.decided_at.map(utc),
             finished_at: case.finished_at.map(utc),
@@ -173,8 +177,7 @@ pub struct EventDto {
     pub to: CaseStatus,
     #[schema(value_type = String)]
     pub actor_id: AccountId,
-    /// `applicant`, `legal_aid_officer` or `union_admin`.
-    pub actor_role: String,
+    pub actor_role: ActorRole,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>)]
     pub assignee_id: Option<AccountId>,
@@ -194,7 +197,7 @@ impl EventDto {
             from: e.from_status,
             to: e.to_status,
             actor_id: e.actor_id.clone(),
-            actor_role: e.actor_role.clone(),
+            actor_role: e.actor_role,
             assignee_id: e.assignee_id.clone(),
             note,
             at: utc(e.at),
@@ -209,8 +212,8 @@ pub struct AttachmentDto {
     pub id: AttachmentId,
     /// The name it was uploaded with (its last path segment, without control characters).
     pub file_name: String,
-    /// Decided from the file's content: `application/pdf`, `image/jpeg` or `image/png`.
-    pub content_type: String,
+    /// Decided from the file's content.
+    pub content_type: EvidenceKind,
     pub size_bytes: i64,
     /// SHA-256 of the file's bytes, hex.
     pub sha256: String,
@@ -224,7 +227,7 @@ impl AttachmentDto {
         Ok(AttachmentDto {
             id: a.id.clone(),
             file_name: Sealed::FileName.open(keys, a.id.as_str(), &a.name_enc)?,
-            content_type: a.content_type.clone(),
+            content_type: a.content_type,
             size_bytes: a.size_bytes,
             sha256: a.sha256.clone(),
             uploaded_by: a.uploader_id.clone(),
@@ -240,8 +243,7 @@ pub struct MessageDto {
     pub id: CaseMessageId,
     #[schema(value_type = String)]
     pub author_id: AccountId,
-    /// `applicant` or `handler`.
-    pub author: String,
+    pub author: Author,
     /// An internal note (only handlers ever see these).
     pub internal: bool,
     pub body: String,
@@ -253,12 +255,10 @@ impl MessageDto {
         Ok(MessageDto {
             id: m.id.clone(),
             author_id: m.author_id.clone(),
-            author: if m.author_id == *applicant {
-                "applicant"
-            } else {
-                "handler"
-            }
-            .to_owned(),
+            author: match m.author_id == *applicant {
+                true => Author::Applicant,
+                false => Author::Handler,
+            },
             internal: m.internal,
             body: Sealed::MessageBody.open(keys, m.id.as_str(), &m.body_enc)?,
             created_at: utc(m.created_at),

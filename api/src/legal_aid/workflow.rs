@@ -3,11 +3,11 @@
 //! together. The applicant hears of decisions and outcomes by SMS after the commit.
 
 use gangonghui_domain::Phone;
-use gangonghui_domain::ids::{CaseEventId, CaseId};
+use gangonghui_domain::ids::{AccountId, CaseEventId, CaseId};
 use gangonghui_domain::legal_aid::workflow::{Move, check_move, is_decision, notifies_applicant};
 use gangonghui_persistence::legal_aid::events::{self, NewEvent};
-use gangonghui_persistence::legal_aid::{self, MoveWrite};
-use gangonghui_persistence::{ids, write_tx};
+use gangonghui_persistence::legal_aid::{self, CaseRow, MoveWrite};
+use gangonghui_persistence::{DbConn, accounts, ids, write_tx};
 
 use super::LegalAidError;
 use super::access::{Standing, Viewer, can_be_assigned};
@@ -17,6 +17,7 @@ use super::service::parts;
 use super::view::CaseDto;
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::Authenticated;
+use crate::crypto::DataKeys;
 use crate::http::{ApiError, FieldIssue, FieldIssueKind, Rule};
 use crate::state::AppState;
 
@@ -38,46 +39,24 @@ pub async fn move_case(
             write_tx(conn, |c| {
                 let viewer = Viewer::load(c, &auth)?;
                 let (case, standing) = viewer.case(c, &id)?;
-                let to = body.to;
-                let kind = check_move(standing.mover(), case.status, to)
-                    .map_err(|_| LegalAidError::InvalidTransition)?;
-                if let Some(assignee) = &body.assignee_id
-                    && !can_be_assigned(c, assignee, &case)?
-                {
-                    return Err(field_issue(
-                        "assignee_id",
-                        FieldIssueKind::Invalid {
-                            reason: Rule::Assignee,
-                        },
-                    ));
-                }
-                // Reassigning to whoever holds the case changes nothing: refused, so a repeated
-                // request cannot pile up history or text the applicant again and again.
-                if kind == Move::Reassignment && body.assignee_id == case.assignee_id {
-                    return Err(LegalAidError::InvalidTransition.into());
-                }
-                let expected = match kind {
-                    Move::Reassignment => {
-                        Some(body.expected_assignee_id.clone().ok_or_else(|| {
-                            field_issue("expected_assignee_id", FieldIssueKind::Required)
-                        })?)
-                    }
-                    Move::Transition { .. } => None,
-                };
+                let (kind, expected) = permitted(c, &case, standing, &body)?;
                 let at = now.naive_utc();
-                let reason_enc = body
-                    .reason
-                    .as_deref()
-                    .map(|r| Sealed::Reason.seal(&keys, id.as_str(), r));
+                let seal = |field: Sealed, text: &Option<String>| {
+                    text.as_deref().map(|t| field.seal(&keys, id.as_str(), t))
+                };
+                let (court_case_no_enc, reason_enc) = (
+                    seal(Sealed::CourtCaseNo, &body.court_case_no),
+                    seal(Sealed::Reason, &body.reason),
+                );
                 let write = MoveWrite {
-                    status: to.as_str(),
+                    status: body.to.as_str(),
                     updated_at: at,
                     assignee_id: body.assignee_id.as_ref().map(|a| a.as_str()),
-                    court_case_no: body.court_case_no.as_deref(),
+                    court_case_no_enc: court_case_no_enc.as_deref(),
                     recovered_fen: body.recovered_fen,
                     reason_enc: reason_enc.as_deref(),
-                    decided_at: is_decision(to).then_some(at),
-                    finished_at: to.is_finished().then_some(at),
+                    decided_at: is_decision(body.to).then_some(at),
+                    finished_at: body.to.is_finished().then_some(at),
                 };
                 if !legal_aid::apply_move(c, &id, case.status, expected.as_ref(), &write)? {
                     return Err(match kind {
@@ -86,45 +65,14 @@ pub async fn move_case(
                     }
                     .into());
                 }
-                let event_id: CaseEventId = ids::new_id();
-                let note_enc = body
-                    .note
-                    .as_deref()
-                    .map(|n| Sealed::EventNote.seal(&keys, event_id.as_str(), n));
-                events::insert(
-                    c,
-                    &NewEvent {
-                        id: &event_id,
-                        case_id: &id,
-                        from_status: Some(case.status.as_str()),
-                        to_status: to.as_str(),
-                        actor_id: &auth.account_id,
-                        actor_role: standing.role_name(),
-                        assignee_id: write.assignee_id,
-                        note_enc: note_enc.as_deref(),
-                        at,
-                    },
-                )?;
-                let actor_role = match standing {
-                    Standing::Handler(role) => role,
-                    Standing::Applicant => gangonghui_domain::Role::Member,
-                };
-                AuditEvent::new("legal_aid.transition", "legal_aid_case", &id)
-                    .by(&auth.account_id, actor_role)
-                    .in_org(&case.org_id)
-                    .detail(serde_json::json!({
-                        "from": case.status.as_str(),
-                        "to": to.as_str(),
-                        "assignee_id": write.assignee_id,
-                        "event_id": event_id,
-                    }))
-                    .record(c, &ctx)?;
-                let notify_phone = if notifies_applicant(to) {
-                    let phone =
-                        Sealed::ContactPhone.open(&keys, id.as_str(), &case.contact_phone_enc)?;
-                    Phone::parse(&phone).ok()
-                } else {
-                    None
+                let mover = (&auth.account_id, standing);
+                record(c, &keys, &ctx, &case, mover, &body, at)?;
+                // The account's own phone, proven at registration: the contact phone is whatever
+                // the applicant typed, and the union must not text a stranger.
+                let notify_phone = match notifies_applicant(body.to) {
+                    true => accounts::find_by_id(c, &case.applicant_id)?
+                        .and_then(|a| Phone::parse(&a.phone).ok()),
+                    false => None,
                 };
                 let case = legal_aid::find(c, &id)?.ok_or(diesel::result::Error::NotFound)?;
                 Ok((parts(c, &auth.account_id, case, standing)?, notify_phone))
@@ -135,4 +83,83 @@ pub async fn move_case(
         super::notify::case_changed(state, phone);
     }
     CaseDto::new(&state.data_keys, parts, now)
+}
+
+/// Whether the caller may make this move of this case: the domain's table, then what only the
+/// database knows (who may be assigned). For a reassignment, the assignee it must still have.
+fn permitted(
+    c: &mut DbConn,
+    case: &CaseRow,
+    standing: Standing,
+    body: &TransitionBody,
+) -> Result<(Move, Option<AccountId>), ApiError> {
+    let kind = check_move(standing.mover(), case.status, body.to)
+        .map_err(|_| LegalAidError::InvalidTransition)?;
+    if let Some(assignee) = &body.assignee_id
+        && !can_be_assigned(c, assignee, case)?
+    {
+        let reason = Rule::Assignee;
+        return Err(field_issue(
+            "assignee_id",
+            FieldIssueKind::Invalid { reason },
+        ));
+    }
+    match kind {
+        // Reassigning to whoever holds the case changes nothing: refused, so a repeated
+        // request cannot pile up history or text the applicant again and again.
+        Move::Reassignment if body.assignee_id == case.assignee_id => {
+            Err(LegalAidError::InvalidTransition.into())
+        }
+        Move::Reassignment => {
+            let expected = body.expected_assignee_id.clone();
+            let expected = expected
+                .ok_or_else(|| field_issue("expected_assignee_id", FieldIssueKind::Required))?;
+            Ok((kind, Some(expected)))
+        }
+        Move::Transition { .. } => Ok((kind, None)),
+    }
+}
+
+/// The move in the case's history (which the applicant reads) and in the audit log, in the
+/// transaction that made it.
+fn record(
+    c: &mut DbConn,
+    keys: &DataKeys,
+    ctx: &RequestContext,
+    case: &CaseRow,
+    (actor, standing): (&AccountId, Standing),
+    body: &TransitionBody,
+    at: chrono::NaiveDateTime,
+) -> Result<(), ApiError> {
+    let event_id: CaseEventId = ids::new_id();
+    let note_enc = body
+        .note
+        .as_deref()
+        .map(|n| Sealed::EventNote.seal(keys, event_id.as_str(), n));
+    let assignee_id = body.assignee_id.as_ref().map(AccountId::as_str);
+    events::insert(
+        c,
+        &NewEvent {
+            id: &event_id,
+            case_id: &case.id,
+            from_status: Some(case.status.as_str()),
+            to_status: body.to.as_str(),
+            actor_id: actor,
+            actor_role: standing.actor_role(),
+            assignee_id,
+            note_enc: note_enc.as_deref(),
+            at,
+        },
+    )?;
+    AuditEvent::new("legal_aid.transition", "legal_aid_case", &case.id)
+        .by(actor, standing.audit_role())
+        .in_org(&case.org_id)
+        .detail(serde_json::json!({
+            "from": case.status.as_str(),
+            "to": body.to.as_str(),
+            "assignee_id": assignee_id,
+            "event_id": event_id,
+        }))
+        .record(c, ctx)?;
+    Ok(())
 }

@@ -44,6 +44,23 @@ impl CaseStatus {
     }
 }
 
+crate::text_enum! {
+    /// In which capacity someone acted on a case (its history says so for every move).
+    pub enum ActorRole {
+        Applicant = "applicant",
+        LegalAidOfficer = "legal_aid_officer",
+        UnionAdmin = "union_admin",
+    }
+}
+
+crate::text_enum! {
+    /// Who wrote a message of a case's thread, as the thread shows it.
+    pub enum Author {
+        Applicant = "applicant",
+        Handler = "handler",
+    }
+}
+
 /// Who is moving the case, relative to it. The applicant is always `Applicant` for their own
 /// case, whatever other roles they hold: nobody handles their own dispute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

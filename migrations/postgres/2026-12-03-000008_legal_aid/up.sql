@@ -19,7 +19,7 @@ CREATE TABLE legal_aid_cases (
     consent_version   TEXT NOT NULL,
     consented_at      TIMESTAMP NOT NULL,
     assignee_id       TEXT REFERENCES accounts (id),
-    court_case_no     TEXT,
+    court_case_no_enc TEXT,
     recovered_fen     BIGINT,
     reason_enc        TEXT,
     attachment_count  INTEGER NOT NULL DEFAULT 0,

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use gangonghui_domain::ids::{AccountId, AttachmentId, CaseId};
+use gangonghui_domain::legal_aid::evidence::EvidenceKind;
 
 use super::schema::legal_aid_attachments as files;
 use crate::conn::DbConn;
@@ -17,7 +18,8 @@ pub struct AttachmentRow {
     #[diesel(deserialize_as = String, serialize_as = String)]
     pub uploader_id: AccountId,
     pub name_enc: String,
-    pub content_type: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub content_type: EvidenceKind,
     pub size_bytes: i64,
     pub sha256: String,
     pub created_at: NaiveDateTime,

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use gangonghui_domain::ids::{AccountId, CaseEventId, CaseId};
-use gangonghui_domain::legal_aid::workflow::CaseStatus;
+use gangonghui_domain::legal_aid::workflow::{ActorRole, CaseStatus};
 
 use super::schema::legal_aid_events as events;
 use crate::conn::DbConn;
@@ -21,7 +21,8 @@ pub struct EventRow {
     pub to_status: CaseStatus,
     #[diesel(deserialize_as = String)]
     pub actor_id: AccountId,
-    pub actor_role: String,
+    #[diesel(deserialize_as = String)]
+    pub actor_role: ActorRole,
     #[diesel(deserialize_as = OptionalId)]
     pub assignee_id: Option<AccountId>,
     pub note_enc: Option<String>,
@@ -73,7 +74,8 @@ pub struct NewEvent<'a> {
     pub to_status: &'static str,
     #[diesel(serialize_as = String)]
     pub actor_id: &'a AccountId,
-    pub actor_role: &'static str,
+    #[diesel(serialize_as = String)]
+    pub actor_role: ActorRole,
     pub assignee_id: Option<&'a str>,
     pub note_enc: Option<&'a str>,
     pub at: NaiveDateTime,

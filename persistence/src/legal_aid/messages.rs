@@ -64,32 +64,30 @@ pub fn page(
     query.order(messages::id.asc()).limit(limit).load(conn)
 }
 
-/// Marks the thread read up to `last` for `reader` (never backwards).
+/// Marks the thread read up to `last` for `reader`, never backwards, in one statement (two
+/// first reads at once cannot leave the lower marker). The upsert is the same SQL on both
+/// backends; only the placeholders differ.
 pub fn mark_read(
     conn: &mut DbConn,
     case_id: &CaseId,
     reader: &AccountId,
     last: &CaseMessageId,
 ) -> QueryResult<()> {
-    let moved = diesel::update(
-        reads::table
-            .find((case_id.as_str(), reader.as_str()))
-            .filter(reads::last_read.lt(last.as_str())),
-    )
-    .set(reads::last_read.eq(last.as_str()))
-    .execute(conn)?;
-    if moved == 0 {
-        let row = (
-            reads::case_id.eq(case_id.as_str()),
-            reads::account_id.eq(reader.as_str()),
-            reads::last_read.eq(last.as_str()),
-        );
-        crate::on_backend!(conn, |c| diesel::insert_into(reads::table)
-            .values(row)
-            .on_conflict_do_nothing()
-            .execute(c))?;
-    }
-    Ok(())
+    let (p1, p2, p3) = match conn.backend() {
+        crate::Backend::Postgres => ("$1", "$2", "$3"),
+        crate::Backend::Sqlite => ("?", "?", "?"),
+    };
+    let sql = format!(
+        "INSERT INTO legal_aid_reads (case_id, account_id, last_read) VALUES ({p1}, {p2}, {p3}) \
+         ON CONFLICT (case_id, account_id) DO UPDATE SET last_read = excluded.last_read \
+         WHERE legal_aid_reads.last_read < excluded.last_read"
+    );
+    diesel::sql_query(sql)
+        .bind::<diesel::sql_types::Text, _>(case_id.as_str())
+        .bind::<diesel::sql_types::Text, _>(reader.as_str())
+        .bind::<diesel::sql_types::Text, _>(last.as_str())
+        .execute(conn)
+        .map(drop)
 }
 
 /// Messages of one case that `reader` did not write and has not read; internal notes only

@@ -40,7 +40,7 @@ pub struct CaseRow {
     pub consented_at: NaiveDateTime,
     #[diesel(deserialize_as = OptionalId)]
     pub assignee_id: Option<AccountId>,
-    pub court_case_no: Option<String>,
+    pub court_case_no_enc: Option<String>,
     pub recovered_fen: Option<i64>,
     pub reason_enc: Option<String>,
     pub attachment_count: i32,
@@ -173,7 +173,7 @@ pub struct MoveWrite<'a> {
     pub status: &'static str,
     pub updated_at: NaiveDateTime,
     pub assignee_id: Option<&'a str>,
-    pub court_case_no: Option<&'a str>,
+    pub court_case_no_enc: Option<&'a str>,
     pub recovered_fen: Option<i64>,
     pub reason_enc: Option<&'a str>,
     pub decided_at: Option<NaiveDateTime>,
@@ -193,21 +193,32 @@ pub fn apply_move(
         .find(id.as_str())
         .filter(cases::status.eq(from.as_str()));
     let updated = match expected_assignee {
-        Some(expected) => diesel::update(in_state.filter(cases::assignee_id.eq(expected.as_str())))
-            .set(write.clone())
-            .execute(conn)?,
+        // A reassignment also needs someone else: the same request twice changes nothing twice.
+        Some(expected) => diesel::update(
+            in_state
+                .filter(cases::assignee_id.eq(expected.as_str()))
+                .filter(cases::assignee_id.ne(write.assignee_id.unwrap_or_default())),
+        )
+        .set(write.clone())
+        .execute(conn)?,
         None => diesel::update(in_state).set(write.clone()).execute(conn)?,
     };
     Ok(updated == 1)
 }
 
-/// Takes one of a case's evidence slots if fewer than `max` are used, in one conditional
-/// statement (two uploads racing for the last slot cannot both win).
+fn open_states() -> Vec<&'static str> {
+    CaseStatus::open().map(CaseStatus::as_str).collect()
+}
+
+/// Takes one of an unfinished case's evidence slots if fewer than `max` are used, in one
+/// conditional statement: two uploads racing for the last slot, or an upload racing the case's
+/// closing, cannot both win.
 pub fn take_attachment_slot(conn: &mut DbConn, id: &CaseId, max: i64) -> QueryResult<bool> {
     let max = i32::try_from(max).unwrap_or(i32::MAX);
     let updated = diesel::update(
         cases::table
             .find(id.as_str())
+            .filter(cases::status.eq_any(open_states()))
             .filter(cases::attachment_count.lt(max)),
     )
     .set(cases::attachment_count.eq(cases::attachment_count + 1))
@@ -215,13 +226,29 @@ pub fn take_attachment_slot(conn: &mut DbConn, id: &CaseId, max: i64) -> QueryRe
     Ok(updated == 1)
 }
 
-pub fn release_attachment_slot(conn: &mut DbConn, id: &CaseId) -> QueryResult<()> {
-    diesel::update(
+/// Gives a slot back if the case is unfinished, in one conditional statement; false when the
+/// case is finished (its files can no longer be removed).
+pub fn release_attachment_slot(conn: &mut DbConn, id: &CaseId) -> QueryResult<bool> {
+    let updated = diesel::update(
         cases::table
             .find(id.as_str())
+            .filter(cases::status.eq_any(open_states()))
             .filter(cases::attachment_count.gt(0)),
     )
     .set(cases::attachment_count.eq(cases::attachment_count - 1))
-    .execute(conn)
-    .map(drop)
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Marks an unfinished case as written to now, in one conditional statement; false when it is
+/// finished. Taken before a message is added, so a message racing the closing cannot land.
+pub fn touch_if_open(conn: &mut DbConn, id: &CaseId, now: NaiveDateTime) -> QueryResult<bool> {
+    let updated = diesel::update(
+        cases::table
+            .find(id.as_str())
+            .filter(cases::status.eq_any(open_states())),
+    )
+    .set(cases::updated_at.eq(now))
+    .execute(conn)?;
+    Ok(updated == 1)
 }

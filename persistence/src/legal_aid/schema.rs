@@ -17,7 +17,7 @@ diesel::table! {
         consent_version -> Text,
         consented_at -> Timestamp,
         assignee_id -> Nullable<Text>,
-        court_case_no -> Nullable<Text>,
+        court_case_no_enc -> Nullable<Text>,
         recovered_fen -> Nullable<BigInt>,
         reason_enc -> Nullable<Text>,
         attachment_count -> Integer,

@@ -6,17 +6,9 @@ use std::ops::Deref;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use diesel::prelude::*;
 use gangonghui_api::auth::operators::{OrgRef, create_or_promote};
 use gangonghui_api::settings::SmsSetting;
 use gangonghui_domain::{Phone, Role};
-use gangonghui_persistence::legal_aid::CaseRow;
-use gangonghui_persistence::legal_aid::attachments::AttachmentRow;
-use gangonghui_persistence::legal_aid::events::EventRow;
-use gangonghui_persistence::legal_aid::messages::MessageRow;
-use gangonghui_persistence::legal_aid::schema::{
-    legal_aid_attachments, legal_aid_cases, legal_aid_events, legal_aid_messages,
-};
 use serde_json::{Value, json};
 
 use super::app::{PASSWORD, Session, TestApp};
@@ -276,13 +268,28 @@ impl TestApp {
         panic!("fewer than {at_least} legal-aid notices in the outbox");
     }
 
-    /// Every column of every row of the case, message, event and attachment tables, as text.
-    pub fn dump_case_tables(&self) -> String {
-        let mut conn = self.state.db.get().unwrap();
-        let cases: Vec<CaseRow> = legal_aid_cases::table.load(&mut *conn).unwrap();
-        let messages: Vec<MessageRow> = legal_aid_messages::table.load(&mut *conn).unwrap();
-        let events: Vec<EventRow> = legal_aid_events::table.load(&mut *conn).unwrap();
-        let files: Vec<AttachmentRow> = legal_aid_attachments::table.load(&mut *conn).unwrap();
-        format!("{cases:?}\n{messages:?}\n{events:?}\n{files:?}")
+    /// The whole test database as an attacker holding a copy would read it: `pg_dump` of the
+    /// PostgreSQL database, or the SQLite file and its write-ahead log, byte for byte.
+    pub fn dump_database(&self) -> String {
+        let url = &self.state.settings.database_url;
+        match url.strip_prefix("sqlite://") {
+            Some(path) => {
+                let mut bytes = std::fs::read(path).unwrap();
+                bytes.extend(std::fs::read(format!("{path}-wal")).unwrap_or_default());
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+            None => {
+                let out = std::process::Command::new("pg_dump")
+                    .args(["--data-only", "--no-owner", url])
+                    .output()
+                    .expect("pg_dump runs");
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                String::from_utf8(out.stdout).unwrap()
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@
 mod access;
 mod attachments;
 mod bounds;
+mod closing;
 mod hardening;
 mod intake;
 mod moves;

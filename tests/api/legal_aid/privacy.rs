@@ -168,7 +168,7 @@ async fn a_session_shows_phones_only_to_their_owners_and_keeps_the_case_sealed()
         assert!(!log.contains(secret), "the log holds {secret}");
     }
 
-    let dump = app.dump_case_tables();
+    let dump = app.dump_database();
     let details: Vec<String> = {
         use gangonghui_persistence::schema::audit_events::dsl::*;
         let mut conn = app.state.db.get().unwrap();
