@@ -9,8 +9,8 @@ import datetime
 import sys
 import uuid
 
-from ggh_client import AuthenticatedClient, Client
-from ggh_client.api.auth import login
+from client_common import expect, step
+from client_common import sign_in as common_sign_in
 from ggh_client.api.cards import get_card, get_card_code
 from ggh_client.api.merchant import create_redemption, create_verification, list_offers
 from ggh_client.models import (
@@ -19,36 +19,22 @@ from ggh_client.models import (
     CounterCodeDto,
     CreateVerificationResponse422,
     CreateVerificationResponse422Code,
-    PasswordLogin,
     OfferListDto,
     OfferStatus,
     OfferType,
     RedeemBody,
     RedemptionDto,
-    TokensDto,
     VerificationDto,
     VerifyBody,
 )
 
 BASE = sys.argv[1]
-PASSWORD = "demo2026pw"
-
-
-def expect(resp, status, cls):
-    assert resp.status_code == status, f"want {status}, got {resp.status_code}: {resp.content[:300]!r}"
-    assert isinstance(resp.parsed, cls), f"want {cls.__name__}, got {type(resp.parsed).__name__}"
-    return resp.parsed
-
-
-def step(msg):
-    print(f"ok  {msg}", flush=True)
 
 
 def sign_in(phone):
-    anon = Client(base_url=BASE, raise_on_unexpected_status=True)
-    tokens = expect(login.sync_detailed(client=anon, body=PasswordLogin(phone=phone, password=PASSWORD)), 200, TokensDto)
+    tokens, client = common_sign_in(BASE, phone)
     assert tokens.token_type == "Bearer" and tokens.access_token and tokens.refresh_token and tokens.expires_in > 0
-    return tokens, AuthenticatedClient(base_url=BASE, token=tokens.access_token, raise_on_unexpected_status=True)
+    return tokens, client
 
 
 tokens, member = sign_in("13800000101")

@@ -9,8 +9,8 @@ import io
 import sys
 import uuid
 
-from ggh_client import AuthenticatedClient, Client
-from ggh_client.api.auth import login
+from client_common import expect, sign_in, step
+from ggh_client import Client
 from ggh_client.api.legal_aid import (
     create_legal_aid_message, create_legal_aid_request, download_legal_aid_attachment,
     get_legal_aid_consent, get_legal_aid_request, list_legal_aid_messages, transition_legal_aid_request,
@@ -19,36 +19,18 @@ from ggh_client.api.legal_aid import (
 from ggh_client.api.me import get_me
 from ggh_client.models import (
     AttachmentDto, CaseCategory, CaseDto, CaseStatus, ConsentDto, CreateCaseBody, EvidenceForm,
-    MessageBody, MessageDto, MessageListDto, PasswordLogin, ProfileDto, TokensDto, TransitionBody,
+    MessageBody, MessageDto, MessageListDto, ProfileDto, TransitionBody,
     TransitionLegalAidRequestResponse409, TransitionLegalAidRequestResponse409Code,
 )
 from ggh_client.types import File
 
 BASE = sys.argv[1]
-PASSWORD = "demo2026pw"
-
-
-def expect(resp, status, cls):
-    assert resp.status_code == status, f"want {status}, got {resp.status_code}: {resp.content[:300]!r}"
-    assert isinstance(resp.parsed, cls), f"want {cls.__name__}, got {type(resp.parsed).__name__}"
-    return resp.parsed
-
-
-def step(msg):
-    print(f"ok  {msg}", flush=True)
-
-
-def sign_in(phone):
-    anon = Client(base_url=BASE, raise_on_unexpected_status=True)
-    tokens = expect(login.sync_detailed(client=anon, body=PasswordLogin(phone=phone, password=PASSWORD)), 200, TokensDto)
-    return AuthenticatedClient(base_url=BASE, token=tokens.access_token, raise_on_unexpected_status=True)
-
 
 anon = Client(base_url=BASE, raise_on_unexpected_status=True)
 consent = expect(get_legal_aid_consent.sync_detailed(client=anon), 200, ConsentDto)
 step(f"GET /legal-aid/consent: version {consent.version}")
 
-member, officer = sign_in("13800000102"), sign_in("13600000101")
+(_, member), (_, officer) = sign_in(BASE, "13800000102"), sign_in(BASE, "13600000101")
 employer = f"客户端测试公司{uuid.uuid4().hex[:6]}"
 body = CreateCaseBody(category=CaseCategory.WAGE_ARREARS, employer_name=employer, claim_amount_fen=860000,
                       description="2026年10月至11月工资未发。", contact_phone="13800000102", consent=True)

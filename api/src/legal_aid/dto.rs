@@ -106,17 +106,6 @@ pub struct CasesQuery {
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// Items per page, 1-100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page; empty or absent for the first page.
-    #[param(pattern = "^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$")]
-    pub cursor: Option<String>,
-}
-
 /// A move of the case. Which fields a move needs depends on `to` alone: `rejected` needs
 /// `reason`, `assigned` needs `assignee_id` (and `expected_assignee_id` when reassigning),
 /// `resolved` needs `recovered_fen`; `mediation` may carry `court_case_no`; every move may carry

@@ -10,12 +10,12 @@ use gangonghui_domain::ids::{AttachmentId, CaseId};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::dto::{MessageBody, PageQuery};
+use super::dto::MessageBody;
 use super::view::{AttachmentDto, MessageDto, MessageListDto};
 use super::{attachments, messages, upload};
 use crate::audit::RequestContext;
 use crate::auth::Authenticated;
-use crate::http::pagination::Keyset;
+use crate::http::pagination::PageQuery;
 use crate::http::{ApiError, ValidJson, ValidQuery};
 use crate::state::AppState;
 
@@ -30,8 +30,7 @@ pub async fn list_legal_aid_messages(
     id: Path<CaseId>,
     query: ValidQuery<PageQuery>,
 ) -> Result<actix_web::web::Json<MessageListDto>, ApiError> {
-    let query = query.read()?;
-    let keyset = Keyset::parse(query.limit, query.cursor.as_deref())?;
+    let keyset = query.read()?.keyset()?;
     let thread = messages::page(&state, &auth, id.into_inner(), keyset).await?;
     Ok(actix_web::web::Json(thread))
 }
