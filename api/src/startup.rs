@@ -19,6 +19,7 @@ use crate::auth::client::client_context;
 use crate::cache::Cache;
 use crate::http::JSON_LIMIT;
 use crate::http::fallback;
+use crate::http::hygiene::hygiene;
 use crate::http::middleware::problem_details;
 use crate::routes;
 use crate::settings::{Settings, redact_url};
@@ -112,6 +113,7 @@ where
     let (app, doc) = App::new()
         .wrap(from_fn(client_context))
         .wrap(from_fn(problem_details))
+        .wrap(from_fn(hygiene))
         .wrap(TracingLogger::default())
         .app_data(state)
         .app_data(web::PayloadConfig::new(JSON_LIMIT))

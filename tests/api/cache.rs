@@ -9,7 +9,7 @@ use gangonghui_api::cache::Cache;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::task::AbortHandle;
 
-use crate::helpers::{TestApp, problem, redis_url};
+use crate::helpers::{TestApp, redis_url};
 use crate::helpers::{new_pos_key, revoke_pos_key, shop, suspend_shop};
 
 /// Both implementations when Redis is configured for the run, else the in-process one.
@@ -122,13 +122,11 @@ async fn an_unreachable_redis_fails_fast_and_the_api_keeps_answering() {
             started.elapsed()
         );
     }
-    let body = problem(app.get("/readyz").await, 503).await;
-    assert_eq!(body["code"], "service.unavailable");
-    assert!(body["detail"].as_str().unwrap().contains("cache"), "{body}");
-    assert!(
-        !body["detail"].as_str().unwrap().contains("database"),
-        "{body}"
-    );
+    // Losing the cache costs speed, not availability: still ready, and saying so.
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status().as_u16(), 200);
+    let body: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(body["cache_state"], "degraded", "{body}");
 }
 
 /// A TCP proxy in front of the real Redis that the test can cut and restore, so "Redis went
@@ -227,8 +225,8 @@ async fn redis_stopping_mid_test_costs_speed_not_availability() {
         200,
         "the API keeps answering"
     );
-    let body = problem(app.get("/readyz").await, 503).await;
-    assert!(body["detail"].as_str().unwrap().contains("cache"));
+    let ready: serde_json::Value = app.get("/readyz").await.json().await.unwrap();
+    assert_eq!(ready["cache_state"], "degraded", "{ready}");
 
     outage.restore().await;
     let deadline = Instant::now() + Duration::from_secs(10);

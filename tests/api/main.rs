@@ -11,6 +11,7 @@ mod cards;
 mod cli;
 mod errors;
 mod helpers;
+mod hygiene;
 mod legal_aid;
 mod membership;
 mod merchants;

@@ -58,6 +58,6 @@ async fn readyz_reports_the_backends_in_use() {
     };
     assert_eq!(
         body,
-        serde_json::json!({ "status": "ready", "database": database, "cache": cache })
+        serde_json::json!({ "status": "ready", "database": database, "cache": cache, "cache_state": "up" })
     );
 }

@@ -26,6 +26,9 @@ pub enum AuthError {
     OtpDailyLimit { retry_after: u64 },
     #[error("too many requests")]
     RateLimited { retry_after: u64 },
+    /// Every password-hashing slot stayed busy for the whole wait (a login flood).
+    #[error("password checks are saturated; retry shortly")]
+    HashingBusy,
     #[error("phone already registered")]
     PhoneTaken,
     #[error("refresh token invalid or expired")]

@@ -125,6 +125,7 @@ pub fn refusals() -> Refusals {
             vec![
                 A::CurrentPasswordIncorrect.into(),
                 A::RateLimited { retry_after: 0 }.into(),
+                A::HashingBusy.into(),
             ],
         ),
         ("list_sessions", vec![]),

@@ -78,6 +78,13 @@ impl Refusal for AuthError {
                 "Too many requests; retry later",
             )
             .retry_after(*retry_after),
+            AuthError::HashingBusy => Answer::new(
+                S::SERVICE_UNAVAILABLE,
+                "auth.busy",
+                "登录人数过多, 请稍后再试",
+                "Too many sign-ins at once; retry shortly",
+            )
+            .retry_after(1),
             AuthError::PhoneTaken => Answer::new(
                 S::CONFLICT,
                 "auth.phone_taken",

@@ -253,10 +253,17 @@ pub fn refusals() -> Refusals {
                 A::SmsUnavailable.into(),
             ],
         ),
-        ("register", [otp(), vec![A::PhoneTaken.into()]].concat()),
+        (
+            "register",
+            [otp(), vec![A::PhoneTaken.into(), A::HashingBusy.into()]].concat(),
+        ),
         (
             "login",
-            [otp(), vec![A::InvalidCredentials.into()]].concat(),
+            [
+                otp(),
+                vec![A::InvalidCredentials.into(), A::HashingBusy.into()],
+            ]
+            .concat(),
         ),
         (
             "refresh",
@@ -264,7 +271,10 @@ pub fn refusals() -> Refusals {
         ),
         ("logout", vec![]),
         ("logout_all", vec![]),
-        ("reset_password", otp()),
+        (
+            "reset_password",
+            [otp(), vec![A::HashingBusy.into()]].concat(),
+        ),
         (
             "wechat_login",
             vec![

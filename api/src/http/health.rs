@@ -31,6 +31,16 @@ pub struct ReadinessDto {
     /// `redis` or `memory`
     #[schema(example = "redis")]
     pub cache: &'static str,
+    /// `up`, or `degraded` while the cache does not answer: the instance still serves every
+    /// request correctly from the database (slower), so it stays in the load balancer.
+    pub cache_state: CacheState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CacheState {
+    Up,
+    Degraded,
 }
 
 /// The process is up.
@@ -45,14 +55,17 @@ pub async fn healthz() -> Json<HealthDto> {
     Json(HealthDto { status: "ok" })
 }
 
-/// The database and the cache both answer.
+/// The database answers; the cache's state is in the body.
 ///
-/// An instance that answers 200 here can serve traffic.
+/// An instance that answers 200 here can serve traffic. The database is the source of truth, so
+/// only its loss makes an instance unready; a cache that does not answer is `degraded` (costs
+/// speed, never correctness), and one Redis outage never pulls every instance out of a load
+/// balancer.
 #[utoipa::path(
     tag = "service",
     responses(
         (status = 200, description = "Ready to serve", body = ReadinessDto),
-        (status = 503, description = "The database or the cache is unreachable; `detail` names which",
+        (status = 503, description = "The database is unreachable",
             body = gangonghui_openapi::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -65,19 +78,22 @@ pub async fn readyz(state: Data<AppState>) -> Result<Json<ReadinessDto>, ApiErro
             .and_then(|mut c| gangonghui_persistence::pool::ping(&mut c))),
         state.cache.ping()
     );
-    let mut down = Vec::new();
     if !matches!(database, Ok(Ok(()))) {
-        down.push("database");
+        tracing::warn!("not ready: the database does not answer");
+        return Err(ApiError::Unavailable {
+            components: vec!["database"],
+        });
     }
-    if cache.is_err() {
-        down.push("cache");
-    }
-    if !down.is_empty() {
-        tracing::warn!(components = ?down, "not ready");
-        return Err(ApiError::Unavailable { components: down });
-    }
+    let cache_state = match cache {
+        Ok(_) => CacheState::Up,
+        Err(_) => {
+            tracing::warn!("degraded: the cache does not answer");
+            CacheState::Degraded
+        }
+    };
     Ok(Json(ReadinessDto {
         status: "ready",
+        cache_state,
         database: match state.db.backend() {
             gangonghui_persistence::Backend::Postgres => "postgres",
             gangonghui_persistence::Backend::Sqlite => "sqlite",

@@ -6,6 +6,7 @@ mod answer;
 pub mod error;
 pub mod fallback;
 pub mod health;
+pub mod hygiene;
 pub mod i18n;
 pub mod idempotency;
 pub mod json;

@@ -1,0 +1,74 @@
+//! What every answer carries (no sniffing, no framing, no referrer, no caching of API answers),
+//! HEAD on GET routes, and password hashing bounded to the cores under a login flood.
+
+use serde_json::json;
+
+use crate::helpers::{TestApp, problem};
+
+#[tokio::test]
+async fn every_answer_carries_the_protective_headers_and_get_routes_answer_head() {
+    let app = TestApp::spawn().await;
+    let ok = app.get("/api/v1/orgs").await;
+    let refused = app.get("/api/v1/me").await;
+    for response in [&ok, &refused] {
+        let h = response.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "no-referrer");
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert_eq!(
+            h["cache-control"], "no-store",
+            "API answers are never cached"
+        );
+    }
+    let body = ok.bytes().await.unwrap();
+    let head = app
+        .client
+        .head(app.url("/api/v1/orgs"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status().as_u16(), 200);
+    assert_eq!(
+        head.headers()["content-length"],
+        body.len().to_string().as_str()
+    );
+    assert!(head.bytes().await.unwrap().is_empty(), "HEAD sends no body");
+    let anonymous = app.client.head(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(
+        anonymous.status().as_u16(),
+        401,
+        "HEAD is as guarded as its GET"
+    );
+    let post_only = app
+        .client
+        .head(app.url("/api/v1/auth/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post_only.status().as_u16(), 405);
+    problem(refused, 401).await;
+}
+
+#[tokio::test]
+async fn a_login_flood_never_hashes_more_passwords_at_once_than_there_are_cores() {
+    let app = &TestApp::spawn().await;
+    let cap = gangonghui_api::auth::password::capacity();
+    let logins = (0..(4 * cap + 4)).map(|i| {
+        let body = json!({ "phone": format!("1397000{i:04}"), "password": "wrong-pass-1" });
+        async move { app.post("/api/v1/auth/login", &body, None).await }
+    });
+    let answers = futures_util::future::join_all(logins).await;
+    for answer in answers {
+        // Each is refused as a bad password, or told to retry: never a 5xx of another kind.
+        let status = answer.status().as_u16();
+        assert!(status == 401 || status == 503, "{status}");
+        if status == 503 {
+            assert_eq!(problem(answer, 503).await["code"], "auth.busy");
+        }
+    }
+    let peak = gangonghui_api::auth::password::peak_in_flight();
+    assert!(
+        peak >= 1 && peak <= cap,
+        "{peak} hashes ran at once on {cap} cores"
+    );
+}
