@@ -2,6 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The largest amount any one field of the API may state: 1 亿元 (10^10 fen). Far above any
+/// purchase, claim or recovery; and a billion such amounts still sum inside an i64, so no ledger,
+/// settlement or statistic can overflow.
+pub const MAX_FEN: i64 = 10_000_000_000;
+
+/// The most uses an offer's quota may allow: a billion.
+pub const MAX_QUOTA: i64 = 1_000_000_000;
+
 /// An amount of money in fen (分). Negative values are allowed (refunds, reversals netted).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
@@ -42,6 +50,15 @@ impl std::fmt::Display for Fen {
 #[cfg(test)]
 mod tests {
     use super::Fen;
+
+    #[test]
+    fn a_billion_maximal_amounts_sum_inside_an_i64() {
+        assert!(
+            super::MAX_FEN
+                .checked_mul(super::MAX_QUOTA - 1)
+                .is_some_and(|s| s < i64::MAX)
+        );
+    }
 
     #[test]
     fn displays_as_yuan_with_two_decimals() {

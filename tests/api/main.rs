@@ -15,6 +15,7 @@ mod hygiene;
 mod legal_aid;
 mod membership;
 mod merchants;
+mod money_bounds;
 mod offers;
 mod openapi;
 mod otp;

@@ -56,7 +56,7 @@ pub fn review_due_at(submitted_at: DateTime<Utc>) -> DateTime<Utc> {
 
 /// The largest amount a claim or a recovery may state: 1 亿元. Far above any one worker's wage
 /// claim, and small enough that the sum of every case in the province cannot overflow an i64.
-pub const MAX_AMOUNT_FEN: i64 = 10_000_000_000;
+pub const MAX_AMOUNT_FEN: i64 = crate::money::MAX_FEN;
 
 /// Most characters in a case description.
 pub const DESCRIPTION_MAX: u64 = 5000;

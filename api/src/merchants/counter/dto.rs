@@ -41,8 +41,8 @@ pub struct RedeemBody {
     pub code: String,
     #[schema(value_type = String)]
     pub offer_id: OfferId,
-    /// The purchase before discount, in fen.
-    #[schema(example = 12800, minimum = 1)]
+    /// The purchase before discount, in fen (at most 1 亿元).
+    #[schema(example = 12800, minimum = 1, maximum = 10_000_000_000_i64)]
     pub amount_fen: i64,
 }
 

@@ -22,13 +22,17 @@ pub struct CreateOfferBody {
     #[schema(example = 1200)]
     pub percent_off_bp: Option<i64>,
     /// The least amount the offer applies to; for `amount_off` required and at least `off_fen`.
+    #[schema(maximum = 10_000_000_000_i64)]
     pub threshold_fen: Option<i64>,
+    #[schema(maximum = 10_000_000_000_i64)]
     pub off_fen: Option<i64>,
+    #[schema(maximum = 10_000_000_000_i64)]
     pub max_discount_fen: Option<i64>,
     /// Uses per member per `limit_period` (both or neither).
     pub per_member_limit: Option<i32>,
     pub limit_period: Option<LimitPeriod>,
     /// Redemptions in all, across members.
+    #[schema(maximum = 1_000_000_000_i64)]
     pub total_quota: Option<i64>,
     pub audience: Audience,
     pub starts_at: DateTime<Utc>,
@@ -149,6 +153,7 @@ pub struct UpdateOfferBody {
     /// In the future, and after the offer's `starts_at`.
     pub ends_at: Option<DateTime<Utc>>,
     /// Not below the redemptions already made.
+    #[schema(maximum = 1_000_000_000_i64)]
     pub total_quota: Option<i64>,
 }
 
@@ -194,6 +199,7 @@ pub struct OfferDto {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit_period: Option<LimitPeriod>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(maximum = 1_000_000_000_i64)]
     pub total_quota: Option<i64>,
     /// Redemptions left of `total_quota`.
     #[serde(skip_serializing_if = "Option::is_none")]
