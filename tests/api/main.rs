@@ -13,6 +13,7 @@ mod errors;
 mod helpers;
 mod hygiene;
 mod legal_aid;
+mod login_limit;
 mod membership;
 mod merchants;
 mod money_bounds;

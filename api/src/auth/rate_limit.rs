@@ -63,6 +63,25 @@ impl Limit {
         }
     }
 
+    /// Counts an attempt before it is judged, refusing it once over the limit (the refused one
+    /// gives its count back). A failure-only limit then [`Limit::refund`]s a success: counting
+    /// after the judgement let 40 parallel attempts all pass a limit of 10 while each was
+    /// still being judged.
+    pub async fn take(&self, cache: &Cache, subject: &str) -> Result<(), AuthError> {
+        match cache.incr(&key(self, subject), self.window).await {
+            Ok(count) if count > self.max => {
+                let _ = cache.incr_by(&key(self, subject), -1, self.window).await;
+                Err(self.exceeded())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Gives back an attempt [`Limit::take`] counted, once it turned out not to count (a success).
+    pub async fn refund(&self, cache: &Cache, subject: &str) {
+        let _ = cache.incr_by(&key(self, subject), -1, self.window).await;
+    }
+
     /// Refuses when the limit is already reached, without counting (for failure-only limits).
     pub async fn check(&self, cache: &Cache, subject: &str) -> Result<(), AuthError> {
         match cache.get(&key(self, subject)).await {

@@ -168,11 +168,18 @@ pub async fn login(
     ctx: RequestContext,
 ) -> Result<Tokens, ApiError> {
     let ip = device.ip.map(|i| i.to_string());
+    // Counted before the password is checked, given back on success: parallel guesses cannot
+    // all slip under the limit while each is still being checked.
     LOGIN_FAILURES_PER_PHONE
-        .check(&state.cache, phone.as_str())
+        .take(&state.cache, phone.as_str())
         .await?;
-    if let Some(ip) = &ip {
-        LOGIN_FAILURES_PER_IP.check(&state.cache, ip).await?;
+    if let Some(ip) = &ip
+        && let Err(limited) = LOGIN_FAILURES_PER_IP.take(&state.cache, ip).await
+    {
+        LOGIN_FAILURES_PER_PHONE
+            .refund(&state.cache, phone.as_str())
+            .await;
+        return Err(limited.into());
     }
     let number = phone.as_str().to_owned();
     let account = state
@@ -205,18 +212,14 @@ pub async fn login(
             }
         }
     };
-    let account_id = match verified {
-        Ok(id) => id,
-        Err(e) => {
-            let _ = LOGIN_FAILURES_PER_PHONE
-                .hit(&state.cache, phone.as_str())
-                .await;
-            if let Some(ip) = &ip {
-                let _ = LOGIN_FAILURES_PER_IP.hit(&state.cache, ip).await;
-            }
-            return Err(e.into());
-        }
-    };
+    // A failure stays counted; a success was never a failure.
+    let account_id = verified?;
+    LOGIN_FAILURES_PER_PHONE
+        .refund(&state.cache, phone.as_str())
+        .await;
+    if let Some(ip) = &ip {
+        LOGIN_FAILURES_PER_IP.refund(&state.cache, ip).await;
+    }
     start(state, account_id, device, "account.login", ctx, now).await
 }
 

@@ -61,16 +61,16 @@ impl MemoryCache {
         true
     }
 
-    pub fn incr(&self, key: &str, ttl: Duration) -> i64 {
+    pub fn incr(&self, key: &str, by: i64, ttl: Duration) -> i64 {
         let now = Instant::now();
         let mut inner = self.lock();
         if let Some(entry) = inner.entries.get_mut(key).filter(|e| e.expires_at > now) {
-            let next = entry.value.parse::<i64>().unwrap_or(0).saturating_add(1);
+            let next = entry.value.parse::<i64>().unwrap_or(0).saturating_add(by);
             entry.value = next.to_string();
             return next;
         }
-        inner.write(key, "1".to_owned(), ttl);
-        1
+        inner.write(key, by.to_string(), ttl);
+        by
     }
 }
 

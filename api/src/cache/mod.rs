@@ -107,9 +107,14 @@ impl Cache {
     /// Adds one to a counter and returns the new count. The counter is created with `ttl` and
     /// keeps that expiry as it grows: a fixed window, as rate limits want.
     pub async fn incr(&self, key: &str, ttl: Duration) -> Result<i64, CacheError> {
+        self.incr_by(key, 1, ttl).await
+    }
+
+    /// Adds `by` (negative: takes away) to a counter, as [`Cache::incr`] does.
+    pub async fn incr_by(&self, key: &str, by: i64, ttl: Duration) -> Result<i64, CacheError> {
         match self {
-            Cache::Memory(c) => Ok(c.incr(key, ttl)),
-            Cache::Redis(c) => c.incr(key, ttl).await,
+            Cache::Memory(c) => Ok(c.incr(key, by, ttl)),
+            Cache::Redis(c) => c.incr(key, by, ttl).await,
         }
     }
 

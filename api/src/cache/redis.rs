@@ -184,7 +184,7 @@ impl RedisCache {
         Ok(reply.is_some())
     }
 
-    pub async fn incr(&self, key: &str, ttl: Duration) -> Result<i64, CacheError> {
+    pub async fn incr(&self, key: &str, by: i64, ttl: Duration) -> Result<i64, CacheError> {
         let key = self.key(key);
         // One atomic round trip: create with the window's expiry if absent, then count.
         let mut pipe = redis::pipe();
@@ -196,8 +196,9 @@ impl RedisCache {
             .arg("PX")
             .arg(ttl_ms(ttl))
             .ignore()
-            .cmd("INCR")
-            .arg(&key);
+            .cmd("INCRBY")
+            .arg(&key)
+            .arg(by);
         let (count,): (i64,) = self
             .guarded(async {
                 let mut conn = self.conn.clone();
