@@ -9,6 +9,7 @@
 mod cache;
 mod cards;
 mod cli;
+mod counter_guard;
 mod errors;
 mod helpers;
 mod hygiene;

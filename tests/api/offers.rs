@@ -260,7 +260,7 @@ async fn the_counter_previews_a_card_without_spending_its_code() {
             Some(&owner.access),
         )
         .await;
-    assert_eq!(problem(unknown, 404).await["code"], "card.not_found");
+    assert_eq!(problem(unknown, 422).await["code"], "code.invalid");
     let next: Value = app
         .get_as("/api/v1/me/card/code", &member.access)
         .await

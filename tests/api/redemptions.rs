@@ -319,8 +319,9 @@ async fn a_code_redeems_once_and_the_maths_is_to_the_fen() {
     let nobody = gangonghui_domain::card::CardNo::new(1, 99_999_999).unwrap();
     let no_card = json!({ "code": codes::format_code(nobody.as_str(), 123_456), "offer_id": capped, "amount_fen": 100 });
     assert_eq!(
-        problem(redeem(&app, &owner, "m7", &no_card).await, 404).await["code"],
-        "card.not_found"
+        problem(redeem(&app, &owner, "m7", &no_card).await, 422).await["code"],
+        "code.invalid",
+        "no such card answers as a wrong code"
     );
 }
 

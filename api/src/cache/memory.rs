@@ -125,10 +125,19 @@ mod tests {
     #[test]
     fn counters_count_within_their_window() {
         let cache = MemoryCache::default();
-        assert_eq!(cache.incr("c", Duration::from_millis(30)), 1);
-        assert_eq!(cache.incr("c", Duration::from_millis(30)), 2);
+        assert_eq!(cache.incr("c", 1, Duration::from_millis(30)), 1);
+        assert_eq!(cache.incr("c", 1, Duration::from_millis(30)), 2);
+        assert_eq!(
+            cache.incr("c", -1, Duration::from_millis(30)),
+            1,
+            "a refund takes one back"
+        );
         std::thread::sleep(Duration::from_millis(40));
-        assert_eq!(cache.incr("c", LONG), 1, "a new window starts after expiry");
+        assert_eq!(
+            cache.incr("c", 1, LONG),
+            1,
+            "a new window starts after expiry"
+        );
     }
 
     #[test]

@@ -151,10 +151,9 @@ pub fn matching(
     otp: u32,
     now: DateTime<Utc>,
 ) -> Result<i64, ApiError> {
-    ensure_active(card, AT_THE_COUNTER)?;
     let secret = secret_of(keys, card)?;
     let now_step = step_at(now.timestamp());
-    matching_step(otp, now_step, hmac_sha1(&secret)).ok_or_else(|| {
+    let step = matching_step(otp, now_step, hmac_sha1(&secret)).ok_or_else(|| -> ApiError {
         let older = (now_step - EXPIRED_LOOKBACK_STEPS..now_step - WINDOW)
             .any(|s| code_at(s, hmac_sha1(&secret)) == otp);
         if older {
@@ -163,7 +162,11 @@ pub fn matching(
             MemberError::CodeInvalid
         }
         .into()
-    })
+    })?;
+    // Only a right code learns the card's state: a wrong one on a lost or frozen card answers as
+    // any wrong code does.
+    ensure_active(card, AT_THE_COUNTER)?;
+    Ok(step)
 }
 
 /// Checks a presented code at `now` without spending it (one query: card, holder and the spent

@@ -32,6 +32,15 @@ pub struct Stored {
 }
 
 impl Stored {
+    /// The problem `code` of a stored refusal, if this is one.
+    pub fn problem_code(&self) -> Option<String> {
+        if !self.status.is_client_error() && !self.status.is_server_error() {
+            return None;
+        }
+        let body: serde_json::Value = serde_json::from_str(&self.body).ok()?;
+        body.get("code")?.as_str().map(str::to_owned)
+    }
+
     /// A 200 answer with `dto` as its JSON body.
     pub fn ok(dto: &impl Serialize) -> Result<Stored, ApiError> {
         Ok(Stored {

@@ -73,7 +73,7 @@ pub fn refusals() -> Refusals {
     use MerchantError as E;
     let code = || -> Vec<Answer> {
         vec![
-            M::CardNotFound.into(),
+            crate::auth::AuthError::RateLimited { retry_after: 0 }.into(),
             M::CardFrozen.into(),
             M::CardLost.into(),
             M::CardCancelled.into(),

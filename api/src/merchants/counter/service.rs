@@ -13,6 +13,7 @@ use gangonghui_persistence::redemptions::{self, RedemptionRow};
 use gangonghui_persistence::{DbConn, counter, ids};
 
 use super::dto::RedemptionDto;
+use super::guard::Attempt;
 use crate::cards::codes;
 use crate::crypto::DataKeys;
 use crate::http::ApiError;
@@ -29,6 +30,22 @@ pub struct RedeemCmd {
 
 /// Records a redemption at most once per Idempotency-Key and body: the stored first answer.
 pub async fn redeem(
+    state: &AppState,
+    staff: MerchantStaff,
+    key: Keyed,
+    cmd: RedeemCmd,
+) -> Result<Stored, ApiError> {
+    let attempt = Attempt::begin(state, &staff, &cmd.code).await?;
+    let outcome = record(state, staff, key, cmd).await;
+    let answered = match &outcome {
+        Ok(stored) => stored.problem_code(),
+        Err(e) => Some(e.answer().code.to_owned()),
+    };
+    attempt.settle(state, answered.as_deref()).await;
+    outcome
+}
+
+async fn record(
     state: &AppState,
     staff: MerchantStaff,
     key: Keyed,
@@ -68,7 +85,8 @@ pub fn redeem_in(
             .ok_or(MerchantError::OfferNotFound)?;
         return Err(match presented {
             Err(e) => e.into(),
-            Ok(_) => MemberError::CardNotFound.into(),
+            // No such card answers as a wrong code: card numbers are not to be enumerated.
+            Ok(_) => MemberError::CodeInvalid.into(),
         });
     };
     let step = codes::spend(conn, keys, &card, otp, now)?;

@@ -6,6 +6,7 @@ use gangonghui_domain::offer::{Holder, LimitPeriod};
 use gangonghui_persistence::counter;
 use gangonghui_persistence::offers::OfferRow;
 
+use super::guard::Attempt;
 use crate::cards::codes;
 use crate::http::ApiError;
 use crate::membership::MemberError;
@@ -21,8 +22,21 @@ pub struct Verification {
 }
 
 /// Checks a code (spending nothing) and lists the offers of this merchant the member may use:
-/// one query (see `counter::preview`).
+/// one query (see `counter::preview`). Counted against the wrong-code limits (`guard`).
 pub async fn verify(
+    state: &AppState,
+    staff: &MerchantStaff,
+    code: String,
+    now: DateTime<Utc>,
+) -> Result<Verification, ApiError> {
+    let attempt = Attempt::begin(state, staff, &code).await?;
+    let outcome = look_up(state, staff, code, now).await;
+    let refused = outcome.as_ref().err().map(|e| e.answer().code);
+    attempt.settle(state, refused).await;
+    outcome
+}
+
+async fn look_up(
     state: &AppState,
     staff: &MerchantStaff,
     code: String,
@@ -42,7 +56,8 @@ pub async fn verify(
                 now.naive_utc(),
                 &period_keys,
             )?
-            .ok_or(MemberError::CardNotFound)?;
+            // No such card answers as a wrong code: card numbers are not to be enumerated.
+            .ok_or(MemberError::CodeInvalid)?;
             let member = &preview.holder;
             codes::unspent_step(
                 &keys,
