@@ -43,34 +43,16 @@ impl DataKeys {
         })
     }
 
-    /// `base64(nonce || ciphertext+tag)`.
+    /// `base64(nonce || ciphertext+tag)`, bound to nothing: ID numbers and legal names, sealed
+    /// before values were bound to their rows. AES-GCM with empty associated data is exactly
+    /// AES-GCM without, so these and [`DataKeys::seal`] share one implementation and every stored
+    /// value still opens.
     pub fn encrypt(&self, plaintext: &str) -> String {
-        let nonce = Nonce::generate();
-        // Encryption of an in-memory buffer with a valid key cannot fail.
-        let ciphertext = self
-            .cipher
-            .encrypt(&nonce, plaintext.as_bytes())
-            .unwrap_or_default();
-        let mut out = Vec::with_capacity(NONCE_LEN + ciphertext.len());
-        out.extend_from_slice(nonce.as_slice());
-        out.extend_from_slice(&ciphertext);
-        STANDARD.encode(out)
+        self.seal(plaintext, "")
     }
 
     pub fn decrypt(&self, stored: &str) -> Result<String, KeyError> {
-        let bytes = STANDARD
-            .decode(stored)
-            .map_err(|_| KeyError::Undecryptable)?;
-        if bytes.len() < NONCE_LEN {
-            return Err(KeyError::Undecryptable);
-        }
-        let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
-        let nonce = Nonce::try_from(nonce).map_err(|_| KeyError::Undecryptable)?;
-        let plain = self
-            .cipher
-            .decrypt(&nonce, ciphertext)
-            .map_err(|_| KeyError::Undecryptable)?;
-        String::from_utf8(plain).map_err(|_| KeyError::Undecryptable)
+        self.open(stored, "")
     }
 
     /// Seals `plaintext` bound to `binding` (the row and column it is stored in, e.g.
@@ -200,6 +182,20 @@ mod tests {
         assert!(keys().decrypt(&STANDARD.encode(bytes)).is_err());
         let other = DataKeys::from_hex(&"8".repeat(64)).unwrap();
         assert!(other.decrypt(&sealed).is_err());
+    }
+
+    /// Values stored before `encrypt` went through `seal` (plain AES-GCM, no associated data)
+    /// must still open.
+    #[test]
+    fn values_encrypted_without_associated_data_still_decrypt() {
+        let keys = keys();
+        let nonce = Nonce::generate();
+        let ciphertext = keys
+            .cipher
+            .encrypt(&nonce, b"36010219900307123X".as_slice())
+            .unwrap();
+        let stored = STANDARD.encode([nonce.as_slice(), &ciphertext].concat());
+        assert_eq!(keys.decrypt(&stored).unwrap(), "36010219900307123X");
     }
 
     #[test]
