@@ -50,6 +50,15 @@ impl DbConn {
             DbConn::Sqlite(_) => Backend::Sqlite,
         }
     }
+
+    /// The `n`-th (from 1) bind placeholder of raw SQL in this backend's syntax: the one
+    /// difference of the raw statements written once for both (`$n` or `?`).
+    pub fn placeholder(&self, n: usize) -> String {
+        match self.backend() {
+            Backend::Postgres => format!("${n}"),
+            Backend::Sqlite => "?".to_owned(),
+        }
+    }
 }
 
 /// Runs `f` in a transaction that may read and then write.

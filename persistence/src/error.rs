@@ -25,12 +25,15 @@ pub enum DbError {
 impl DbError {
     /// True when the query failed because a unique constraint already holds the value.
     pub fn is_unique_violation(&self) -> bool {
-        matches!(
-            self,
-            DbError::Query(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _
-            ))
-        )
+        matches!(self, DbError::Query(e) if is_unique_violation(e))
     }
+}
+
+/// True when a statement failed because a unique constraint already holds the value: how a
+/// writer that lost a race on a unique index learns it lost.
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
 }

@@ -6,7 +6,6 @@ use gangonghui_domain::ids::{
     AccountId, ApiKeyId, CardId, MerchantId, OfferId, RedemptionId, ReversalId,
 };
 
-use crate::conn::Backend;
 use crate::conn::DbConn;
 use crate::ids::OptionalId;
 use crate::schema::{redemption_reversals as reversals, redemptions};
@@ -171,10 +170,7 @@ pub fn month_totals(
     } else {
         "redemptions"
     };
-    let (p1, p2) = match conn.backend() {
-        Backend::Postgres => ("$1", "$2"),
-        Backend::Sqlite => ("?", "?"),
-    };
+    let (p1, p2) = (conn.placeholder(1), conn.placeholder(2));
     let sql = format!(
         "SELECT local_date, COUNT(*) AS n, CAST(SUM(original_fen) AS BIGINT) AS original_fen, \
          CAST(SUM(discount_fen) AS BIGINT) AS discount_fen, CAST(SUM(payable_fen) AS BIGINT) AS payable_fen \

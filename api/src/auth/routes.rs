@@ -243,6 +243,8 @@ pub fn refusals() -> Refusals {
             A::RateLimited { retry_after: 0 }.into(),
         ]
     };
+    // Operations that hash or check a password also wait for a hashing slot.
+    let hashing = |more: Vec<Answer>| [otp(), vec![A::HashingBusy.into()], more].concat();
     vec![
         (
             "send_otp",
@@ -253,28 +255,15 @@ pub fn refusals() -> Refusals {
                 A::SmsUnavailable.into(),
             ],
         ),
-        (
-            "register",
-            [otp(), vec![A::PhoneTaken.into(), A::HashingBusy.into()]].concat(),
-        ),
-        (
-            "login",
-            [
-                otp(),
-                vec![A::InvalidCredentials.into(), A::HashingBusy.into()],
-            ]
-            .concat(),
-        ),
+        ("register", hashing(vec![A::PhoneTaken.into()])),
+        ("login", hashing(vec![A::InvalidCredentials.into()])),
         (
             "refresh",
             vec![A::RefreshInvalid.into(), A::RefreshReused.into()],
         ),
         ("logout", vec![]),
         ("logout_all", vec![]),
-        (
-            "reset_password",
-            [otp(), vec![A::HashingBusy.into()]].concat(),
-        ),
+        ("reset_password", hashing(vec![])),
         (
             "wechat_login",
             vec![

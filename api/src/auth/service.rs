@@ -9,6 +9,7 @@ use gangonghui_domain::ids::{AccountId, SessionId};
 use gangonghui_domain::otp::OtpPurpose;
 use gangonghui_domain::{ClientKind, Phone, Role};
 use gangonghui_persistence::accounts::{self, AccountRow, NewAccount};
+use gangonghui_persistence::error::is_unique_violation;
 use gangonghui_persistence::sessions::{self, NewSession};
 use gangonghui_persistence::{DbConn, ids, write_tx};
 
@@ -151,13 +152,6 @@ pub async fn register(
         })??;
     let tokens = tokens(state, &account.id, session_id, refresh, device.client, now);
     Ok((account, tokens))
-}
-
-fn is_unique_violation(e: &diesel::result::Error) -> bool {
-    matches!(
-        e,
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
-    )
 }
 
 pub async fn login(

@@ -11,7 +11,7 @@ use gangonghui_openapi::{FieldError, PROBLEM_JSON, Problem};
 
 pub use super::answer::{Answer, Refusal};
 use super::i18n::Lang;
-use super::validation::FieldIssue;
+use super::validation::{FieldIssue, FieldIssueKind};
 use crate::auth::AuthError;
 
 /// Everything a request can fail with. Feature errors join as variants wrapping their domain
@@ -50,6 +50,11 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A 422 naming one bad field.
+    pub fn field(field: impl Into<String>, kind: FieldIssueKind) -> Self {
+        ApiError::Validation(vec![FieldIssue::new(field, kind)])
+    }
+
     /// Any failure the client cannot fix: logged with its cause chain, answered as 500.
     pub fn internal(err: impl Into<anyhow::Error>) -> Self {
         ApiError::Internal(err.into())

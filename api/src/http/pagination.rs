@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 
 use super::Rule;
 use super::error::ApiError;
-use super::validation::{FieldIssue, FieldIssueKind};
+use super::validation::FieldIssueKind;
 
 /// The fewest and most items a page may hold, and how many a page holds when not asked.
 pub const MIN_LIMIT: i64 = 1;
@@ -60,12 +60,12 @@ fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
         // PostgreSQL text cannot hold U+0000: a forged position keeps its place without it.
         .map(|b| String::from_utf8_lossy(&b).replace('\0', "\u{fffd}"))
         .ok_or_else(|| {
-            ApiError::Validation(vec![FieldIssue::new(
+            ApiError::field(
                 "cursor",
                 FieldIssueKind::Invalid {
                     reason: Rule::Cursor,
                 },
-            )])
+            )
         })
 }
 
@@ -81,7 +81,7 @@ pub fn page_size(limit: Option<i64>) -> Result<i64, ApiError> {
             max: MAX_LIMIT.to_string(),
         },
     };
-    Err(ApiError::Validation(vec![FieldIssue::new("limit", kind)]))
+    Err(ApiError::field("limit", kind))
 }
 
 /// One page asked for: `limit` rows after the opaque `cursor` (the id of the last row seen).

@@ -8,7 +8,7 @@ use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::{Ready, ready};
 use serde::de::DeserializeOwned;
 
-use super::{ApiError, FieldIssue, FieldIssueKind, Rule};
+use super::{ApiError, FieldIssueKind, Rule};
 
 /// A query string to be read as `T`; extraction never fails.
 pub struct ValidQuery<T> {
@@ -42,12 +42,12 @@ pub fn parse<T: DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
         .clone()
         .find(|(k, v)| k.contains('\0') || v.contains('\0'))
     {
-        return Err(ApiError::Validation(vec![FieldIssue::new(
+        return Err(ApiError::field(
             name,
             FieldIssueKind::Invalid {
                 reason: Rule::NulCharacter,
             },
-        )]));
+        ));
     }
     serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(pairs)).map_err(|e| {
         let message = e.inner().to_string();
@@ -72,7 +72,7 @@ pub fn parse<T: DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
                 },
             ),
         };
-        ApiError::Validation(vec![FieldIssue::new(field, kind)])
+        ApiError::field(field, kind)
     })
 }
 

@@ -4,7 +4,7 @@
 
 use gangonghui_domain::ids::{CaseId, CaseMessageId};
 use gangonghui_persistence::legal_aid;
-use gangonghui_persistence::legal_aid::messages::{self, MessageRow, NewMessage};
+use gangonghui_persistence::legal_aid::messages::{self, MessageRow};
 use gangonghui_persistence::{ids, write_tx};
 
 use super::LegalAidError;
@@ -68,10 +68,10 @@ pub async fn post(
     let now = state.clock.now();
     let text = body.body.trim().to_owned();
     if text.is_empty() {
-        return Err(ApiError::Validation(vec![crate::http::FieldIssue::new(
+        return Err(ApiError::field(
             "body",
             crate::http::FieldIssueKind::Required,
-        )]));
+        ));
     }
     let (auth, keys) = (auth.clone(), state.data_keys.clone());
     let (row, applicant) = state
@@ -95,17 +95,7 @@ pub async fn post(
                     internal: body.internal,
                     created_at: now.naive_utc(),
                 };
-                messages::insert(
-                    c,
-                    &NewMessage {
-                        id: &row.id,
-                        case_id: &row.case_id,
-                        author_id: &row.author_id,
-                        internal: row.internal,
-                        body_enc: &row.body_enc,
-                        created_at: row.created_at,
-                    },
-                )?;
+                messages::insert(c, &row)?;
                 AuditEvent::new("legal_aid.message", "legal_aid_case", &id)
                     .by(&auth.account_id, standing.audit_role())
                     .in_org(&case.org_id)

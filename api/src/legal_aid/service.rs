@@ -6,6 +6,7 @@ use gangonghui_domain::ids::{AccountId, CaseEventId, CaseId};
 use gangonghui_domain::legal_aid::workflow::CaseStatus;
 use gangonghui_domain::legal_aid::{CONSENT_VERSION, employer_key, review_due_at};
 use gangonghui_domain::membership::MembershipStatus;
+use gangonghui_persistence::error::is_unique_violation;
 use gangonghui_persistence::legal_aid::events::{self, NewEvent};
 use gangonghui_persistence::legal_aid::{
     self, CaseFilter, CaseRow, NewCase, attachments, messages,
@@ -21,7 +22,7 @@ use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::Authenticated;
 use crate::crypto::DataKeys;
 use crate::http::pagination::page;
-use crate::http::{ApiError, FieldIssue, FieldIssueKind};
+use crate::http::{ApiError, FieldIssueKind};
 use crate::membership::MemberError;
 use crate::state::AppState;
 
@@ -48,7 +49,7 @@ pub async fn submit(
                     Some(m) if m.status == MembershipStatus::Active => (m.org_id, m.org_path),
                     _ => {
                         let wanted = request.org_id.clone().ok_or_else(|| {
-                            ApiError::Validation(vec![FieldIssue::new("org_id", FieldIssueKind::Required)])
+                            ApiError::field("org_id", FieldIssueKind::Required)
                         })?;
                         let org = orgs::find(c, &wanted)?.ok_or(MemberError::OrgNotFound)?;
                         (org.id, org.path)
@@ -113,13 +114,6 @@ pub async fn submit(
         })
         .await?;
     CaseDto::new(&state.data_keys, parts, now)
-}
-
-fn is_unique_violation(e: &diesel::result::Error) -> bool {
-    matches!(
-        e,
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
-    )
 }
 
 /// Everything the view of one case shows `reader`.

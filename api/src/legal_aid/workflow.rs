@@ -18,12 +18,8 @@ use super::view::CaseDto;
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::Authenticated;
 use crate::crypto::DataKeys;
-use crate::http::{ApiError, FieldIssue, FieldIssueKind, Rule};
+use crate::http::{ApiError, FieldIssueKind, Rule};
 use crate::state::AppState;
-
-fn field_issue(field: &str, kind: FieldIssueKind) -> ApiError {
-    ApiError::Validation(vec![FieldIssue::new(field, kind)])
-}
 
 pub async fn move_case(
     state: &AppState,
@@ -99,7 +95,7 @@ fn permitted(
         && !can_be_assigned(c, assignee, case)?
     {
         let reason = Rule::Assignee;
-        return Err(field_issue(
+        return Err(ApiError::field(
             "assignee_id",
             FieldIssueKind::Invalid { reason },
         ));
@@ -113,7 +109,7 @@ fn permitted(
         Move::Reassignment => {
             let expected = body.expected_assignee_id.clone();
             let expected = expected
-                .ok_or_else(|| field_issue("expected_assignee_id", FieldIssueKind::Required))?;
+                .ok_or_else(|| ApiError::field("expected_assignee_id", FieldIssueKind::Required))?;
             Ok((kind, Some(expected)))
         }
         Move::Transition { .. } => Ok((kind, None)),

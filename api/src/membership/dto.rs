@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::cards::dto::CardDto;
-use crate::http::{ApiError, FieldIssue, FieldIssueKind};
+use crate::http::{ApiError, FieldIssueKind};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -83,10 +83,7 @@ impl RejectBody {
     pub fn into_reason(self) -> Result<String, ApiError> {
         let reason = self.reason.trim().to_owned();
         if reason.is_empty() {
-            return Err(ApiError::Validation(vec![FieldIssue::new(
-                "reason",
-                FieldIssueKind::Required,
-            )]));
+            return Err(ApiError::field("reason", FieldIssueKind::Required));
         }
         Ok(reason)
     }

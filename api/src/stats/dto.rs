@@ -8,7 +8,7 @@ use gangonghui_domain::time::{parse_month, shanghai_date};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::http::{ApiError, FieldIssue, FieldIssueKind, Rule};
+use crate::http::{ApiError, FieldIssueKind, Rule};
 
 /// The longest span of months one overview covers.
 pub const MAX_MONTHS: u32 = 60;
@@ -30,12 +30,12 @@ impl OverviewQuery {
     pub fn months(&self, now: DateTime<Utc>) -> Result<(NaiveDate, NaiveDate), ApiError> {
         let to = match &self.to {
             Some(raw) => parse_month(raw).ok_or_else(|| {
-                ApiError::Validation(vec![FieldIssue::new(
+                ApiError::field(
                     "to",
                     FieldIssueKind::Invalid {
                         reason: Rule::Month,
                     },
-                )])
+                )
             })?,
             None => shanghai_date(now).with_day0(0).unwrap_or_default(),
         };
@@ -43,13 +43,17 @@ impl OverviewQuery {
             None => DEFAULT_MONTHS,
             Some(n @ 1..=MAX_MONTHS) => n,
             Some(0) => {
-                return Err(out_of_range(FieldIssueKind::BelowMinimum {
-                    min: "1".into(),
-                }));
+                return Err(ApiError::field(
+                    "months",
+                    FieldIssueKind::BelowMinimum { min: "1".into() },
+                ));
             }
             Some(_) => {
                 let max = MAX_MONTHS.to_string();
-                return Err(out_of_range(FieldIssueKind::AboveMaximum { max }));
+                return Err(ApiError::field(
+                    "months",
+                    FieldIssueKind::AboveMaximum { max },
+                ));
             }
         };
         // Before year 1 there is nothing to count: the series starts at the earliest month.
@@ -58,10 +62,6 @@ impl OverviewQuery {
             .unwrap_or(NaiveDate::MIN);
         Ok((from, to))
     }
-}
-
-fn out_of_range(kind: FieldIssueKind) -> ApiError {
-    ApiError::Validation(vec![FieldIssue::new("months", kind)])
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -9,34 +9,22 @@ use super::schema::{
 };
 use crate::conn::DbConn;
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+/// A message as stored; written as read (one type, like the attachments' rows).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable)]
+#[diesel(table_name = messages)]
 pub struct MessageRow {
-    #[diesel(deserialize_as = String)]
+    #[diesel(deserialize_as = String, serialize_as = String)]
     pub id: CaseMessageId,
-    #[diesel(deserialize_as = String)]
+    #[diesel(deserialize_as = String, serialize_as = String)]
     pub case_id: CaseId,
-    #[diesel(deserialize_as = String)]
+    #[diesel(deserialize_as = String, serialize_as = String)]
     pub author_id: AccountId,
     pub internal: bool,
     pub body_enc: String,
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = messages)]
-pub struct NewMessage<'a> {
-    #[diesel(serialize_as = String)]
-    pub id: &'a CaseMessageId,
-    #[diesel(serialize_as = String)]
-    pub case_id: &'a CaseId,
-    #[diesel(serialize_as = String)]
-    pub author_id: &'a AccountId,
-    pub internal: bool,
-    pub body_enc: &'a str,
-    pub created_at: NaiveDateTime,
-}
-
-pub fn insert(conn: &mut DbConn, message: &NewMessage<'_>) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConn, message: &MessageRow) -> QueryResult<()> {
     diesel::insert_into(messages::table)
         .values(message.clone())
         .execute(conn)
@@ -73,10 +61,7 @@ pub fn mark_read(
     reader: &AccountId,
     last: &CaseMessageId,
 ) -> QueryResult<()> {
-    let (p1, p2, p3) = match conn.backend() {
-        crate::Backend::Postgres => ("$1", "$2", "$3"),
-        crate::Backend::Sqlite => ("?", "?", "?"),
-    };
+    let [p1, p2, p3] = [1, 2, 3].map(|n| conn.placeholder(n));
     let sql = format!(
         "INSERT INTO legal_aid_reads (case_id, account_id, last_read) VALUES ({p1}, {p2}, {p3}) \
          ON CONFLICT (case_id, account_id) DO UPDATE SET last_read = excluded.last_read \

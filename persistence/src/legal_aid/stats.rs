@@ -12,7 +12,7 @@ use gangonghui_domain::legal_aid::workflow::CaseStatus;
 use gangonghui_domain::membership::ApplicationStatus;
 use gangonghui_domain::merchant::MerchantStatus;
 
-use crate::conn::{Backend, DbConn};
+use crate::conn::DbConn;
 
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct KeyCount {
@@ -54,21 +54,13 @@ pub struct DecisionTimes {
     pub decided_at: NaiveDateTime,
 }
 
-/// The n-th bind placeholder in this backend's syntax.
-fn p(conn: &DbConn, n: usize) -> String {
-    match conn.backend() {
-        Backend::Postgres => format!("${n}"),
-        Backend::Sqlite => "?".to_owned(),
-    }
-}
-
 fn like(scope_path: &str) -> String {
     format!("{scope_path}%")
 }
 
 /// Memberships by status, with pending applications as `pending_application`.
 pub fn members_by_status(conn: &mut DbConn, scope_path: &str) -> QueryResult<Vec<KeyCount>> {
-    let (p1, p2) = (p(conn, 1), p(conn, 2));
+    let (p1, p2) = (conn.placeholder(1), conn.placeholder(2));
     let sql = format!(
         "SELECT status AS key, COUNT(*) AS n FROM memberships WHERE org_path LIKE {p1} GROUP BY status \
          UNION ALL SELECT 'pending_application' AS key, COUNT(*) AS n FROM membership_applications \
@@ -83,7 +75,7 @@ pub fn members_by_status(conn: &mut DbConn, scope_path: &str) -> QueryResult<Vec
 
 /// Active cards and active merchants in the subtree, as `cards` and `merchants`.
 pub fn active_counts(conn: &mut DbConn, scope_path: &str) -> QueryResult<Vec<KeyCount>> {
-    let (p1, p2) = (p(conn, 1), p(conn, 2));
+    let (p1, p2) = (conn.placeholder(1), conn.placeholder(2));
     let sql = format!(
         "SELECT 'cards' AS key, COUNT(*) AS n FROM cards WHERE org_path LIKE {p1} AND status = '{card}' \
          UNION ALL SELECT 'merchants' AS key, COUNT(*) AS n FROM merchants \
@@ -105,7 +97,11 @@ pub fn redemptions_by_month(
     from_day: &str,
     until_day: &str,
 ) -> QueryResult<Vec<MonthTotals>> {
-    let (p1, p2, p3) = (p(conn, 1), p(conn, 2), p(conn, 3));
+    let (p1, p2, p3) = (
+        conn.placeholder(1),
+        conn.placeholder(2),
+        conn.placeholder(3),
+    );
     let sql = format!(
         "SELECT SUBSTR(r.local_date, 1, 7) AS month, COUNT(*) AS n, \
          CAST(SUM(r.original_fen) AS BIGINT) AS original_fen, CAST(SUM(r.discount_fen) AS BIGINT) AS discount_fen \
@@ -126,7 +122,7 @@ pub fn cases_by_status_and_category(
     conn: &mut DbConn,
     scope_path: &str,
 ) -> QueryResult<Vec<CaseTotals>> {
-    let p1 = p(conn, 1);
+    let p1 = conn.placeholder(1);
     let sql = format!(
         "SELECT status, category, COUNT(*) AS n, CAST(COALESCE(SUM(recovered_fen), 0) AS BIGINT) AS recovered_fen \
          FROM legal_aid_cases WHERE org_path LIKE {p1} GROUP BY status, category"

@@ -22,7 +22,7 @@ use super::schema_check::{CompiledSchema, check};
 use values::{integral_floats_as_integers, nul_characters};
 
 mod values;
-use crate::http::{ApiError, FieldIssue, FieldIssueKind, Rule};
+use crate::http::{ApiError, FieldIssueKind, Rule};
 
 /// The largest JSON body accepted (API.md: over 64 KiB -> 413).
 pub const JSON_LIMIT: usize = 64 * 1024;
@@ -97,12 +97,12 @@ pub fn parse<T: DeserializeOwned + ToSchema + 'static>(body: &[u8]) -> Result<T,
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
         let field = e.path().to_string();
         let field = if field == "." { String::new() } else { field };
-        ApiError::Validation(vec![FieldIssue::new(
+        ApiError::field(
             field,
             FieldIssueKind::Invalid {
                 reason: Rule::InvalidValue,
             },
-        )])
+        )
     })
 }
 

@@ -6,7 +6,7 @@ use gangonghui_domain::time::{day_key, month_key, parse_day, parse_month, shangh
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::http::{ApiError, FieldIssue, FieldIssueKind, Rule};
+use crate::http::{ApiError, FieldIssueKind, Rule};
 use crate::merchants::counter::dto::RedemptionDto;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -93,10 +93,7 @@ impl SettlementQuery {
 }
 
 fn invalid(field: &'static str, reason: Rule) -> ApiError {
-    ApiError::Validation(vec![FieldIssue::new(
-        field,
-        FieldIssueKind::Invalid { reason },
-    )])
+    ApiError::field(field, FieldIssueKind::Invalid { reason })
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::http::Issues;
-use crate::http::{ApiError, FieldIssue, FieldIssueKind, Rule};
+use crate::http::{ApiError, FieldIssueKind, Rule};
 
 /// A new offer. `percent_off`: `percent_off_bp` (1200 = 12 % off), optional `max_discount_fen`
 /// and `threshold_fen`. `amount_off` (满减): `off_fen` once the amount reaches `threshold_fen`.
@@ -162,10 +162,7 @@ impl UpdateOfferBody {
     pub fn into_change(self) -> Result<OfferChange, ApiError> {
         let title = self.title.map(|t| t.trim().to_owned());
         if title.as_deref().is_some_and(str::is_empty) {
-            return Err(ApiError::Validation(vec![FieldIssue::new(
-                "title",
-                FieldIssueKind::Required,
-            )]));
+            return Err(ApiError::field("title", FieldIssueKind::Required));
         }
         Ok(OfferChange {
             title,

@@ -11,7 +11,7 @@ use crate::audit::RequestContext;
 use crate::doc::Refusals;
 use crate::http::Issues;
 use crate::http::pagination::{PageQuery, page};
-use crate::http::{ApiError, FieldIssue, FieldIssueKind, Rule};
+use crate::http::{ApiError, FieldIssueKind, Rule};
 use crate::http::{ValidJson, ValidQuery};
 use crate::merchants::MerchantError;
 use crate::merchants::{MerchantOwner, MerchantStaff};
@@ -109,10 +109,7 @@ pub async fn create_api_key(
 ) -> Result<HttpResponse, ApiError> {
     let label = body.read().await?.label.trim().to_owned();
     if label.is_empty() {
-        return Err(ApiError::Validation(vec![FieldIssue::new(
-            "label",
-            FieldIssueKind::Required,
-        )]));
+        return Err(ApiError::field("label", FieldIssueKind::Required));
     }
     let (id, key) = service::create_key(&state, &owner, label.clone(), ctx).await?;
     Ok(HttpResponse::Created().json(ApiKeyCreatedDto { id, key, label }))
