@@ -21,6 +21,7 @@ use crate::http::JSON_LIMIT;
 use crate::http::fallback;
 use crate::http::hygiene::hygiene;
 use crate::http::middleware::problem_details;
+use crate::http::request_span::RequestSpan;
 use crate::routes;
 use crate::settings::{Settings, redact_url};
 use crate::state::AppState;
@@ -114,7 +115,7 @@ where
         .wrap(from_fn(client_context))
         .wrap(from_fn(problem_details))
         .wrap(from_fn(hygiene))
-        .wrap(TracingLogger::default())
+        .wrap(TracingLogger::<RequestSpan>::new())
         .app_data(state)
         .app_data(web::PayloadConfig::new(JSON_LIMIT))
         .into_utoipa_app()

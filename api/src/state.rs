@@ -9,7 +9,7 @@ use gangonghui_persistence::{DbConn, DbPool};
 use crate::auth::sms::SmsSender;
 use crate::auth::tokens::TokenKeys;
 use crate::auth::wechat::WechatClient;
-use crate::cache::Cache;
+use crate::cache::{Cache, Counters};
 use crate::clock::Clock;
 use crate::crypto::DataKeys;
 use crate::http::ApiError;
@@ -19,6 +19,8 @@ use crate::settings::Settings;
 pub struct AppState {
     pub db: DbPool,
     pub cache: Cache,
+    /// The rate limits' counters: in the cache, or in this process while it is down.
+    pub counters: Counters,
     pub settings: Arc<Settings>,
     pub tokens: Arc<TokenKeys>,
     pub data_keys: Arc<DataKeys>,
@@ -47,6 +49,7 @@ impl AppState {
             tokens: Arc::new(tokens),
             data_keys: Arc::new(data_keys),
             db,
+            counters: Counters::new(cache.clone()),
             cache,
             settings: Arc::new(settings),
         })

@@ -26,6 +26,17 @@ pub fn is_format_char(c: char) -> bool {
     )
 }
 
+/// Characters no text sent to the API may hold: the C0 controls but tab, line feed and carriage
+/// return, DEL and the C1 controls, and the bidirectional embeddings, overrides and isolates
+/// (which make a name or title display in another order than it is stored).
+pub fn is_forbidden_in_text(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The same set as an ECMA-262 / JSON Schema pattern for a whole string, for the API's spec.
+pub const ALLOWED_TEXT_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$";
+
 /// Defines an enum whose variants are stored and sent as the given texts. With the `openapi`
 /// feature the enum also derives `utoipa::ToSchema`, so the API's spec lists its values.
 #[macro_export]
@@ -107,6 +118,27 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", c.as_str()));
         }
         assert_eq!(Colour::DeepBlue.as_str(), "deep_blue");
+    }
+
+    #[test]
+    fn the_text_rule_keeps_line_breaks_and_chinese_but_not_controls_or_overrides() {
+        use crate::text::is_forbidden_in_text as forbidden;
+        for ok in ['\t', '\n', '\r', ' ', '王', '—', '…', '\u{200E}', 'é'] {
+            assert!(!forbidden(ok), "{ok:?}");
+        }
+        for bad in [
+            '\0', '\u{7}', '\u{1b}', '\u{7f}', '\u{85}', '\u{9f}', '\u{202E}', '\u{2066}',
+        ] {
+            assert!(forbidden(bad), "{bad:?}");
+        }
+        // The spec's pattern states the same set.
+        let pattern = regex::Regex::new(crate::text::ALLOWED_TEXT_PATTERN).unwrap();
+        for c in (0..=0x2100u32)
+            .chain(0x2060..0x2070)
+            .filter_map(char::from_u32)
+        {
+            assert_eq!(pattern.is_match(&c.to_string()), !forbidden(c), "{c:?}");
+        }
     }
 
     #[test]

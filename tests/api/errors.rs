@@ -128,3 +128,61 @@ async fn nul_characters_are_refused_in_paths_queries_and_bodies() {
     assert_eq!(body["errors"][0]["field"], "address");
     assert_eq!(body["errors"][0]["code"], "nul_character");
 }
+
+/// One text rule everywhere text enters: other control characters and bidi overrides are named
+/// like U+0000, and change nothing; line breaks in running text stay allowed.
+#[tokio::test]
+async fn control_characters_and_bidi_overrides_are_refused_by_one_rule() {
+    let app = TestApp::spawn().await;
+    let member = app.register("13800000098").await;
+    let field_code = |body: &serde_json::Value| {
+        (
+            body["errors"][0]["field"].clone(),
+            body["errors"][0]["code"].clone(),
+        )
+    };
+    let login = json!({ "phone": "13800000098", "password": crate::helpers::PASSWORD,
+        "device": "手机\u{1b}[2J" });
+    let body = problem(app.post("/api/v1/auth/login", &login, None).await, 422).await;
+    assert_eq!(
+        field_code(&body),
+        (json!("device"), json!("control_character"))
+    );
+    let body = problem(app.get("/api/v1/orgs?parent_id=a%C2%85b").await, 422).await;
+    assert_eq!(
+        field_code(&body),
+        (json!("parent_id"), json!("control_character"))
+    );
+    let apply = json!({ "name": "店\u{202E}gpj.exe", "credit_code": "91350100M000100Y43",
+        "category": "dining", "division_code": "360102", "address": "八一大道 1 号",
+        "lat": 28.6, "lng": 115.8, "contact_phone": "13800000098" });
+    let refused = app
+        .post(
+            "/api/v1/merchant-applications",
+            &apply,
+            Some(&member.access),
+        )
+        .await;
+    let body = problem(refused, 422).await;
+    assert_eq!(
+        field_code(&body),
+        (json!("name"), json!("control_character"))
+    );
+    // The same application with an honest name (and a line break in its address) is filed.
+    let mut honest = apply.clone();
+    honest["name"] = json!("店");
+    honest["address"] = json!("八一大道\n1 号");
+    let filed = app
+        .post(
+            "/api/v1/merchant-applications",
+            &honest,
+            Some(&member.access),
+        )
+        .await;
+    assert_eq!(
+        filed.status().as_u16(),
+        201,
+        "{}",
+        filed.text().await.unwrap()
+    );
+}

@@ -72,3 +72,37 @@ async fn a_login_flood_never_hashes_more_passwords_at_once_than_there_are_cores(
         "{peak} hashes ran at once on {cap} cores"
     );
 }
+
+/// The log names the client as the connection shows it (no trusted proxy here, so a client's own
+/// `X-Forwarded-For` is ignored) and a crafted `User-Agent` cannot forge fields or lines.
+#[tokio::test]
+async fn the_log_takes_no_client_claims_and_escapes_the_user_agent() {
+    let app = TestApp::spawn().await;
+    let marker = "ua-marker-7f3a";
+    let response = app
+        .client
+        .get(app.url("/api/v1/orgs"))
+        .header("x-forwarded-for", "203.0.113.66")
+        .header(
+            "user-agent",
+            format!("{marker}\" http.client_ip=\"198.51.100.9"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let logs = crate::helpers::logs();
+    let line = logs
+        .lines()
+        .find(|l| l.contains(marker))
+        .expect("the request's span is logged with its user agent");
+    assert!(line.contains("http.client_ip=\"127.0.0.1\""), "{line}");
+    assert!(
+        !logs.contains("203.0.113.66"),
+        "a client's claim reached the log"
+    );
+    assert!(
+        !line.contains("\" http.client_ip=\"198"),
+        "a forged field: {line}"
+    );
+}

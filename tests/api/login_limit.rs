@@ -54,3 +54,30 @@ async fn successful_logins_do_not_count_as_failures() {
         429
     );
 }
+
+/// With Redis unreachable the limit is counted in the process instead: it still holds (per
+/// instance), and the refusal says which limit and for how long.
+#[tokio::test]
+async fn the_limit_holds_while_redis_is_unreachable() {
+    let app = TestApp::spawn_with(|vars| {
+        vars.insert("REDIS_URL", "redis://127.0.0.1:1/0".into());
+    })
+    .await;
+    app.register("13970000003").await;
+    let wrong = json!({ "phone": "13970000003", "password": "wrong-pass-1" });
+    for i in 0..10 {
+        let response = app.post("/api/v1/auth/login", &wrong, None).await;
+        assert_eq!(response.status().as_u16(), 401, "failure {i}");
+    }
+    let limited = app.post("/api/v1/auth/login", &wrong, None).await;
+    let header = |name: &str| limited.headers()[name].to_str().unwrap().to_owned();
+    let (retry_after, rate_limit, policy) = (
+        header("retry-after"),
+        header("ratelimit"),
+        header("ratelimit-policy"),
+    );
+    assert_eq!(problem(limited, 429).await["code"], "rate_limited");
+    assert_eq!(retry_after, "900");
+    assert_eq!(rate_limit, "\"login-phone\";r=0;t=900");
+    assert_eq!(policy, "\"login-phone\";q=10;w=900");
+}

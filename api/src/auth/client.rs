@@ -25,7 +25,7 @@ use crate::state::AppState;
 /// Requests signed longer ago than this (or this far in the future) are refused.
 pub const MAX_CLOCK_SKEW_SECS: i64 = 300;
 /// Largest body a signed request may carry.
-const SIGNED_BODY_LIMIT: usize = 1024 * 1024;
+const SIGNED_BODY_LIMIT: usize = crate::http::JSON_LIMIT;
 
 /// The client's address as far as trusted proxies vouch for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

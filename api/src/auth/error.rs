@@ -25,7 +25,7 @@ pub enum AuthError {
     #[error("daily code limit reached")]
     OtpDailyLimit { retry_after: u64 },
     #[error("too many requests")]
-    RateLimited { retry_after: u64 },
+    RateLimited(crate::http::error::RatePolicy),
     /// Every password-hashing slot stayed busy for the whole wait (a login flood).
     #[error("password checks are saturated; retry shortly")]
     HashingBusy,

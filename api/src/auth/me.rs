@@ -124,7 +124,7 @@ pub fn refusals() -> Refusals {
             "change_password",
             vec![
                 A::CurrentPasswordIncorrect.into(),
-                A::RateLimited { retry_after: 0 }.into(),
+                A::RateLimited(crate::auth::rate_limit::LISTED).into(),
                 A::HashingBusy.into(),
             ],
         ),

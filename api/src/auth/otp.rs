@@ -32,7 +32,9 @@ pub async fn send(
 ) -> Result<OtpSent, ApiError> {
     let now = state.clock.now();
     if let Some(ip) = ip {
-        OTP_SENDS_PER_IP.hit(&state.cache, &ip.to_string()).await?;
+        OTP_SENDS_PER_IP
+            .hit(&state.counters, &ip.to_string())
+            .await?;
     }
     let code = format!("{:06}", rand::random_range(0..1_000_000u32));
     let hash = state
@@ -96,10 +98,12 @@ pub async fn limit_checks(
     ip: Option<IpAddr>,
 ) -> Result<(), AuthError> {
     OTP_CHECKS_PER_PHONE
-        .hit(&state.cache, phone.as_str())
+        .hit(&state.counters, phone.as_str())
         .await?;
     if let Some(ip) = ip {
-        OTP_CHECKS_PER_IP.hit(&state.cache, &ip.to_string()).await?;
+        OTP_CHECKS_PER_IP
+            .hit(&state.counters, &ip.to_string())
+            .await?;
     }
     Ok(())
 }

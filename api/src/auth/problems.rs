@@ -71,13 +71,13 @@ impl Refusal for AuthError {
                 "Daily code limit reached",
             )
             .retry_after(*retry_after),
-            AuthError::RateLimited { retry_after } => Answer::new(
+            AuthError::RateLimited(policy) => Answer::new(
                 S::TOO_MANY_REQUESTS,
                 "rate_limited",
                 "请求过于频繁, 请稍后再试",
                 "Too many requests; retry later",
             )
-            .retry_after(*retry_after),
+            .limited_by(*policy),
             AuthError::HashingBusy => Answer::new(
                 S::SERVICE_UNAVAILABLE,
                 "auth.busy",

@@ -1,10 +1,12 @@
-//! Fixed-window rate limits kept in the cache. If the cache is down they let requests through:
-//! the limits that protect secrets (a code's five tries) live in the database and still hold.
+//! Fixed-window rate limits. Their counters are shared through the cache and kept in-process
+//! while it is down ([`Counters`]), so a limit holds per instance even without Redis. The limits
+//! that protect secrets (a code's five tries) live in the database as well.
 
 use std::time::Duration;
 
 use super::AuthError;
-use crate::cache::Cache;
+use crate::cache::Counters;
+use crate::http::error::RatePolicy;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limit {
@@ -44,51 +46,56 @@ pub const OTP_CHECKS_PER_IP: Limit = Limit {
     window: Duration::from_secs(3600),
 };
 
+/// Any limit's refusal, for the spec's lists of refusals (they name the code, not the limit).
+pub const LISTED: RatePolicy = LOGIN_FAILURES_PER_PHONE.policy();
+
 fn key(limit: &Limit, subject: &str) -> String {
     format!("rl:{}:{subject}", limit.name)
 }
 
 impl Limit {
     fn exceeded(&self) -> AuthError {
-        AuthError::RateLimited {
-            retry_after: self.window.as_secs(),
+        AuthError::RateLimited(self.policy())
+    }
+
+    pub const fn policy(&self) -> RatePolicy {
+        RatePolicy {
+            name: self.name,
+            quota: self.max,
+            window_secs: self.window.as_secs(),
         }
     }
 
     /// Counts one event and refuses it once over the limit.
-    pub async fn hit(&self, cache: &Cache, subject: &str) -> Result<(), AuthError> {
-        match cache.incr(&key(self, subject), self.window).await {
-            Ok(count) if count > self.max => Err(self.exceeded()),
-            _ => Ok(()),
+    pub async fn hit(&self, counters: &Counters, subject: &str) -> Result<(), AuthError> {
+        if counters.add(&key(self, subject), 1, self.window).await > self.max {
+            return Err(self.exceeded());
         }
+        Ok(())
     }
 
     /// Counts an attempt before it is judged, refusing it once over the limit (the refused one
     /// gives its count back). A failure-only limit then [`Limit::refund`]s a success: counting
     /// after the judgement let 40 parallel attempts all pass a limit of 10 while each was
     /// still being judged.
-    pub async fn take(&self, cache: &Cache, subject: &str) -> Result<(), AuthError> {
-        match cache.incr(&key(self, subject), self.window).await {
-            Ok(count) if count > self.max => {
-                let _ = cache.incr_by(&key(self, subject), -1, self.window).await;
-                Err(self.exceeded())
-            }
-            _ => Ok(()),
+    pub async fn take(&self, counters: &Counters, subject: &str) -> Result<(), AuthError> {
+        if counters.add(&key(self, subject), 1, self.window).await > self.max {
+            self.refund(counters, subject).await;
+            return Err(self.exceeded());
         }
+        Ok(())
     }
 
     /// Gives back an attempt [`Limit::take`] counted, once it turned out not to count (a success).
-    pub async fn refund(&self, cache: &Cache, subject: &str) {
-        let _ = cache.incr_by(&key(self, subject), -1, self.window).await;
+    pub async fn refund(&self, counters: &Counters, subject: &str) {
+        counters.add(&key(self, subject), -1, self.window).await;
     }
 
     /// Refuses when the limit is already reached, without counting (for failure-only limits).
-    pub async fn check(&self, cache: &Cache, subject: &str) -> Result<(), AuthError> {
-        match cache.get(&key(self, subject)).await {
-            Ok(Some(count)) if count.parse::<i64>().unwrap_or(0) >= self.max => {
-                Err(self.exceeded())
-            }
-            _ => Ok(()),
+    pub async fn check(&self, counters: &Counters, subject: &str) -> Result<(), AuthError> {
+        if counters.peek(&key(self, subject)).await >= self.max {
+            return Err(self.exceeded());
         }
+        Ok(())
     }
 }

@@ -240,7 +240,7 @@ pub fn refusals() -> Refusals {
         vec![
             A::OtpInvalid.into(),
             A::OtpLocked.into(),
-            A::RateLimited { retry_after: 0 }.into(),
+            A::RateLimited(crate::auth::rate_limit::LISTED).into(),
         ]
     };
     // Operations that hash or check a password also wait for a hashing slot.
@@ -251,7 +251,7 @@ pub fn refusals() -> Refusals {
             vec![
                 A::OtpCooldown { retry_after: 0 }.into(),
                 A::OtpDailyLimit { retry_after: 0 }.into(),
-                A::RateLimited { retry_after: 0 }.into(),
+                A::RateLimited(crate::auth::rate_limit::LISTED).into(),
                 A::SmsUnavailable.into(),
             ],
         ),

@@ -165,13 +165,13 @@ pub async fn login(
     // Counted before the password is checked, given back on success: parallel guesses cannot
     // all slip under the limit while each is still being checked.
     LOGIN_FAILURES_PER_PHONE
-        .take(&state.cache, phone.as_str())
+        .take(&state.counters, phone.as_str())
         .await?;
     if let Some(ip) = &ip
-        && let Err(limited) = LOGIN_FAILURES_PER_IP.take(&state.cache, ip).await
+        && let Err(limited) = LOGIN_FAILURES_PER_IP.take(&state.counters, ip).await
     {
         LOGIN_FAILURES_PER_PHONE
-            .refund(&state.cache, phone.as_str())
+            .refund(&state.counters, phone.as_str())
             .await;
         return Err(limited.into());
     }
@@ -209,10 +209,10 @@ pub async fn login(
     // A failure stays counted; a success was never a failure.
     let account_id = verified?;
     LOGIN_FAILURES_PER_PHONE
-        .refund(&state.cache, phone.as_str())
+        .refund(&state.counters, phone.as_str())
         .await;
     if let Some(ip) = &ip {
-        LOGIN_FAILURES_PER_IP.refund(&state.cache, ip).await;
+        LOGIN_FAILURES_PER_IP.refund(&state.counters, ip).await;
     }
     start(state, account_id, device, "account.login", ctx, now).await
 }

@@ -123,6 +123,7 @@ impl TokenKeys {
             &["iss", "aud", "sub", "exp", "nbf", "iat"],
         )?;
         let client = ClientKind::from_audience(&claims.aud).ok_or(TokenRejected)?;
+        issued_as_we_issue(claims.iat, claims.exp, ACCESS_TTL)?;
         if claims.sid.as_str().is_empty() || claims.jti.is_empty() {
             return Err(TokenRejected);
         }
@@ -151,11 +152,13 @@ impl TokenKeys {
     }
 
     pub fn verify_wechat_bind(&self, token: &str) -> Result<WechatBindClaims, TokenRejected> {
-        self.verify(
+        let claims: WechatBindClaims = self.verify(
             token,
             &[WECHAT_BIND_AUDIENCE],
-            &["iss", "aud", "exp", "nbf"],
-        )
+            &["iss", "aud", "exp", "nbf", "iat"],
+        )?;
+        issued_as_we_issue(claims.iat, claims.exp, WECHAT_BIND_TTL)?;
+        Ok(claims)
     }
 
     fn verify<T: serde::de::DeserializeOwned>(
@@ -184,6 +187,18 @@ impl TokenKeys {
             .map(|data| data.claims)
             .map_err(|_| TokenRejected)
     }
+}
+
+/// A signature proves who signed, not that the claims are sane: a token minted elsewhere with a
+/// (leaked or shared) key could be issued in the future or live for years. Ours are issued now
+/// and live exactly their kind's lifetime.
+fn issued_as_we_issue(iat: i64, exp: i64, ttl: Duration) -> Result<(), TokenRejected> {
+    let now = jsonwebtoken::get_current_timestamp() as i64;
+    let lifetime = exp.checked_sub(iat).ok_or(TokenRejected)?;
+    if iat > now + LEEWAY_SECS as i64 || !(1..=ttl.as_secs() as i64).contains(&lifetime) {
+        return Err(TokenRejected);
+    }
+    Ok(())
 }
 
 /// A short public identifier of a signing secret (not reversible to it).
@@ -237,6 +252,40 @@ mod tests {
         );
         assert!(keys.verify_wechat_bind(&access).is_err());
         assert_eq!(keys.verify_wechat_bind(&bind).unwrap().openid, "openid-1");
+    }
+
+    #[test]
+    fn a_signed_token_issued_in_the_future_or_living_too_long_is_refused() {
+        let keys = TokenKeys::new(&"a".repeat(32), &[]).unwrap();
+        let (good, _) =
+            keys.issue_access(&"acc".into(), &"sid".into(), ClientKind::App, Utc::now());
+        let (mut claims, _) = keys.verify_access(&good).unwrap();
+        let mint =
+            |c: &AccessClaims| jsonwebtoken::encode(&keys.header(), c, &keys.encoding).unwrap();
+        let now = Utc::now().timestamp();
+        claims.exp = now + 10 * 365 * 24 * 3600;
+        assert_eq!(
+            keys.verify_access(&mint(&claims)),
+            Err(TokenRejected),
+            "a ten-year token"
+        );
+        (claims.iat, claims.nbf, claims.exp) = (now + 3600, now - 60, now + 3600 + 600);
+        assert_eq!(
+            keys.verify_access(&mint(&claims)),
+            Err(TokenRejected),
+            "issued in an hour"
+        );
+        (claims.iat, claims.nbf, claims.exp) = (now, now, now);
+        assert_eq!(
+            keys.verify_access(&mint(&claims)),
+            Err(TokenRejected),
+            "no lifetime"
+        );
+        (claims.iat, claims.nbf, claims.exp) = (now - 60, now - 60, now - 60 + 900);
+        assert!(
+            keys.verify_access(&mint(&claims)).is_ok(),
+            "a normal token still passes"
+        );
     }
 
     #[test]

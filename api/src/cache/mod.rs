@@ -2,11 +2,13 @@
 //! path here. It is never the source of truth: every caller must treat an error as a miss and
 //! fall back to the database, so losing Redis costs speed, not correctness or availability.
 
+mod counters;
 mod memory;
 mod redis;
 
 use std::time::Duration;
 
+pub use self::counters::Counters;
 pub use self::memory::MemoryCache;
 pub use self::redis::RedisCache;
 

@@ -154,6 +154,12 @@ fn problem_response(status: u16, codes: &BTreeSet<&str>) -> Value {
                 "Retry-After".into(),
                 json!({"$ref": "#/components/headers/Retry-After"}),
             );
+            if status == 429 {
+                for name in ["RateLimit", "RateLimit-Policy"] {
+                    let reference = format!("#/components/headers/{name}");
+                    headers.insert(name.into(), json!({ "$ref": reference }));
+                }
+            }
         }
         _ => {}
     }

@@ -33,7 +33,7 @@ pub fn openapi() -> Value {
 pub fn complete(doc: &OpenApi) -> Value {
     let mut spec = serde_json::to_value(doc).unwrap_or_default();
     polish::polish(&mut spec);
-    // After polish: a rule's own pattern replaces the generic no-U+0000 one.
+    // After polish: a rule's own pattern replaces the generic text-rule one.
     rules::apply(&mut spec);
     errors::document(&mut spec, &routes::refusals());
     examples::apply(&mut spec);

@@ -2,6 +2,7 @@
 //! ASCII title, servers, declared tags, a description on every response, the headers every
 //! response carries, and how the signed mini-program client and POS keys authenticate.
 
+use gangonghui_domain::text::ALLOWED_TEXT_PATTERN;
 use serde_json::{Value, json};
 
 /// The one place the document's prose lives.
@@ -75,10 +76,18 @@ pub fn polish(spec: &mut Value) {
         "Retry-After": {
             "description": "Seconds to wait before trying again.",
             "schema": { "type": "integer", "minimum": 0 }
+        },
+        "RateLimit": {
+            "description": "IETF draft `RateLimit` field: the policy that refused, nothing remaining (`r=0`) and the seconds until it resets (`t`), e.g. `\"login-phone\";r=0;t=900`.",
+            "schema": { "type": "string" }
+        },
+        "RateLimit-Policy": {
+            "description": "IETF draft `RateLimit-Policy` field, sent when a counted limit refused: its quota (`q`) per window of `w` seconds, e.g. `\"login-phone\";q=10;w=900`.",
+            "schema": { "type": "string" }
         }
     });
     standard_formats(spec);
-    no_nul_characters(spec);
+    text_rule(spec);
     for op in super::operations_mut(spec) {
         let Some(responses) = op["responses"].as_object_mut() else {
             continue;
@@ -125,10 +134,11 @@ fn standard_formats(value: &mut Value) {
     }
 }
 
-/// No text the server takes or gives holds U+0000 (the JSON and query readers refuse it with
-/// `nul_character`, a path holding it is a 404): every free string says so with a pattern. Strings that already have a
-/// pattern, a format, or a fixed set of values exclude it by construction.
-fn no_nul_characters(value: &mut Value) {
+/// Every text the server takes keeps the shared text rule (the JSON and query readers refuse a
+/// break with `nul_character` or `control_character`; a path holding U+0000 is a 404): every
+/// free string says so with a pattern. Strings that already have a pattern, a format, or a fixed
+/// set of values keep it by construction.
+fn text_rule(value: &mut Value) {
     match value {
         Value::Object(map) => {
             let is_string = match map.get("type") {
@@ -140,11 +150,11 @@ fn no_nul_characters(value: &mut Value) {
                 .iter()
                 .any(|k| map.contains_key(*k));
             if is_string && !constrained {
-                map.insert("pattern".into(), json!("^[^\\x00]*$"));
+                map.insert("pattern".into(), json!(ALLOWED_TEXT_PATTERN));
             }
-            map.values_mut().for_each(no_nul_characters);
+            map.values_mut().for_each(text_rule);
         }
-        Value::Array(items) => items.iter_mut().for_each(no_nul_characters),
+        Value::Array(items) => items.iter_mut().for_each(text_rule),
         _ => {}
     }
 }

@@ -8,14 +8,28 @@ use gangonghui_domain::offer::OfferType;
 use serde_json::{Value, json};
 
 /// Patterns the domain parsers enforce, each spelled once (JSON Schema regexes, which Python's
-/// and Rust's engines read the same way; no text holds U+0000). The parsers trim first, so the
-/// patterns allow surrounding whitespace: Rust's `trim` set, spelled out (`\s` differs by engine).
-const WS: &str = r"[\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]";
+/// and Rust's engines read the same way). Every text also keeps the shared text rule
+/// ([`gangonghui_domain::text::ALLOWED_TEXT_PATTERN`]), so `ANY` is one character it allows. The
+/// parsers trim first, so the patterns allow surrounding whitespace: Rust's `trim` set, spelled
+/// out (`\s` differs by engine), less what the text rule refuses anyway.
+const WS: &str = r"[\x09\x0A\x0D\x20\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]";
+const ANY: &str = r"[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u202A-\u202E\u2066-\u2069]";
+/// A character that is neither whitespace nor refused by the text rule.
+const VISIBLE: &str =
+    r"[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202A-\u202F\u205F\u2066-\u2069\u3000]";
+/// Inside a name: no control characters at all (not even a line break) and no bidi overrides.
+const IN_NAME: &str = r"[^\x00-\x1F\x7F-\x9F\u202A-\u202E\u2066-\u2069]";
+
 /// A letter (ASCII or a CJK ideograph) and a digit, anywhere.
-const PASSWORD: &str =
-    r"^[^\x00]*([A-Za-z\u4e00-\u9fff][^\x00]*[0-9]|[0-9][^\x00]*[A-Za-z\u4e00-\u9fff])[^\x00]*$";
+fn password() -> String {
+    let letter = r"[A-Za-z\u4e00-\u9fff]";
+    format!(r"^{ANY}*({letter}{ANY}*[0-9]|[0-9]{ANY}*{letter}){ANY}*$")
+}
+
 /// Not blank.
-const TEXT: &str = r"^[^\x00]*[^\x00\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00]*$";
+fn text() -> String {
+    format!(r"^{ANY}*{VISIBLE}{ANY}*$")
+}
 
 /// A mainland mobile number, optionally with +86 or 86.
 fn phone() -> String {
@@ -24,16 +38,14 @@ fn phone() -> String {
 
 /// Not blank, no control characters inside.
 fn name() -> String {
-    format!(
-        r"^{WS}*[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*{WS}*$"
-    )
+    format!(r"^{WS}*{IN_NAME}*{VISIBLE}{IN_NAME}*{WS}*$")
 }
 
 /// `(schema, property, keywords)`: what the domain enforces on one property.
 fn bounds() -> Vec<(&'static str, &'static str, Value)> {
     let pattern = |p: &str| json!({ "pattern": p });
-    let password = json!({ "minLength": 8, "pattern": PASSWORD });
-    let (phone, name) = (phone(), name());
+    let password = json!({ "minLength": 8, "pattern": password() });
+    let (phone, name, text) = (phone(), name(), text());
     vec![
         ("SendOtpBody", "phone", pattern(&phone)),
         ("RegisterBody", "phone", pattern(&phone)),
@@ -46,13 +58,13 @@ fn bounds() -> Vec<(&'static str, &'static str, Value)> {
         ("ChangePasswordBody", "new_password", password),
         ("WechatBindBody", "phone", pattern(&phone)),
         ("RealNameBody", "legal_name", pattern(&name)),
-        ("ApplyBody", "employer", pattern(TEXT)),
-        ("RejectBody", "reason", pattern(TEXT)),
+        ("ApplyBody", "employer", pattern(&text)),
+        ("RejectBody", "reason", pattern(&text)),
         ("CreateOrgBody", "name", pattern(&name)),
         ("AddStaffBody", "phone", pattern(&phone)),
-        ("CreateApiKeyBody", "label", pattern(TEXT)),
+        ("CreateApiKeyBody", "label", pattern(&text)),
         ("MerchantApplicationBody", "name", pattern(&name)),
-        ("MerchantApplicationBody", "address", pattern(TEXT)),
+        ("MerchantApplicationBody", "address", pattern(&text)),
         ("MerchantApplicationBody", "contact_phone", pattern(&phone)),
         (
             "MerchantApplicationBody",
@@ -64,7 +76,7 @@ fn bounds() -> Vec<(&'static str, &'static str, Value)> {
             "lng",
             json!({ "minimum": -180, "maximum": 180 }),
         ),
-        ("CreateOfferBody", "title", pattern(TEXT)),
+        ("CreateOfferBody", "title", pattern(&text)),
         (
             "CreateOfferBody",
             "percent_off_bp",
@@ -83,14 +95,14 @@ fn bounds() -> Vec<(&'static str, &'static str, Value)> {
             json!({ "minimum": 1 }),
         ),
         ("CreateOfferBody", "total_quota", json!({ "minimum": 1 })),
-        ("UpdateOfferBody", "title", pattern(TEXT)),
+        ("UpdateOfferBody", "title", pattern(&text)),
         ("UpdateOfferBody", "total_quota", json!({ "minimum": 0 })),
-        ("CreateCaseBody", "employer_name", pattern(TEXT)),
-        ("CreateCaseBody", "description", pattern(TEXT)),
+        ("CreateCaseBody", "employer_name", pattern(&text)),
+        ("CreateCaseBody", "description", pattern(&text)),
         ("CreateCaseBody", "contact_phone", pattern(&phone)),
         ("CreateCaseBody", "consent", json!({ "const": true })),
-        ("TransitionBody", "reason", pattern(TEXT)),
-        ("MessageBody", "body", pattern(TEXT)),
+        ("TransitionBody", "reason", pattern(&text)),
+        ("MessageBody", "body", pattern(&text)),
     ]
 }
 

@@ -13,6 +13,16 @@ pub struct Answer {
     zh: &'static str,
     en: &'static str,
     pub retry_after: Option<u64>,
+    /// For a 429 from a counted limit: the limit, stated in `RateLimit-Policy`.
+    pub policy: Option<RatePolicy>,
+}
+
+/// A counted limit as the `RateLimit-Policy` header states it: at most `quota` in `window_secs`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RatePolicy {
+    pub name: &'static str,
+    pub quota: i64,
+    pub window_secs: u64,
 }
 
 impl Answer {
@@ -28,12 +38,22 @@ impl Answer {
             zh,
             en,
             retry_after: None,
+            policy: None,
         }
     }
 
     pub const fn retry_after(self, seconds: u64) -> Self {
         Answer {
             retry_after: Some(seconds),
+            ..self
+        }
+    }
+
+    /// A refusal by a counted limit: wait out its window.
+    pub const fn limited_by(self, policy: RatePolicy) -> Self {
+        Answer {
+            retry_after: Some(policy.window_secs),
+            policy: Some(policy),
             ..self
         }
     }

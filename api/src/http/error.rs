@@ -6,10 +6,10 @@
 //! answers, `Retry-After` included.
 
 use actix_web::http::{Method, StatusCode, header};
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpResponse, HttpResponseBuilder, ResponseError};
 use gangonghui_openapi::{FieldError, PROBLEM_JSON, Problem};
 
-pub use super::answer::{Answer, Refusal};
+pub use super::answer::{Answer, RatePolicy, Refusal};
 use super::i18n::Lang;
 use super::validation::{FieldIssue, FieldIssueKind};
 use crate::auth::AuthError;
@@ -246,8 +246,12 @@ impl ApiError {
         if let ApiError::MethodNotAllowed { allow } = self {
             response.insert_header((header::ALLOW, join_methods(allow)));
         }
-        if let Some(seconds) = self.answer().retry_after {
+        let answer = self.answer();
+        if let Some(seconds) = answer.retry_after {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                rate_limit_headers(&mut response, &answer, seconds);
+            }
         }
         if status == StatusCode::UNAUTHORIZED {
             let error = if matches!(self, ApiError::Auth(AuthError::MissingToken)) {
@@ -261,6 +265,17 @@ impl ApiError {
             ));
         }
         response.json(self.problem(lang, request_id))
+    }
+}
+
+/// The IETF `RateLimit` fields (draft-ietf-httpapi-ratelimit-headers): nothing left under this
+/// policy until `seconds` pass, and, for a counted limit, its quota and window.
+fn rate_limit_headers(response: &mut HttpResponseBuilder, answer: &Answer, seconds: u64) {
+    let name = answer.policy.map_or(answer.code, |p| p.name);
+    response.insert_header(("RateLimit", format!("\"{name}\";r=0;t={seconds}")));
+    if let Some(p) = answer.policy {
+        let policy = format!("\"{}\";q={};w={}", p.name, p.quota, p.window_secs);
+        response.insert_header(("RateLimit-Policy", policy));
     }
 }
 

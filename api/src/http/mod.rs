@@ -13,6 +13,7 @@ pub mod json;
 pub mod middleware;
 pub mod pagination;
 pub mod query;
+pub mod request_span;
 mod schema_check;
 pub mod validation;
 

@@ -38,16 +38,10 @@ impl<T: DeserializeOwned> ValidQuery<T> {
 /// Parses a query string; an error names its parameter and says what kind of wrong it is.
 pub fn parse<T: DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
     let pairs = form_urlencoded::parse(raw.as_bytes());
-    if let Some((name, _)) = pairs
-        .clone()
-        .find(|(k, v)| k.contains('\0') || v.contains('\0'))
-    {
-        return Err(ApiError::field(
-            name,
-            FieldIssueKind::Invalid {
-                reason: Rule::NulCharacter,
-            },
-        ));
+    for (name, value) in pairs {
+        if let Some(reason) = Rule::for_text(&name).or_else(|| Rule::for_text(&value)) {
+            return Err(ApiError::field(name, FieldIssueKind::Invalid { reason }));
+        }
     }
     serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(pairs)).map_err(|e| {
         let message = e.inner().to_string();

@@ -73,6 +73,25 @@ pub enum Rule {
     NotForThisMove,
     /// U+0000 in any text: nothing in this API is binary, and the database refuses it.
     NulCharacter,
+    /// Another control character or a bidirectional override in a text
+    /// ([`gangonghui_domain::text::is_forbidden_in_text`]).
+    ControlCharacter,
+}
+
+impl Rule {
+    /// The one rule for every text a client sends (body, query, keys): the rule it breaks.
+    pub fn for_text(text: &str) -> Option<Rule> {
+        if text.contains('\0') {
+            Some(Rule::NulCharacter)
+        } else if text
+            .chars()
+            .any(gangonghui_domain::text::is_forbidden_in_text)
+        {
+            Some(Rule::ControlCharacter)
+        } else {
+            None
+        }
+    }
 }
 
 impl FieldIssueKind {

@@ -127,12 +127,23 @@ async fn uploads_that_are_not_well_formed_forms_are_told_so() {
 async fn invisible_and_full_width_characters_do_not_make_another_employer() {
     let app = spawn_legal_aid().await;
     let (applicant, _) = case_of(&app, "13850000004", "Dup Race Co").await;
-    for sneaky in [
-        "Dup\u{200B}Race Co",
+    // A bidi override is refused outright by the text rule, before any comparison.
+    let body = request(
+        "wage_arrears",
         "Dup Race Co\u{202E}",
-        "Ｄｕｐ Ｒａｃｅ Ｃｏ",
-        "Dup Race Co.",
-    ] {
+        "13850000004",
+        Some(NANCHANG),
+    );
+    let refused = problem(app.file(&applicant, &body).await, 422).await;
+    assert!(
+        refused["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == "employer_name" && e["code"] == "control_character"),
+        "{refused}"
+    );
+    for sneaky in ["Dup\u{200B}Race Co", "Ｄｕｐ Ｒａｃｅ Ｃｏ", "Dup Race Co."] {
         let body = request("wage_arrears", sneaky, "13850000004", Some(NANCHANG));
         let again = app.file(&applicant, &body).await;
         assert_eq!(

@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
 use super::schema_check::{CompiledSchema, check};
-use values::{integral_floats_as_integers, nul_characters};
+use values::{forbidden_characters, integral_floats_as_integers, may_hold_forbidden};
 
 mod values;
 use crate::http::{ApiError, FieldIssueKind, Rule};
@@ -85,10 +85,8 @@ pub fn parse<T: DeserializeOwned + ToSchema + 'static>(body: &[u8]) -> Result<T,
         serde_json::from_slice(body).map_err(|e| ApiError::MalformedBody(syntax_position(&e)))?;
     integral_floats_as_integers(&mut value);
     let mut issues = Vec::new();
-    // JSON can only carry U+0000 escaped (a raw NUL byte is a syntax error above), so a body
-    // without the escape needs no walk: the common case costs one scan of the bytes.
-    if body.windows(6).any(|w| w == br"\u0000") {
-        nul_characters(&value, "", &mut issues);
+    if may_hold_forbidden(body) {
+        forbidden_characters(&value, "", &mut issues);
     }
     issues.extend(check(&schema_of::<T>(), &value));
     if !issues.is_empty() {

@@ -1,40 +1,44 @@
-//! What a body's values must be before the schema sees them: no U+0000 in any text, and whole
-//! numbers as integers.
+//! What a body's values must be before the schema sees them: every text (keys included) within
+//! the shared text rule ([`Rule::for_text`]), and whole numbers as integers.
 
 use crate::http::Rule;
 use crate::http::{FieldIssue, FieldIssueKind};
 
-/// Every text holding U+0000, by its path: no field takes one (the database refuses it).
-pub(super) fn nul_characters(value: &serde_json::Value, path: &str, issues: &mut Vec<FieldIssue>) {
+/// Every text breaking the text rule, by its path.
+pub(super) fn forbidden_characters(
+    value: &serde_json::Value,
+    path: &str,
+    issues: &mut Vec<FieldIssue>,
+) {
     use serde_json::Value;
     let join = |key: &str| match path {
         "" => key.to_owned(),
         _ => format!("{path}.{key}"),
     };
     match value {
-        Value::String(s) if s.contains('\0') => issues.push(FieldIssue::new(
-            path,
-            FieldIssueKind::Invalid {
-                reason: Rule::NulCharacter,
-            },
-        )),
+        Value::String(s) => refuse(path.to_owned(), s, issues),
         Value::Array(items) => items
             .iter()
             .enumerate()
-            .for_each(|(i, v)| nul_characters(v, &format!("{path}[{i}]"), issues)),
+            .for_each(|(i, v)| forbidden_characters(v, &format!("{path}[{i}]"), issues)),
         Value::Object(fields) => fields.iter().for_each(|(k, v)| {
-            if k.contains('\0') {
-                issues.push(FieldIssue::new(
-                    join(k),
-                    FieldIssueKind::Invalid {
-                        reason: Rule::NulCharacter,
-                    },
-                ));
-            }
-            nul_characters(v, &join(k), issues)
+            refuse(join(k), k, issues);
+            forbidden_characters(v, &join(k), issues)
         }),
         _ => {}
     }
+}
+
+fn refuse(field: String, text: &str, issues: &mut Vec<FieldIssue>) {
+    if let Some(reason) = Rule::for_text(text) {
+        issues.push(FieldIssue::new(field, FieldIssueKind::Invalid { reason }));
+    }
+}
+
+/// Only escapes (`\u0085`), DEL and the lead bytes of U+0080-U+009F and U+2000-U+2FFF can spell
+/// a forbidden character in JSON text: a body without them needs no walk.
+pub(super) fn may_hold_forbidden(body: &[u8]) -> bool {
+    body.iter().any(|b| matches!(b, b'\\' | 0x7F | 0xC2 | 0xE2))
 }
 
 /// JSON Schema counts `5.0` as an integer; serde does not read it into an `i64`. Whole numbers

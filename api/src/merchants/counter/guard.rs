@@ -9,8 +9,8 @@
 //!   and refused once over the cap. Counting these first would refuse a busy counter's bursts of
 //!   right codes; what a burst of wrong ones can overshoot is bounded by the per-card limit.
 //!
-//! Over a limit: 429 with `Retry-After`, and a warning in the log. The counts live in the cache:
-//! on every replica at once with Redis, per process without it.
+//! Over a limit: 429 with `Retry-After` and `RateLimit` headers, and a warning in the log. The
+//! counts are shared by every replica through Redis, and kept per process while it is down.
 
 use std::time::Duration;
 
@@ -60,7 +60,7 @@ impl Attempt {
             (ACTOR_WRONG_CODES, actor),
         ];
         for (limit, subject) in &caps {
-            if let Err(refused) = limit.check(&state.cache, subject).await {
+            if let Err(refused) = limit.check(&state.counters, subject).await {
                 tracing::warn!(limit = limit.name, merchant = %staff.merchant_id, "counter wrong-code cap reached");
                 return Err(refused.into());
             }
@@ -75,15 +75,11 @@ impl Attempt {
         let card = presented.card_no.as_str().to_owned();
         let seen = format!("counter-seen:{card}:{code}");
         let window = CARD_WRONG_CODES.window;
-        let first_time = state
-            .cache
-            .set_if_absent(&seen, "1", window)
-            .await
-            .unwrap_or(true);
+        let first_time = state.counters.first_time(&seen, window).await;
         if first_time {
-            if let Err(refused) = CARD_WRONG_CODES.take(&state.cache, &card).await {
+            if let Err(refused) = CARD_WRONG_CODES.take(&state.counters, &card).await {
                 // Not judged, so not seen: retrying it must take a try like any new guess.
-                let _ = state.cache.delete(&seen).await;
+                state.counters.forget(&seen).await;
                 tracing::warn!(merchant = %staff.merchant_id, "counter: a card met its wrong-code limit");
                 return Err(refused.into());
             }
@@ -97,10 +93,10 @@ impl Attempt {
     pub async fn settle(self, state: &AppState, answered_code: Option<&str>) {
         if answered_code.is_some_and(is_wrong_code) {
             for (limit, subject) in &self.caps {
-                let _ = limit.hit(&state.cache, subject).await;
+                let _ = limit.hit(&state.counters, subject).await;
             }
         } else if let Some(card) = &self.card_try {
-            CARD_WRONG_CODES.refund(&state.cache, card).await;
+            CARD_WRONG_CODES.refund(&state.counters, card).await;
         }
     }
 }

@@ -73,7 +73,7 @@ pub fn refusals() -> Refusals {
     use MerchantError as E;
     let code = || -> Vec<Answer> {
         vec![
-            crate::auth::AuthError::RateLimited { retry_after: 0 }.into(),
+            crate::auth::AuthError::RateLimited(crate::auth::rate_limit::LISTED).into(),
             M::CardFrozen.into(),
             M::CardLost.into(),
             M::CardCancelled.into(),

@@ -1,0 +1,57 @@
+//! Counters behind the rate limits. They live in the cache, so every replica counts together;
+//! when the cache does not answer they live in this process instead, so each limit still holds
+//! per instance (fail-safe) rather than letting every request through while Redis is down.
+//!
+//! The in-process map is the same one that serves as the whole cache without Redis, so the
+//! fallback needs no second limiter implementation (`governor` would count differently from
+//! the shared counters it stands in for).
+
+use std::time::Duration;
+
+use super::{Cache, MemoryCache};
+
+#[derive(Clone)]
+pub struct Counters {
+    shared: Cache,
+    local: MemoryCache,
+}
+
+impl Counters {
+    pub fn new(shared: Cache) -> Counters {
+        Counters {
+            shared,
+            local: MemoryCache::default(),
+        }
+    }
+
+    /// Adds `by` to the counter (created with `ttl`, a fixed window) and returns the new count.
+    pub async fn add(&self, key: &str, by: i64, ttl: Duration) -> i64 {
+        match self.shared.incr_by(key, by, ttl).await {
+            Ok(count) => count,
+            Err(_) => self.local.incr(key, by, ttl),
+        }
+    }
+
+    /// The counter's current count, without changing it.
+    pub async fn peek(&self, key: &str) -> i64 {
+        let raw = match self.shared.get(key).await {
+            Ok(raw) => raw,
+            Err(_) => self.local.get(key),
+        };
+        raw.and_then(|r| r.parse().ok()).unwrap_or(0)
+    }
+
+    /// Marks `key` for `ttl`; true only for the call that marked it.
+    pub async fn first_time(&self, key: &str, ttl: Duration) -> bool {
+        match self.shared.set_if_absent(key, "1", ttl).await {
+            Ok(first) => first,
+            Err(_) => self.local.set_if_absent(key, "1", ttl),
+        }
+    }
+
+    /// Removes a mark, wherever it was made.
+    pub async fn forget(&self, key: &str) {
+        let _ = self.shared.delete(key).await;
+        self.local.delete(key);
+    }
+}
