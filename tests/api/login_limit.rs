@@ -1,5 +1,6 @@
-//! The failed-login limit per phone (10 per 15 minutes) holds under a burst of parallel guesses,
-//! and successful logins never use it up.
+//! The failed-login limits hold under a burst of parallel guesses, successful logins never use
+//! them up, and guessing cannot lock an account's owner out: past ten failures from anywhere,
+//! password attempts are spaced out, and code login stays open.
 
 use serde_json::json;
 
@@ -78,6 +79,75 @@ async fn the_limit_holds_while_redis_is_unreachable() {
     );
     assert_eq!(problem(limited, 429).await["code"], "rate_limited");
     assert_eq!(retry_after, "900");
-    assert_eq!(rate_limit, "\"login-phone\";r=0;t=900");
-    assert_eq!(policy, "\"login-phone\";q=10;w=900");
+    assert_eq!(rate_limit, "\"login-phone-ip\";r=0;t=900");
+    assert_eq!(policy, "\"login-phone-ip\";q=10;w=900");
+}
+
+/// Login from one address, as seen behind the trusted balancer.
+async fn login_from(app: &TestApp, ip: &str, body: &serde_json::Value) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/auth/login"))
+        .header("x-forwarded-for", ip)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn guessing_slows_an_account_down_but_never_locks_its_owner_out() {
+    let app = &TestApp::spawn_with(|vars| {
+        vars.insert("GGH_TRUSTED_PROXIES", "127.0.0.1".into());
+    })
+    .await;
+    app.register("13970000004").await;
+    let wrong = json!({ "phone": "13970000004", "password": "wrong-pass-1" });
+    for i in 0..10 {
+        let answer = login_from(app, "203.0.113.1", &wrong).await;
+        assert_eq!(answer.status().as_u16(), 401, "guess {i}");
+    }
+    let locked = login_from(app, "203.0.113.1", &wrong).await;
+    assert_eq!(
+        problem(locked, 429).await["code"],
+        "rate_limited",
+        "the guesser's address"
+    );
+    // The owner, on another network, signs in with the right password at once.
+    let right = json!({ "phone": "13970000004", "password": PASSWORD });
+    assert_eq!(
+        login_from(app, "198.51.100.7", &right)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    // Guesses from fresh addresses get one check per growing delay, not one each (the owner's
+    // sign-in just took the 1 s slot).
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let addresses: Vec<String> = (20..26).map(|i| format!("203.0.113.{i}")).collect();
+    let burst = addresses.iter().map(|ip| login_from(app, ip, &wrong));
+    let answers = futures_util::future::join_all(burst).await;
+    let statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 401).count(),
+        1,
+        "{statuses:?}"
+    );
+    let slowed = answers.iter().find(|r| r.status().as_u16() == 429).unwrap();
+    let wait: u64 = slowed.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "a delay, not a lockout: {wait}");
+    // A code login is not behind the password limits.
+    let code = app.request_code("13970000004", "login").await;
+    let by_code = json!({ "phone": "13970000004", "otp": code });
+    assert_eq!(
+        login_from(app, "203.0.113.1", &by_code)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
 }

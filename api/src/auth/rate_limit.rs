@@ -15,11 +15,23 @@ pub struct Limit {
     pub window: Duration,
 }
 
-/// Failed logins per phone.
-pub const LOGIN_FAILURES_PER_PHONE: Limit = Limit {
-    name: "login-phone",
+/// Failed password logins per phone from one client IP: an attacker's address locks itself out
+/// of that account, not the owner on another network.
+pub const LOGIN_FAILURES_PER_PHONE_IP: Limit = Limit {
+    name: "login-phone-ip",
     max: 10,
     window: Duration::from_secs(15 * 60),
+};
+/// Failed password logins per phone from anywhere: past ten, attempts are spaced out rather
+/// than refused, so guessing from many addresses slows an account's sign-in down without
+/// locking its owner out.
+pub const LOGIN_FAILURES_PER_PHONE: Backoff = Backoff {
+    limit: Limit {
+        name: "login-phone",
+        max: 10,
+        window: Duration::from_secs(15 * 60),
+    },
+    longest: Duration::from_secs(60),
 };
 /// Failed logins per client IP (many workers may share one NAT address).
 pub const LOGIN_FAILURES_PER_IP: Limit = Limit {
@@ -47,7 +59,7 @@ pub const OTP_CHECKS_PER_IP: Limit = Limit {
 };
 
 /// Any limit's refusal, for the spec's lists of refusals (they name the code, not the limit).
-pub const LISTED: RatePolicy = LOGIN_FAILURES_PER_PHONE.policy();
+pub const LISTED: RatePolicy = LOGIN_FAILURES_PER_PHONE_IP.policy();
 
 fn key(limit: &Limit, subject: &str) -> String {
     format!("rl:{}:{subject}", limit.name)
@@ -97,5 +109,46 @@ impl Limit {
             return Err(self.exceeded());
         }
         Ok(())
+    }
+}
+
+/// A count-first limit that, past its `max`, spaces attempts instead of refusing them: one
+/// attempt per delay, the delay doubling with each further failure (1 s, 2 s, 4 s ...) up to
+/// `longest`.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    pub limit: Limit,
+    pub longest: Duration,
+}
+
+impl Backoff {
+    /// Counts the attempt; past the free ones it also needs the subject's next slot.
+    pub async fn take(&self, counters: &Counters, subject: &str) -> Result<(), AuthError> {
+        let count_key = key(&self.limit, subject);
+        let before = counters.add(&count_key, 1, self.limit.window).await - 1;
+        if before < self.limit.max {
+            return Ok(());
+        }
+        let delay = self.delay(before - self.limit.max);
+        let slot = format!("{count_key}:slot");
+        if counters.first_time(&slot, delay).await {
+            return Ok(());
+        }
+        self.refund(counters, subject).await;
+        Err(AuthError::RateLimited(RatePolicy {
+            window_secs: delay.as_secs(),
+            ..self.limit.policy()
+        }))
+    }
+
+    pub async fn refund(&self, counters: &Counters, subject: &str) {
+        self.limit.refund(counters, subject).await;
+    }
+
+    fn delay(&self, beyond: i64) -> Duration {
+        let doubled = 1u64
+            .checked_shl(beyond.clamp(0, 63) as u32)
+            .unwrap_or(u64::MAX);
+        Duration::from_secs(doubled).min(self.longest)
     }
 }

@@ -13,7 +13,9 @@ use gangonghui_persistence::error::is_unique_violation;
 use gangonghui_persistence::sessions::{self, NewSession};
 use gangonghui_persistence::{DbConn, ids, write_tx};
 
-use super::rate_limit::{LOGIN_FAILURES_PER_IP, LOGIN_FAILURES_PER_PHONE};
+use super::rate_limit::{
+    LOGIN_FAILURES_PER_IP, LOGIN_FAILURES_PER_PHONE, LOGIN_FAILURES_PER_PHONE_IP,
+};
 use super::tokens::{REFRESH_TTL, new_refresh_token};
 use super::{AuthError, otp, password};
 use crate::audit::{AuditEvent, RequestContext};
@@ -162,18 +164,12 @@ pub async fn login(
     ctx: RequestContext,
 ) -> Result<Tokens, ApiError> {
     let ip = device.ip.map(|i| i.to_string());
-    // Counted before the password is checked, given back on success: parallel guesses cannot
-    // all slip under the limit while each is still being checked.
-    LOGIN_FAILURES_PER_PHONE
-        .take(&state.counters, phone.as_str())
-        .await?;
-    if let Some(ip) = &ip
-        && let Err(limited) = LOGIN_FAILURES_PER_IP.take(&state.counters, ip).await
-    {
-        LOGIN_FAILURES_PER_PHONE
-            .refund(&state.counters, phone.as_str())
-            .await;
-        return Err(limited.into());
+    // A code login has its own limits (per phone, per IP, five tries a code): a password
+    // guesser must not be able to shut that way in too.
+    let guarded = matches!(credential, Credential::Password(_));
+    let failures = PasswordFailures::new(&phone, ip.as_deref());
+    if guarded {
+        failures.take(state).await?;
     }
     let number = phone.as_str().to_owned();
     let account = state
@@ -208,11 +204,8 @@ pub async fn login(
     };
     // A failure stays counted; a success was never a failure.
     let account_id = verified?;
-    LOGIN_FAILURES_PER_PHONE
-        .refund(&state.counters, phone.as_str())
-        .await;
-    if let Some(ip) = &ip {
-        LOGIN_FAILURES_PER_IP.refund(&state.counters, ip).await;
+    if guarded {
+        failures.refund(state).await;
     }
     start(state, account_id, device, "account.login", ctx, now).await
 }
@@ -240,4 +233,56 @@ pub(super) async fn start(
         })
         .await?;
     Ok(tokens(state, &account_id, sid, refresh, device.client, now))
+}
+
+/// The limits on failed password logins, counted before the password is checked and given
+/// back on success: parallel guesses cannot all slip under a limit while each is checked.
+struct PasswordFailures {
+    phone: String,
+    phone_ip: Option<String>,
+    ip: Option<String>,
+}
+
+impl PasswordFailures {
+    fn new(phone: &Phone, ip: Option<&str>) -> PasswordFailures {
+        PasswordFailures {
+            phone: phone.as_str().to_owned(),
+            phone_ip: ip.map(|ip| format!("{}|{ip}", phone.as_str())),
+            ip: ip.map(str::to_owned),
+        }
+    }
+
+    /// Per phone and address (a hard limit), per address, then per phone (a backoff); a
+    /// refusal gives back what the earlier ones took.
+    async fn take(&self, state: &AppState) -> Result<(), ApiError> {
+        let counters = &state.counters;
+        if let (Some(phone_ip), Some(ip)) = (&self.phone_ip, &self.ip) {
+            LOGIN_FAILURES_PER_PHONE_IP.take(counters, phone_ip).await?;
+            if let Err(limited) = LOGIN_FAILURES_PER_IP.take(counters, ip).await {
+                LOGIN_FAILURES_PER_PHONE_IP.refund(counters, phone_ip).await;
+                return Err(limited.into());
+            }
+        }
+        if let Err(limited) = LOGIN_FAILURES_PER_PHONE.take(counters, &self.phone).await {
+            self.refund_addresses(state).await;
+            return Err(limited.into());
+        }
+        Ok(())
+    }
+
+    async fn refund(&self, state: &AppState) {
+        LOGIN_FAILURES_PER_PHONE
+            .refund(&state.counters, &self.phone)
+            .await;
+        self.refund_addresses(state).await;
+    }
+
+    async fn refund_addresses(&self, state: &AppState) {
+        if let (Some(phone_ip), Some(ip)) = (&self.phone_ip, &self.ip) {
+            LOGIN_FAILURES_PER_PHONE_IP
+                .refund(&state.counters, phone_ip)
+                .await;
+            LOGIN_FAILURES_PER_IP.refund(&state.counters, ip).await;
+        }
+    }
 }
