@@ -20,6 +20,11 @@ pub enum CardNoError {
 }
 
 /// The Luhn check digit for `digits` (ASCII digits, without the check digit).
+/// Replacement cards a member may take in [`REPLACEMENT_WINDOW_DAYS`]: a stolen phone or a
+/// curious member cannot churn card numbers.
+pub const MAX_REPLACEMENTS: i64 = 3;
+pub const REPLACEMENT_WINDOW_DAYS: i64 = 30;
+
 pub fn luhn_digit(digits: &str) -> u8 {
     let sum: u32 = digits
         .bytes()

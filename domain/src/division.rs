@@ -83,6 +83,25 @@ impl DivisionCode {
         self.city().and_then(DivisionCode::of_city)
     }
 
+    /// Whether a unit of `level` may carry this code under a parent coded `parent`: a city's
+    /// code names a city, a county's a county of its parent city, and a grassroots union's a
+    /// place inside its parent. A city admin cannot file a county under another city's code.
+    pub fn fits_under(&self, level: crate::org::OrgLevel, parent: &DivisionCode) -> bool {
+        use crate::org::OrgLevel as L;
+        let inside = match parent.level() {
+            DivisionLevel::Province => true,
+            DivisionLevel::City => self.city == parent.city,
+            DivisionLevel::County => self == parent,
+        };
+        let shape = match level {
+            L::Province => false,
+            L::City => self.level() == DivisionLevel::City,
+            L::County => self.level() == DivisionLevel::County,
+            L::Grassroots => true,
+        };
+        inside && shape
+    }
+
     /// Whether this is the code of a county of `city`.
     pub fn is_county_code_of(&self, city: &DivisionCode) -> bool {
         self.level() == DivisionLevel::County
@@ -106,6 +125,30 @@ impl fmt::Display for DivisionCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_fits_only_its_level_inside_its_parent() {
+        use crate::org::OrgLevel as L;
+        let (province, nanchang, jiujiang) = (code("360000"), code("360100"), code("360400"));
+        assert!(code("360102").fits_under(L::County, &nanchang));
+        assert!(
+            !code("360402").fits_under(L::County, &nanchang),
+            "another city's county"
+        );
+        assert!(
+            !code("360100").fits_under(L::County, &nanchang),
+            "a city is not a county"
+        );
+        assert!(code("360400").fits_under(L::City, &province));
+        assert!(
+            !code("360402").fits_under(L::City, &province),
+            "a county is not a city"
+        );
+        assert!(code("360402").fits_under(L::Grassroots, &jiujiang));
+        assert!(!code("360102").fits_under(L::Grassroots, &jiujiang));
+        assert!(code("360102").fits_under(L::Grassroots, &code("360102")));
+        assert!(!code("360103").fits_under(L::Grassroots, &code("360102")));
+    }
 
     fn code(raw: &str) -> DivisionCode {
         DivisionCode::parse(raw).unwrap()

@@ -122,6 +122,21 @@ pub fn count_for(conn: &mut DbConn, account_id: &AccountId) -> QueryResult<i64> 
         .get_result(conn)
 }
 
+/// How many of the account's cards were replaced at or after `since` (a card is cancelled only
+/// by its replacement).
+pub fn replaced_since(
+    conn: &mut DbConn,
+    account_id: &AccountId,
+    since: NaiveDateTime,
+) -> QueryResult<i64> {
+    cards::table
+        .filter(cards::account_id.eq(account_id.as_str()))
+        .filter(cards::status.eq(CardStatus::Cancelled.as_str()))
+        .filter(cards::status_changed_at.ge(since))
+        .count()
+        .get_result(conn)
+}
+
 /// Moves a card from `from` to `to` in one conditional statement; false if it was not `from`.
 pub fn transition(
     conn: &mut DbConn,

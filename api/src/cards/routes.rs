@@ -146,7 +146,11 @@ pub fn refusals() -> Refusals {
         ),
         (
             "replace_card",
-            vec![M::CardNotFound.into(), M::CardInvalidTransition.into()],
+            vec![
+                M::CardNotFound.into(),
+                M::CardInvalidTransition.into(),
+                M::ReplacementLimit.into(),
+            ],
         ),
         ("freeze_card", admin()),
         ("unfreeze_card", admin()),

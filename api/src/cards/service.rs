@@ -3,7 +3,9 @@
 
 use chrono::NaiveDateTime;
 use gangonghui_domain::Role;
-use gangonghui_domain::card::{CardEvent, CardNo, CardStatus};
+use gangonghui_domain::card::{
+    CardEvent, CardNo, CardStatus, MAX_REPLACEMENTS, REPLACEMENT_WINDOW_DAYS,
+};
 use gangonghui_domain::division::DivisionCode;
 use gangonghui_domain::ids::{AccountId, CardId};
 use gangonghui_domain::org::{OrgLevel, in_subtree};
@@ -137,6 +139,12 @@ pub async fn replace(
             write_tx(conn, |c| {
                 let old = cards::live_for(c, &account)?.ok_or(MemberError::CardNotFound)?;
                 let now = now.naive_utc();
+                let since = now - chrono::Duration::days(REPLACEMENT_WINDOW_DAYS);
+                // Two replacements at once both count the same; the conditional change of
+                // the one live card below lets only one of them through.
+                if cards::replaced_since(c, &account, since)? >= MAX_REPLACEMENTS {
+                    return Err(MemberError::ReplacementLimit.into());
+                }
                 change(c, &old, CardEvent::Replace, now)?;
                 let new = issue(c, &keys, &account, &old.org_path, now)?;
                 AuditEvent::new("card.replace", "card", &new.id)

@@ -71,6 +71,8 @@ pub enum Rule {
     Assignee,
     /// The field has no meaning for the requested move (e.g. `recovered_fen` when accepting).
     NotForThisMove,
+    /// A division code outside the parent unit's, or of another level than the new unit's.
+    DivisionOutsideParent,
     /// U+0000 in any text: nothing in this API is binary, and the database refuses it.
     NulCharacter,
     /// Another control character or a bidirectional override in a text

@@ -21,6 +21,11 @@ pub enum MemberError {
     AlreadyDecided,
     #[error("member not found")]
     MemberNotFound,
+    /// Separation of duties: nobody decides their own membership or sets their own grades.
+    #[error("an officer cannot act on their own membership")]
+    OwnRecord,
+    #[error("card replaced too often recently")]
+    ReplacementLimit,
     #[error("card not found")]
     CardNotFound,
     #[error("card cannot change that way now")]

@@ -65,6 +65,18 @@ impl Refusal for MemberError {
                 "会员不存在",
                 "Member not found",
             ),
+            MemberError::OwnRecord => Answer::new(
+                S::FORBIDDEN,
+                "member.own_record",
+                "不能审批或调整本人的会员记录, 请由其他工作人员办理",
+                "Your own membership is decided by another officer",
+            ),
+            MemberError::ReplacementLimit => Answer::new(
+                S::CONFLICT,
+                "card.replacement_limit",
+                "30 天内最多补办 3 次会员卡, 请联系工会",
+                "At most 3 replacement cards in 30 days; contact your union",
+            ),
             MemberError::CardNotFound => Answer::new(
                 S::NOT_FOUND,
                 "card.not_found",

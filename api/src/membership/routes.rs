@@ -187,6 +187,7 @@ pub fn refusals() -> Refusals {
                 forbidden(),
                 ApiError::NotFound.into(),
                 M::AlreadyDecided.into(),
+                M::OwnRecord.into(),
             ],
         ),
         (
@@ -195,8 +196,12 @@ pub fn refusals() -> Refusals {
                 forbidden(),
                 ApiError::NotFound.into(),
                 M::AlreadyDecided.into(),
+                M::OwnRecord.into(),
             ],
         ),
-        ("update_member", vec![forbidden(), M::MemberNotFound.into()]),
+        (
+            "update_member",
+            vec![forbidden(), M::MemberNotFound.into(), M::OwnRecord.into()],
+        ),
     ]
 }

@@ -126,6 +126,9 @@ pub async fn decide(
                 let app = memberships::find_application(c, &application_id)?
                     .filter(|a| in_subtree(&a.org_path, &scope))
                     .ok_or(ApiError::NotFound)?;
+                if app.account_id == actor {
+                    return Err(MemberError::OwnRecord.into());
+                }
                 let from = app.status;
                 let to = from.decide(decision).map_err(|_| MemberError::AlreadyDecided)?;
                 let now = now.naive_utc();
@@ -174,6 +177,9 @@ pub async fn update_member(
             write_tx(conn, |c| {
                 let scope = scope_path(c, &org)?;
                 let membership = memberships::membership(c, &member)?.filter(|m| in_subtree(&m.org_path, &scope)).ok_or(MemberError::MemberNotFound)?;
+                if member == actor {
+                    return Err(MemberError::OwnRecord.into());
+                }
                 let before = accounts::find_by_id(c, &member)?.ok_or(MemberError::MemberNotFound)?;
                 let level = update.labor_model_level;
                 accounts::set_grades(c, &member, level, update.hardship, now.naive_utc())?;

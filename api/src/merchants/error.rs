@@ -33,6 +33,9 @@ pub enum MerchantError {
     BelowThreshold,
     #[error("the member's limit for this offer is used up")]
     LimitReached,
+    /// Separation of duties: a counter does not serve its own staff's card.
+    #[error("staff cannot redeem their own card")]
+    OwnCard,
     #[error("the offer is sold out")]
     SoldOut,
     #[error("redemption not found")]

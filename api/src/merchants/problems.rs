@@ -93,6 +93,12 @@ impl Refusal for MerchantError {
                 "该会员本期优惠次数已用完",
                 "The member's uses are used up",
             ),
+            MerchantError::OwnCard => Answer::new(
+                S::FORBIDDEN,
+                "redemption.own_card",
+                "店员不能为本人的会员卡核销优惠, 请由其他店员办理",
+                "Staff cannot redeem their own card; another staff member can",
+            ),
             MerchantError::SoldOut => Answer::new(
                 S::CONFLICT,
                 "offer.sold_out",

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use gangonghui_domain::Role;
+use gangonghui_domain::division::DivisionCode;
 use gangonghui_domain::ids::OrgId;
 use gangonghui_domain::org::{OrgLevel, child_path, in_subtree};
 use gangonghui_persistence::orgs::{self, NewOrg, OrgRow};
@@ -11,7 +12,7 @@ use gangonghui_persistence::{DbConn, ids, write_tx};
 
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::UnionAdmin;
-use crate::http::ApiError;
+use crate::http::{ApiError, FieldIssueKind, Rule};
 use crate::membership::MemberError;
 use crate::state::AppState;
 
@@ -81,10 +82,18 @@ pub async fn create(
                 if orgs::child_named(c, &parent.id, &cmd.name)?.is_some() {
                     return Err(MemberError::OrgDuplicate.into());
                 }
-                if let Some(code) = &cmd.division_code
-                    && orgs::find_by_division(c, code)?.is_some()
-                {
-                    return Err(MemberError::OrgDuplicate.into());
+                if let Some(code) = &cmd.division_code {
+                    if !code_fits(code, cmd.level, parent.division_code.as_deref()) {
+                        return Err(ApiError::field(
+                            "division_code",
+                            FieldIssueKind::Invalid {
+                                reason: Rule::DivisionOutsideParent,
+                            },
+                        ));
+                    }
+                    if orgs::find_by_division(c, code)?.is_some() {
+                        return Err(MemberError::OrgDuplicate.into());
+                    }
                 }
                 let id: OrgId = ids::new_id();
                 let path = child_path(&parent.path, id.as_str());
@@ -111,4 +120,14 @@ pub async fn create(
             })
         })
         .await
+}
+
+/// A child's code must lie inside its parent's and name the child's level; under a parent
+/// without a code, nothing proves where it lies.
+fn code_fits(code: &str, level: OrgLevel, parent: Option<&str>) -> bool {
+    let parse = |raw: &str| DivisionCode::parse(raw).ok();
+    match (parse(code), parent.and_then(parse)) {
+        (Some(code), Some(parent)) => code.fits_under(level, &parent),
+        _ => false,
+    }
 }

@@ -95,6 +95,7 @@ pub fn refusals() -> Refusals {
                     E::BelowThreshold.into(),
                     E::LimitReached.into(),
                     E::SoldOut.into(),
+                    E::OwnCard.into(),
                 ],
             ]
             .concat(),

@@ -90,6 +90,11 @@ pub fn redeem_in(
         });
     };
     let step = codes::spend(conn, keys, &card, otp, now)?;
+    // After the code is proven right (a refusal rolls its spending back): before, it would
+    // tell a guesser whose card this is.
+    if member.id == staff.account_id {
+        return Err(MerchantError::OwnCard.into());
+    }
     let naive_now = now.naive_utc();
     let rules = offer.rules().map_err(ApiError::internal)?;
     let holder = Holder {
