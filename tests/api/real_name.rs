@@ -98,7 +98,61 @@ async fn one_id_number_verifies_one_account() {
         .send()
         .await
         .unwrap();
-    assert_eq!(problem(taken, 409).await["code"], "member.id_number_taken");
+    let refused = problem(taken, 409).await;
+    assert_eq!(refused["code"], "member.identity_review");
+    // Neutral: no word of another account, and the second account stays unverified.
+    assert!(
+        !refused.to_string().contains(&first.account_id),
+        "{refused}"
+    );
+    let me: serde_json::Value = app
+        .get_as("/api/v1/me", &second.access)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["real_name_verified"], false);
+    // The claim reaches officers as a dispute, committed with the refusal.
+    let disputes: Vec<(Option<String>, String)> = {
+        use diesel::prelude::*;
+        use gangonghui_persistence::schema::audit_events::dsl::*;
+        let mut conn = app.state.db.get().unwrap();
+        audit_events
+            .filter(action.eq("identity.dispute"))
+            .select((actor_id, detail))
+            .load(&mut *conn)
+            .unwrap()
+    };
+    assert_eq!(disputes.len(), 1, "{disputes:?}");
+    assert_eq!(disputes[0].0.as_deref(), Some(second.account_id.as_str()));
+    assert!(disputes[0].1.contains(&first.account_id));
+}
+
+/// Each attempt says something about an ID number: an account gets five a day, then 429.
+#[tokio::test]
+async fn real_name_attempts_are_limited_per_account() {
+    let app = TestApp::spawn().await;
+    let prober = app.register("13500000009").await;
+    let put = |seq: u32| {
+        app.client
+            .put(app.url("/api/v1/me/real-name"))
+            .bearer_auth(&prober.access)
+            .json(&json!({ "legal_name": "试探", "id_number": crate::helpers::resident_id(seq) }))
+            .send()
+    };
+    let burst = futures_util::future::join_all((900..912).map(put)).await;
+    let statuses: Vec<u16> = burst
+        .iter()
+        .map(|r| r.as_ref().unwrap().status().as_u16())
+        .collect();
+    // One succeeds (and locks the name: 409 after), at most five are judged, the rest are 429.
+    let limited = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(limited, 7, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ use gangonghui_persistence::accounts::{self, AccountRow, RealNameUpdate};
 use gangonghui_persistence::{DbConn, sessions, write_tx};
 
 use super::profile_cache::{self, Profile};
+use super::rate_limit::{REAL_NAME_TRIES_PER_ACCOUNT, REAL_NAME_TRIES_PER_IP};
 use super::session_cache;
 use super::{AuthError, Authenticated, otp, password};
 use crate::audit::{AuditEvent, RequestContext};
@@ -101,10 +102,17 @@ pub async fn verify_real_name(
     id_number: ResidentId,
     ctx: RequestContext,
 ) -> Result<Profile, ApiError> {
+    // Every attempt counts: each answer says something about an ID number.
+    REAL_NAME_TRIES_PER_ACCOUNT
+        .hit(&state.counters, auth.account_id.as_str())
+        .await?;
+    if let Some(ip) = &ctx.ip {
+        REAL_NAME_TRIES_PER_IP.hit(&state.counters, ip).await?;
+    }
     let now = state.clock.now();
     let keys = state.data_keys.clone();
     let account_id = auth.account_id.clone();
-    let account: AccountRow = state
+    let verified = state
         .db(move |conn| {
             write_tx(conn, |c| {
                 let account =
@@ -113,10 +121,16 @@ pub async fn verify_real_name(
                     return Err(AuthError::RealNameLocked.into());
                 }
                 let index = keys.blind_index(id_number.as_str());
-                if accounts::find_by_id_number_index(c, &index)?
-                    .is_some_and(|owner| owner != account_id)
+                if let Some(holder) = accounts::find_by_id_number_index(c, &index)?
+                    .filter(|holder| *holder != account_id)
                 {
-                    return Err(AuthError::IdNumberTaken.into());
+                    // Committed with the refusal: officers see every claim on a verified ID,
+                    // an honest owner's dispute and a prober's attempts alike.
+                    AuditEvent::new("identity.dispute", "account", &account_id)
+                        .by(&account_id, Role::Member)
+                        .detail(serde_json::json!({ "verified_account": holder }))
+                        .record(c, &ctx)?;
+                    return Ok(None);
                 }
                 store_real_name(
                     c,
@@ -129,10 +143,13 @@ pub async fn verify_real_name(
                 AuditEvent::new("account.real_name_verify", "account", &account_id)
                     .by(&account_id, Role::Member)
                     .record(c, &ctx)?;
-                Ok(accounts::find_by_id(c, &account_id)?.ok_or(diesel::result::Error::NotFound)?)
+                Ok(Some(
+                    accounts::find_by_id(c, &account_id)?.ok_or(diesel::result::Error::NotFound)?,
+                ))
             })
         })
         .await?;
+    let account: AccountRow = verified.ok_or(AuthError::IdentityReview)?;
     profile_cache::refresh(state, &account.id).await
 }
 

@@ -55,8 +55,10 @@ pub enum AuthError {
     ClientRequired,
     #[error("SMS provider failed")]
     SmsUnavailable,
-    #[error("ID number already verified on another account")]
-    IdNumberTaken,
+    /// The ID number is verified on another account: a person decides (the owner's dispute, or
+    /// a squatter found), and the answer does not say more than that.
+    #[error("identity needs a review by union staff")]
+    IdentityReview,
     #[error("real name already verified")]
     RealNameLocked,
 }

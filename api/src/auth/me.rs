@@ -118,7 +118,11 @@ pub fn refusals() -> Refusals {
         ("get_me", vec![]),
         (
             "verify_real_name",
-            vec![A::IdNumberTaken.into(), A::RealNameLocked.into()],
+            vec![
+                A::IdentityReview.into(),
+                A::RealNameLocked.into(),
+                A::RateLimited(crate::auth::rate_limit::LISTED).into(),
+            ],
         ),
         (
             "change_password",

@@ -164,11 +164,11 @@ impl Refusal for AuthError {
                 "短信发送失败, 请稍后再试",
                 "SMS could not be sent; retry later",
             ),
-            AuthError::IdNumberTaken => Answer::new(
+            AuthError::IdentityReview => Answer::new(
                 S::CONFLICT,
-                "member.id_number_taken",
-                "该身份证号已在其他账户实名",
-                "ID number verified on another account",
+                "member.identity_review",
+                "该身份信息需要工会工作人员人工核验, 请携带身份证到所在工会办理",
+                "These identity details need a check by union staff; bring your ID card to your union",
             ),
             AuthError::RealNameLocked => Answer::new(
                 S::CONFLICT,

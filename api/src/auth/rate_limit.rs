@@ -58,6 +58,20 @@ pub const OTP_CHECKS_PER_IP: Limit = Limit {
     window: Duration::from_secs(3600),
 };
 
+/// Real-name attempts per account: one success locks the name, so an honest member needs few;
+/// each refusal says something about an ID number, so a prober gets few.
+pub const REAL_NAME_TRIES_PER_ACCOUNT: Limit = Limit {
+    name: "real-name-account",
+    max: 5,
+    window: Duration::from_secs(24 * 3600),
+};
+/// Real-name attempts per client IP (a family or a workplace may share one).
+pub const REAL_NAME_TRIES_PER_IP: Limit = Limit {
+    name: "real-name-ip",
+    max: 20,
+    window: Duration::from_secs(24 * 3600),
+};
+
 /// Any limit's refusal, for the spec's lists of refusals (they name the code, not the limit).
 pub const LISTED: RatePolicy = LOGIN_FAILURES_PER_PHONE_IP.policy();
 
