@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServerHandle, ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{Condition, from_fn};
 use actix_web::web::{self, Data};
 use actix_web::{App, HttpServer};
 use anyhow::Context;
@@ -111,7 +111,9 @@ pub fn app<F>(
 where
     F: FnOnce(&mut ServiceConfig<'_>),
 {
+    let cors = crate::http::cors::policy(&state.settings.edge.cors_origins);
     let (app, doc) = App::new()
+        .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))
         .wrap(from_fn(client_context))
         .wrap(from_fn(problem_details))
         .wrap(from_fn(hygiene))

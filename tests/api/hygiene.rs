@@ -106,3 +106,59 @@ async fn the_log_takes_no_client_claims_and_escapes_the_user_agent() {
         "a forged field: {line}"
     );
 }
+
+/// CORS is off unless origins are listed; HSTS only when configured; a CSP on every answer,
+/// the docs page's allowing its own files only.
+#[tokio::test]
+async fn cors_and_hsts_follow_the_settings_and_every_answer_has_a_csp() {
+    let plain = TestApp::spawn().await;
+    let api = plain
+        .client
+        .get(plain.url("/api/v1/orgs"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(api.headers().get("access-control-allow-origin").is_none());
+    assert!(api.headers().get("strict-transport-security").is_none());
+    assert_eq!(
+        api.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+    let docs = plain.get("/docs/").await;
+    let csp = docs.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.starts_with("default-src 'self'") && csp.contains("frame-ancestors 'none'"));
+
+    let app = TestApp::spawn_with(|vars| {
+        vars.insert("GGH_CORS_ORIGINS", "https://web.gangonghui.cn".into());
+        vars.insert("GGH_HSTS_MAX_AGE", "31536000".into());
+    })
+    .await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/api/v1/me"))
+            .header("origin", origin)
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-headers", "authorization")
+            .send()
+    };
+    let allowed = preflight("https://web.gangonghui.cn").await.unwrap();
+    assert_eq!(allowed.status().as_u16(), 200);
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://web.gangonghui.cn"
+    );
+    let refused = preflight("https://evil.example").await.unwrap();
+    assert!(
+        refused
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+    assert!(refused.status().is_client_error(), "{}", refused.status());
+    let ok = app.get("/api/v1/orgs").await;
+    assert_eq!(
+        ok.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+}

@@ -3,6 +3,7 @@
 //! health and the fallback for unknown routes. Features use it; it knows no feature.
 
 mod answer;
+pub mod cors;
 pub mod error;
 pub mod fallback;
 pub mod health;

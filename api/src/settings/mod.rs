@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 use secrets::secret;
 
+pub use edge::EdgeSettings;
 pub use secrets::Secret;
 
+mod edge;
 mod env;
 mod secrets;
 
@@ -55,6 +57,7 @@ pub struct Settings {
     /// Where legal-aid evidence files are kept (encrypted, under server-chosen names). Every
     /// replica must see the same directory (a shared volume).
     pub attachments_dir: PathBuf,
+    pub edge: EdgeSettings,
 }
 
 /// Where one-time codes are sent.
@@ -246,6 +249,7 @@ impl Settings {
                 )),
             }
         }
+        let edge = EdgeSettings::from_env(&var, &mut problems);
         let jwt_previous_secrets = var("GGH_JWT_PREVIOUS_SECRETS")
             .map(|v| {
                 v.split(',')
@@ -274,6 +278,7 @@ impl Settings {
             wechat,
             miniprogram_client,
             trusted_proxies,
+            edge,
             attachments_dir: var("GGH_ATTACHMENTS_DIR")
                 .map_or_else(|| data_dir.join("attachments"), PathBuf::from),
             data_dir,

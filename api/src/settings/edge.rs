@@ -1,0 +1,102 @@
+//! Settings of the HTTP edge: which browser origins may call the API (CORS, off unless listed)
+//! and whether to tell browsers to insist on HTTPS (HSTS, only when served behind TLS).
+
+use super::env::parse;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EdgeSettings {
+    /// Origins allowed to call the API from a browser (`GGH_CORS_ORIGINS`, comma-separated,
+    /// exact `https://host[:port]`). Empty: no cross-origin browser calls.
+    pub cors_origins: Vec<String>,
+    /// `Strict-Transport-Security` max-age in seconds (`GGH_HSTS_MAX_AGE`); unset: not sent,
+    /// since only the TLS terminator in front knows the site is HTTPS.
+    pub hsts_max_age: Option<u64>,
+}
+
+/// Two years: the longest max-age browsers' preload lists ask for.
+const HSTS_MAX: u64 = 2 * 365 * 24 * 3600;
+
+impl EdgeSettings {
+    pub(super) fn from_env(
+        var: &impl Fn(&str) -> Option<String>,
+        problems: &mut Vec<String>,
+    ) -> EdgeSettings {
+        let mut cors_origins = Vec::new();
+        for origin in var("GGH_CORS_ORIGINS")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+        {
+            if origin.is_empty() {
+                continue;
+            }
+            if is_origin(origin) {
+                cors_origins.push(origin.to_owned());
+            } else {
+                problems.push(format!(
+                    "GGH_CORS_ORIGINS: `{origin}` is not an origin like https://app.example.cn"
+                ));
+            }
+        }
+        EdgeSettings {
+            cors_origins,
+            hsts_max_age: parse(var, "GGH_HSTS_MAX_AGE", problems, |s| *s <= HSTS_MAX),
+        }
+    }
+}
+
+/// `scheme://host[:port]` and nothing more (no path, no wildcard).
+fn is_origin(raw: &str) -> bool {
+    let Some((scheme, rest)) = raw.split_once("://") else {
+        return false;
+    };
+    matches!(scheme, "https" | "http")
+        && !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_and_max_age_are_checked() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let mut problems = Vec::new();
+        let ok = EdgeSettings::from_env(
+            &env(&[
+                (
+                    "GGH_CORS_ORIGINS",
+                    "https://a.example.cn, http://localhost:5173",
+                ),
+                ("GGH_HSTS_MAX_AGE", "31536000"),
+            ]),
+            &mut problems,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            ok.cors_origins,
+            ["https://a.example.cn", "http://localhost:5173"]
+        );
+        assert_eq!(ok.hsts_max_age, Some(31_536_000));
+        for bad in ["*", "https://a.cn/path", "ftp://a.cn", "https://"] {
+            let mut problems = Vec::new();
+            let pairs: &'static [(&str, &str)] = Box::leak(Box::new([("GGH_CORS_ORIGINS", bad)]));
+            EdgeSettings::from_env(&env(pairs), &mut problems);
+            assert_eq!(problems.len(), 1, "{bad}");
+        }
+        assert_eq!(
+            EdgeSettings::from_env(&env(&[]), &mut problems),
+            EdgeSettings::default()
+        );
+    }
+}
