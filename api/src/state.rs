@@ -38,7 +38,13 @@ impl AppState {
     /// Builds the state from validated settings: keys, outbound clients.
     pub fn new(settings: Settings, db: DbPool, cache: Cache) -> anyhow::Result<AppState> {
         let tokens = TokenKeys::new(settings.jwt_secret.expose(), &settings.jwt_previous_secrets)?;
-        let data_keys = DataKeys::from_hex(settings.data_key.expose())?;
+        let previous: Vec<&str> = settings
+            .data_previous_keys
+            .iter()
+            .map(|k| k.expose())
+            .collect();
+        let index = settings.index_key.as_ref().map(|k| k.expose());
+        let data_keys = DataKeys::rotated(settings.data_key.expose(), &previous, index)?;
         // One pooled HTTP client for every outbound call (SMS gateway, WeChat).
         let http = reqwest::Client::builder().build()?;
         Ok(AppState {

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use secrets::secret;
+use secrets::{hex_keys, secret};
 
 pub use edge::EdgeSettings;
 pub use secrets::Secret;
@@ -40,6 +40,11 @@ pub struct Settings {
     pub jwt_secret: Secret,
     /// 32-byte key (64 hex characters) that encrypts personal data at rest.
     pub data_key: Secret,
+    /// Retired data keys that still open what they sealed (rotation).
+    pub data_previous_keys: Vec<Secret>,
+    /// The key of blind indexes and code hashes, which must outlive a data-key rotation;
+    /// `None`: the data key.
+    pub index_key: Option<Secret>,
     /// Where dev-only secrets and the default SQLite database live.
     pub data_dir: PathBuf,
     /// HTTP worker threads; `None`: one per core.
@@ -250,6 +255,8 @@ impl Settings {
             }
         }
         let edge = EdgeSettings::from_env(&var, &mut problems);
+        let data_previous_keys = hex_keys(&var, "GGH_DATA_PREVIOUS_KEYS", &mut problems);
+        let index_key = hex_keys(&var, "GGH_INDEX_KEY", &mut problems).pop();
         let jwt_previous_secrets = var("GGH_JWT_PREVIOUS_SECRETS")
             .map(|v| {
                 v.split(',')
@@ -271,6 +278,8 @@ impl Settings {
             cache_prefix: var("GGH_CACHE_PREFIX").unwrap_or_else(|| "ggh:".into()),
             jwt_secret: jwt_secret.unwrap_or_else(|| Secret::new("")),
             data_key: data_key.unwrap_or_else(|| Secret::new("")),
+            data_previous_keys,
+            index_key,
             workers,
             shutdown_timeout_secs,
             jwt_previous_secrets,

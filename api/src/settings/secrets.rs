@@ -103,3 +103,30 @@ fn write_private(file: &Path, contents: &str) -> std::io::Result<()> {
 fn write_private(file: &Path, contents: &str) -> std::io::Result<()> {
     std::fs::write(file, contents)
 }
+
+/// Data keys listed in `key` (comma-separated, each 64 hex characters), e.g. the previous data
+/// keys that still open what they sealed.
+pub(super) fn hex_keys(
+    var: &impl Fn(&str) -> Option<String>,
+    key: &str,
+    problems: &mut Vec<String>,
+) -> Vec<Secret> {
+    let raw = var(key).unwrap_or_default();
+    let mut keys = Vec::new();
+    for (i, item) in raw
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .enumerate()
+    {
+        if item.len() == 64 && item.chars().all(|c| c.is_ascii_hexdigit()) {
+            keys.push(Secret::new(item));
+        } else {
+            problems.push(format!(
+                "{key}: item {} is not 64 hex characters (generate keys with `openssl rand -hex 32`)",
+                i + 1
+            ));
+        }
+    }
+    keys
+}
