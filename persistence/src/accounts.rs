@@ -170,14 +170,20 @@ pub fn set_password(
         .execute(conn)
 }
 
+/// Stores a verified real name, only while the account has none: 0 rows when it already has
+/// one (one conditional statement, so parallel attempts cannot both store theirs).
 pub fn set_real_name(
     conn: &mut DbConn,
     id: &AccountId,
     update: &RealNameUpdate<'_>,
 ) -> QueryResult<usize> {
-    diesel::update(accounts::table.find(id.as_str()))
-        .set(update)
-        .execute(conn)
+    diesel::update(
+        accounts::table
+            .find(id.as_str())
+            .filter(accounts::real_name_verified_at.is_null()),
+    )
+    .set(update)
+    .execute(conn)
 }
 
 pub fn roles(conn: &mut DbConn, account_id: &AccountId) -> QueryResult<Vec<RoleRow>> {

@@ -193,3 +193,30 @@ async fn an_invalid_id_number_is_422_naming_the_field() {
     assert_eq!(profile["real_name_verified"], false, "nothing was written");
     assert!(!logs().contains("110105194912310021"));
 }
+
+/// Two accounts claiming one ID at the same moment: one verifies it, the other is sent to the
+/// review (never a 500 from the unique index).
+#[tokio::test]
+async fn two_accounts_racing_for_one_id_get_one_verification() {
+    let app = TestApp::spawn().await;
+    let accounts = [
+        app.register("13500000011").await,
+        app.register("13500000012").await,
+        app.register("13500000013").await,
+    ];
+    let form = json!({ "legal_name": "抢注", "id_number": crate::helpers::resident_id(911) });
+    let claims = accounts.iter().map(|a| {
+        app.client
+            .put(app.url("/api/v1/me/real-name"))
+            .bearer_auth(&a.access)
+            .json(&form)
+            .send()
+    });
+    let answers = futures_util::future::join_all(claims).await;
+    let mut statuses: Vec<u16> = answers
+        .iter()
+        .map(|r| r.as_ref().unwrap().status().as_u16())
+        .collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409, 409]);
+}

@@ -8,6 +8,7 @@ use gangonghui_domain::ids::{AccountId, SessionId};
 use gangonghui_domain::otp::OtpPurpose;
 use gangonghui_domain::{Phone, ResidentId, Role};
 use gangonghui_persistence::accounts::{self, AccountRow, RealNameUpdate};
+use gangonghui_persistence::error::is_unique_violation;
 use gangonghui_persistence::{DbConn, sessions, write_tx};
 
 use super::profile_cache::{self, Profile};
@@ -132,14 +133,23 @@ pub async fn verify_real_name(
                         .record(c, &ctx)?;
                     return Ok(None);
                 }
-                store_real_name(
+                let stored = store_real_name(
                     c,
                     &keys,
                     &account_id,
                     &legal_name,
                     &id_number,
                     now.naive_utc(),
-                )?;
+                )
+                .map_err(|e| match is_unique_violation(&e) {
+                    // Another account verified the same ID a moment ago.
+                    true => AuthError::IdentityReview.into(),
+                    false => ApiError::from(e),
+                })?;
+                // Of parallel attempts on one account, the conditional update lets one in.
+                if stored == 0 {
+                    return Err(AuthError::RealNameLocked.into());
+                }
                 AuditEvent::new("account.real_name_verify", "account", &account_id)
                     .by(&account_id, Role::Member)
                     .record(c, &ctx)?;
