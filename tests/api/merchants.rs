@@ -194,22 +194,23 @@ async fn owners_manage_staff_and_keys_and_suspension_stops_them_all() {
     let (owner, merchant_id) = merchant(&app, &admin, "13800005002", &credit_code(1)).await;
     let cashier = app.register("13800005003").await;
 
-    let unknown = app
-        .post(
-            "/api/v1/merchant/staff",
-            &json!({ "phone": "13800005999" }),
-            Some(&owner.access),
-        )
-        .await;
-    assert_eq!(problem(unknown, 404).await["code"], "account.not_found");
-    let added = app
-        .post(
-            "/api/v1/merchant/staff",
-            &json!({ "phone": "13800005003" }),
-            Some(&owner.access),
-        )
-        .await;
-    assert_eq!(added.status().as_u16(), 201);
+    let unknown = app.invite(&owner, "13800005999").await;
+    assert_eq!(
+        unknown.status().as_u16(),
+        202,
+        "an unregistered number is invited like any other"
+    );
+    assert_eq!(
+        app.invite(&owner, "13800005003").await.status().as_u16(),
+        202
+    );
+    let before = app.get_as("/api/v1/merchant/staff", &cashier.access).await;
+    assert_eq!(
+        problem(before, 403).await["code"],
+        "auth.forbidden",
+        "an invitation alone makes no one staff"
+    );
+    app.hire(&owner, &cashier, "13800005003").await;
     let staff: Value = app
         .get_as("/api/v1/merchant/staff", &cashier.access)
         .await

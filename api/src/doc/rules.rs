@@ -49,7 +49,7 @@ fn bounds() -> Vec<(&'static str, &'static str, Value)> {
         ("ApplyBody", "employer", pattern(TEXT)),
         ("RejectBody", "reason", pattern(TEXT)),
         ("CreateOrgBody", "name", pattern(&name)),
-        ("AddStaffBody", "phone", pattern(&phone)),
+        ("InviteStaffBody", "phone", pattern(&phone)),
         ("CreateApiKeyBody", "label", pattern(TEXT)),
         ("MerchantApplicationBody", "name", pattern(&name)),
         ("MerchantApplicationBody", "address", pattern(TEXT)),
