@@ -82,6 +82,34 @@ pub fn expire_stale(
     .execute(conn)
 }
 
+/// Whose view of the open invitations: the merchant's owner sees those of the merchant that are
+/// not yet accepted (see `OPEN_TO_OWNER`); the account of a number, those it may still answer.
+#[derive(Debug, Clone, Copy)]
+pub enum Seen<'a> {
+    ByOwner(&'a MerchantId),
+    ByInvitee { phone_index: &'a str },
+}
+
+/// The merchant's invitations that its owner still sees open at `now`.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn open_to_owner(merchant: String, now: NaiveDateTime) -> _ {
+    let statuses: Vec<&'static str> = texts(OPEN_TO_OWNER);
+    inv::merchant_id
+        .eq(merchant)
+        .and(inv::status.eq_any(statuses))
+        .and(inv::expires_at.gt(now))
+}
+
+/// The number's invitations that it may still answer at `now`.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn open_to_invitee(phone_index: String, now: NaiveDateTime) -> _ {
+    let statuses: Vec<&'static str> = texts(OPEN_TO_INVITEE);
+    inv::phone_index
+        .eq(phone_index)
+        .and(inv::status.eq_any(statuses))
+        .and(inv::expires_at.gt(now))
+}
+
 /// The merchant's invitation of this number that its owner still sees open, if any.
 pub fn open_for_phone(
     conn: &mut DbConn,
@@ -90,10 +118,8 @@ pub fn open_for_phone(
     now: NaiveDateTime,
 ) -> QueryResult<Option<InvitationRow>> {
     inv::table
-        .filter(inv::merchant_id.eq(merchant.as_str()))
+        .filter(open_to_owner(merchant.as_str().to_owned(), now))
         .filter(inv::phone_index.eq(phone_index))
-        .filter(inv::status.eq_any(texts(OPEN_TO_OWNER)))
-        .filter(inv::expires_at.gt(now))
         .select(inv::all_columns)
         .first(conn)
         .optional()
@@ -106,59 +132,34 @@ pub fn count_open(
     now: NaiveDateTime,
 ) -> QueryResult<i64> {
     inv::table
-        .filter(inv::merchant_id.eq(merchant.as_str()))
-        .filter(inv::status.eq_any(texts(OPEN_TO_OWNER)))
-        .filter(inv::expires_at.gt(now))
+        .filter(open_to_owner(merchant.as_str().to_owned(), now))
         .count()
         .get_result(conn)
 }
 
-/// One page of the invitations the merchant's owner sees open, by id: `limit` after `after`.
+/// One page of the invitations open in `seen`'s view, each with its merchant's name, by id:
+/// `limit` after `after`.
 pub fn open_page(
     conn: &mut DbConn,
-    merchant: &MerchantId,
-    after: Option<&StaffInvitationId>,
-    limit: i64,
-    now: NaiveDateTime,
-) -> QueryResult<Vec<InvitationRow>> {
-    let mut query = inv::table
-        .filter(inv::merchant_id.eq(merchant.as_str()))
-        .filter(inv::status.eq_any(texts(OPEN_TO_OWNER)))
-        .filter(inv::expires_at.gt(now))
-        .into_boxed();
-    if let Some(after) = after {
-        query = query.filter(inv::id.gt(after.as_str().to_owned()));
-    }
-    query
-        .order(inv::id.asc())
-        .limit(limit)
-        .select(inv::all_columns)
-        .load(conn)
-}
-
-/// One page of the invitations of a number that it may still answer, each with its merchant's
-/// name, by id: `limit` after `after`.
-pub fn pending_for(
-    conn: &mut DbConn,
-    phone_index: &str,
+    seen: Seen<'_>,
     after: Option<&StaffInvitationId>,
     limit: i64,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<(InvitationRow, String)>> {
     let mut query = inv::table
         .inner_join(merchants::table)
-        .filter(inv::phone_index.eq(phone_index))
-        .filter(inv::status.eq_any(texts(OPEN_TO_INVITEE)))
-        .filter(inv::expires_at.gt(now))
+        .select((inv::all_columns, merchants::name))
         .into_boxed();
+    query = match seen {
+        Seen::ByOwner(merchant) => query.filter(open_to_owner(merchant.as_str().to_owned(), now)),
+        Seen::ByInvitee { phone_index } => {
+            query.filter(open_to_invitee(phone_index.to_owned(), now))
+        }
+    };
     if let Some(after) = after {
         query = query.filter(inv::id.gt(after.as_str().to_owned()));
     }
-    query
-        .order(inv::id.asc())
-        .limit(limit)
-        .select((inv::all_columns, merchants::name))
-        .load(conn)
+    query.order(inv::id.asc()).limit(limit).load(conn)
 }
 
 /// Moves an unexpired invitation from one of `from` to `to` in one conditional statement; false

@@ -6,7 +6,7 @@ use gangonghui_domain::Role;
 use gangonghui_domain::ids::{AccountId, MerchantId, StaffInvitationId};
 use gangonghui_domain::staff_invitation::Move;
 use gangonghui_persistence::error::is_unique_violation;
-use gangonghui_persistence::merchants::invitations::{self, InvitationRow};
+use gangonghui_persistence::merchants::invitations::{self, InvitationRow, Seen};
 use gangonghui_persistence::{DbConn, accounts, merchants, write_tx};
 
 use super::invitations::{phone_index, settle};
@@ -31,11 +31,11 @@ pub async fn mine(
     let (keys, me) = (state.data_keys.clone(), auth.account_id.clone());
     state
         .db(move |conn| {
-            let index = own_index(conn, &keys, &me)?;
-            let after = page.after_id::<StaffInvitationId>();
-            Ok(invitations::pending_for(
+            let phone_index = &own_index(conn, &keys, &me)?;
+            let (seen, after) = (Seen::ByInvitee { phone_index }, page.after_id());
+            Ok(invitations::open_page(
                 conn,
-                &index,
+                seen,
                 after.as_ref(),
                 page.limit + 1,
                 now,

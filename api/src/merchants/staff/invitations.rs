@@ -7,7 +7,7 @@
 use gangonghui_domain::ids::{AccountId, StaffInvitationId};
 use gangonghui_domain::staff_invitation::{self as rules, InvitationStatus, Move, NotOpen};
 use gangonghui_domain::{Phone, Role};
-use gangonghui_persistence::merchants::invitations::{self, InvitationRow, NewInvitation};
+use gangonghui_persistence::merchants::invitations::{self, InvitationRow, NewInvitation, Seen};
 use gangonghui_persistence::{DbConn, ids, merchants, write_tx};
 
 use crate::audit::{AuditEvent, RequestContext};
@@ -84,14 +84,9 @@ pub async fn list(
     let merchant = owner.0.merchant_id.clone();
     state
         .db(move |conn| {
-            let after = page.after_id::<StaffInvitationId>();
-            Ok(invitations::open_page(
-                conn,
-                &merchant,
-                after.as_ref(),
-                page.limit + 1,
-                now,
-            )?)
+            let (seen, after) = (Seen::ByOwner(&merchant), page.after_id());
+            let rows = invitations::open_page(conn, seen, after.as_ref(), page.limit + 1, now)?;
+            Ok(rows.into_iter().map(|(invitation, _)| invitation).collect())
         })
         .await
 }
