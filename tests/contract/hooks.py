@@ -202,6 +202,36 @@ def evidence_415_is_about_the_content(ctx, response, case):
     return None
 
 
+@schemathesis.check
+def invite_409_is_the_limit(ctx, response, case):
+    """schemathesis.toml accepts 409 for a schema-valid invitation: a merchant has at most 50 open.
+    Only that refusal, though."""
+    op = case.operation.definition.raw.get("operationId")
+    meta = case.meta
+    if op != "invite_staff" or response.status_code != 409 or meta is None:
+        return None
+    if meta.generation.mode.is_positive and response.json().get("code") != "staff_invitation.limit_reached":
+        raise AssertionError(f"a schema-valid invitation was refused: {response.json().get('code')}")
+    return None
+
+
+# --- an inferred link that cannot hold ---------------------------------------------------------
+
+# API.md has the owner invite staff with `POST /merchant/staff`, which answers 202 with an
+# invitation, not a staff member. The stateful phase infers by path that this POST created the
+# `/merchant/staff/{account_id}` that `remove_staff` deletes, sends it the invitation's id, and
+# reports the 404 as a created resource gone missing. (`--checks all` outranks a per-operation
+# setting, so the check cannot be turned off for this pair in schemathesis.toml.)
+INVITE_IS_NOT_STAFF = ("POST /api/v1/merchant/staff", "DELETE /api/v1/merchant/staff/{account_id}")
+
+
+@schemathesis.hook
+def filter_failure(context, failure, case, response):
+    """Drops only that pairing's ST302; every other failure, and the check everywhere else, stand."""
+    pair = (getattr(failure, "created_with", None), getattr(failure, "not_available_with", None))
+    return not (getattr(failure, "code", None) == "ST302" and pair == INVITE_IS_NOT_STAFF)
+
+
 # --- identities ------------------------------------------------------------------------------
 
 if POS_KEY:
