@@ -189,30 +189,32 @@ def move_422_is_a_state_refusal(ctx, response, case):
     return None
 
 
+def only_the_state_refusal(case, response, op, status, code):
+    """Where schemathesis.toml accepts `status` from `op` for a schema-valid request because of
+    state no schema can carry, fails any such answer whose code is not that refusal's."""
+    meta = case.meta
+    if case.operation.definition.raw.get("operationId") != op or response.status_code != status:
+        return None
+    if meta is not None and meta.generation.mode.is_positive and response.json().get("code") != code:
+        raise AssertionError(f"a schema-valid {op} was refused: {response.json().get('code')}")
+    return None
+
+
 @schemathesis.check
 def evidence_415_is_about_the_content(ctx, response, case):
-    """schemathesis.toml accepts 415 for a schema-valid upload: the server judges a file by its
-    bytes (PDF, JPEG or PNG), which a schema's `binary` cannot say. Only that refusal, though."""
-    op = case.operation.definition.raw.get("operationId")
-    meta = case.meta
-    if op != "upload_legal_aid_attachment" or response.status_code != 415 or meta is None:
-        return None
-    if meta.generation.mode.is_positive and response.json().get("code") != "attachment.unsupported_type":
-        raise AssertionError(f"a schema-valid upload was refused: {response.json().get('code')}")
-    return None
+    """A schema-valid upload may meet 415: the server judges a file by its bytes (PDF, JPEG or
+    PNG), which a schema's `binary` cannot say. Only that refusal, though."""
+    return only_the_state_refusal(
+        case, response, "upload_legal_aid_attachment", 415, "attachment.unsupported_type"
+    )
 
 
 @schemathesis.check
 def invite_409_is_the_limit(ctx, response, case):
-    """schemathesis.toml accepts 409 for a schema-valid invitation: a merchant has at most 50 open.
-    Only that refusal, though."""
-    op = case.operation.definition.raw.get("operationId")
-    meta = case.meta
-    if op != "invite_staff" or response.status_code != 409 or meta is None:
-        return None
-    if meta.generation.mode.is_positive and response.json().get("code") != "staff_invitation.limit_reached":
-        raise AssertionError(f"a schema-valid invitation was refused: {response.json().get('code')}")
-    return None
+    """A schema-valid invitation may meet 409: a merchant has at most 50 open. Only that refusal."""
+    return only_the_state_refusal(
+        case, response, "invite_staff", 409, "staff_invitation.limit_reached"
+    )
 
 
 # --- an inferred link that cannot hold ---------------------------------------------------------
