@@ -95,6 +95,8 @@ id_type! {
     MerchantId,
     /// A merchant's API key for counter terminals.
     ApiKeyId,
+    /// An owner's invitation of a phone number to a merchant's staff.
+    StaffInvitationId,
     /// A merchant's offer.
     OfferId,
     /// A discounted purchase recorded at the counter.

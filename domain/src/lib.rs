@@ -19,6 +19,7 @@ pub mod otp;
 pub mod phone;
 pub mod resident_id;
 pub mod role;
+pub mod staff_invitation;
 pub mod text;
 pub mod time;
 pub mod totp;

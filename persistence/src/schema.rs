@@ -237,6 +237,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    staff_invitations (id) {
+        id -> Text,
+        merchant_id -> Text,
+        phone_index -> Text,
+        phone_masked -> Text,
+        status -> Text,
+        invited_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     offers (id) {
         id -> Text,
         merchant_id -> Text,
@@ -319,6 +334,7 @@ diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(wechat_bindings -> accounts (account_id));
 diesel::joinable!(cards -> accounts (account_id));
 diesel::joinable!(merchant_api_keys -> merchants (merchant_id));
+diesel::joinable!(staff_invitations -> merchants (merchant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
@@ -339,6 +355,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     merchant_applications,
     merchants,
     merchant_api_keys,
+    staff_invitations,
     offers,
     offer_usage,
     redemptions,

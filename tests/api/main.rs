@@ -29,5 +29,7 @@ mod roles;
 mod service;
 mod sessions;
 mod sms;
+mod staff_invitation_guards;
+mod staff_invitations;
 mod tokens;
 mod wechat;

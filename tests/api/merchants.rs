@@ -5,55 +5,10 @@ use chrono::Utc;
 use gangonghui_persistence::{ids, merchants};
 use serde_json::{Value, json};
 
-use crate::helpers::{Session, TestApp, problem};
+use crate::helpers::{TestApp, application, credit_code, merchant, problem};
 
 /// The worked example of GB 32100-2015, and a second valid code.
 const CREDIT_A: &str = "91350100M000100Y43";
-
-fn credit_code(n: u32) -> String {
-    let body = format!("9136010{:010}", n);
-    let check = gangonghui_domain::credit_code::check_character(body.as_bytes()).unwrap() as char;
-    format!("{body}{check}")
-}
-
-fn application(name: &str, credit: &str, lat: f64, lng: f64) -> Value {
-    json!({
-        "name": name, "credit_code": credit, "category": "dining", "division_code": "360102",
-        "address": "南昌市东湖区八一大道 1 号", "lat": lat, "lng": lng, "contact_phone": "13800009999"
-    })
-}
-
-/// An approved merchant in Nanchang: (owner session, merchant id).
-async fn merchant(
-    app: &TestApp,
-    admin: &Session,
-    owner_phone: &str,
-    credit: &str,
-) -> (Session, String) {
-    let owner = app.register(owner_phone).await;
-    let response = app
-        .post(
-            "/api/v1/merchant-applications",
-            &application("老表家常菜", credit, 28.68, 115.86),
-            Some(&owner.access),
-        )
-        .await;
-    assert_eq!(response.status().as_u16(), 201);
-    let id = response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let approved = app
-        .post(
-            &format!("/api/v1/admin/merchant-applications/{id}/approve"),
-            &json!({}),
-            Some(&admin.access),
-        )
-        .await;
-    assert_eq!(approved.status().as_u16(), 200);
-    let body: Value = approved.json().await.unwrap();
-    (owner, body["merchant"]["id"].as_str().unwrap().to_owned())
-}
 
 #[tokio::test]
 async fn a_business_applies_and_an_admin_in_scope_approves() {
@@ -194,22 +149,23 @@ async fn owners_manage_staff_and_keys_and_suspension_stops_them_all() {
     let (owner, merchant_id) = merchant(&app, &admin, "13800005002", &credit_code(1)).await;
     let cashier = app.register("13800005003").await;
 
-    let unknown = app
-        .post(
-            "/api/v1/merchant/staff",
-            &json!({ "phone": "13800005999" }),
-            Some(&owner.access),
-        )
-        .await;
-    assert_eq!(problem(unknown, 404).await["code"], "account.not_found");
-    let added = app
-        .post(
-            "/api/v1/merchant/staff",
-            &json!({ "phone": "13800005003" }),
-            Some(&owner.access),
-        )
-        .await;
-    assert_eq!(added.status().as_u16(), 201);
+    let unknown = app.invite(&owner, "13800005999").await;
+    assert_eq!(
+        unknown.status().as_u16(),
+        202,
+        "an unregistered number is invited like any other"
+    );
+    assert_eq!(
+        app.invite(&owner, "13800005003").await.status().as_u16(),
+        202
+    );
+    let before = app.get_as("/api/v1/merchant/staff", &cashier.access).await;
+    assert_eq!(
+        problem(before, 403).await["code"],
+        "auth.forbidden",
+        "an invitation alone makes no one staff"
+    );
+    app.hire(&owner, &cashier, "13800005003").await;
     let staff: Value = app
         .get_as("/api/v1/merchant/staff", &cashier.access)
         .await

@@ -189,17 +189,49 @@ def move_422_is_a_state_refusal(ctx, response, case):
     return None
 
 
+def only_the_state_refusal(case, response, op, status, code):
+    """Where schemathesis.toml accepts `status` from `op` for a schema-valid request because of
+    state no schema can carry, fails any such answer whose code is not that refusal's."""
+    meta = case.meta
+    if case.operation.definition.raw.get("operationId") != op or response.status_code != status:
+        return None
+    if meta is not None and meta.generation.mode.is_positive and response.json().get("code") != code:
+        raise AssertionError(f"a schema-valid {op} was refused: {response.json().get('code')}")
+    return None
+
+
 @schemathesis.check
 def evidence_415_is_about_the_content(ctx, response, case):
-    """schemathesis.toml accepts 415 for a schema-valid upload: the server judges a file by its
-    bytes (PDF, JPEG or PNG), which a schema's `binary` cannot say. Only that refusal, though."""
-    op = case.operation.definition.raw.get("operationId")
-    meta = case.meta
-    if op != "upload_legal_aid_attachment" or response.status_code != 415 or meta is None:
-        return None
-    if meta.generation.mode.is_positive and response.json().get("code") != "attachment.unsupported_type":
-        raise AssertionError(f"a schema-valid upload was refused: {response.json().get('code')}")
-    return None
+    """A schema-valid upload may meet 415: the server judges a file by its bytes (PDF, JPEG or
+    PNG), which a schema's `binary` cannot say. Only that refusal, though."""
+    return only_the_state_refusal(
+        case, response, "upload_legal_aid_attachment", 415, "attachment.unsupported_type"
+    )
+
+
+@schemathesis.check
+def invite_409_is_the_limit(ctx, response, case):
+    """A schema-valid invitation may meet 409: a merchant has at most 50 open. Only that refusal."""
+    return only_the_state_refusal(
+        case, response, "invite_staff", 409, "staff_invitation.limit_reached"
+    )
+
+
+# --- an inferred link that cannot hold ---------------------------------------------------------
+
+# API.md has the owner invite staff with `POST /merchant/staff`, which answers 202 with an
+# invitation, not a staff member. The stateful phase infers by path that this POST created the
+# `/merchant/staff/{account_id}` that `remove_staff` deletes, sends it the invitation's id, and
+# reports the 404 as a created resource gone missing. (`--checks all` outranks a per-operation
+# setting, so the check cannot be turned off for this pair in schemathesis.toml.)
+INVITE_IS_NOT_STAFF = ("POST /api/v1/merchant/staff", "DELETE /api/v1/merchant/staff/{account_id}")
+
+
+@schemathesis.hook
+def filter_failure(context, failure, case, response):
+    """Drops only that pairing's ST302; every other failure, and the check everywhere else, stand."""
+    pair = (getattr(failure, "created_with", None), getattr(failure, "not_available_with", None))
+    return not (getattr(failure, "code", None) == "ST302" and pair == INVITE_IS_NOT_STAFF)
 
 
 # --- identities ------------------------------------------------------------------------------

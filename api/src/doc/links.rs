@@ -23,12 +23,12 @@ const LINKS: &[(&str, &str, &str, &str, &str, &str)] = &[
         "id",
     ),
     (
-        "add_staff",
-        "201",
-        "Remove",
-        "remove_staff",
-        "account_id",
-        "account_id",
+        "invite_staff",
+        "202",
+        "Revoke",
+        "revoke_staff_invitation",
+        "id",
+        "id",
     ),
     (
         "create_membership_application",

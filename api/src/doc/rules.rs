@@ -61,7 +61,7 @@ fn bounds() -> Vec<(&'static str, &'static str, Value)> {
         ("ApplyBody", "employer", pattern(&text)),
         ("RejectBody", "reason", pattern(&text)),
         ("CreateOrgBody", "name", pattern(&name)),
-        ("AddStaffBody", "phone", pattern(&phone)),
+        ("InviteStaffBody", "phone", pattern(&phone)),
         ("CreateApiKeyBody", "label", pattern(&text)),
         ("MerchantApplicationBody", "name", pattern(&name)),
         ("MerchantApplicationBody", "address", pattern(&text)),

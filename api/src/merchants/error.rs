@@ -2,6 +2,7 @@
 //! maps each to its status and code).
 
 use gangonghui_domain::offer::OfferRefusal;
+use gangonghui_domain::staff_invitation::NotOpen;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::EnumIter)]
 pub enum MerchantError {
@@ -15,8 +16,14 @@ pub enum MerchantError {
     AlreadyDecided,
     #[error("the account is staff of another merchant")]
     StaffElsewhere,
-    #[error("no account with that phone")]
-    AccountNotFound,
+    #[error("staff invitation not found")]
+    InvitationNotFound,
+    #[error("the invitation was already answered or revoked")]
+    InvitationClosed,
+    #[error("the invitation has expired")]
+    InvitationExpired,
+    #[error("the merchant has as many open invitations as it may")]
+    InvitationLimitReached,
     #[error("the merchant is suspended")]
     Suspended,
     #[error("not possible in the merchant's state")]
@@ -52,6 +59,15 @@ impl From<OfferRefusal> for MerchantError {
             OfferRefusal::Inactive => MerchantError::OfferInactive,
             OfferRefusal::NotEligible => MerchantError::OfferNotEligible,
             OfferRefusal::LimitReached => MerchantError::LimitReached,
+        }
+    }
+}
+
+impl From<NotOpen> for MerchantError {
+    fn from(not_open: NotOpen) -> Self {
+        match not_open {
+            NotOpen::Expired => MerchantError::InvitationExpired,
+            NotOpen::Closed => MerchantError::InvitationClosed,
         }
     }
 }

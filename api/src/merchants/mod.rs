@@ -24,6 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.configure(onboarding::routes::configure)
         .configure(discovery::routes::configure)
         .configure(staff::routes::configure)
+        .configure(staff::invitation_routes::configure)
         .configure(offers::routes::configure)
         .configure(counter::routes::configure)
         .configure(ledger::routes::configure);
@@ -34,6 +35,7 @@ pub fn refusals() -> crate::doc::Refusals {
     [
         onboarding::routes::refusals(),
         staff::routes::refusals(),
+        staff::invitation_routes::refusals(),
         offers::routes::refusals(),
         counter::routes::refusals(),
         discovery::routes::refusals(),

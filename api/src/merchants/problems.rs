@@ -39,11 +39,30 @@ impl Refusal for MerchantError {
                 "该账号已是其他商户的店员",
                 "That account is staff of another merchant",
             ),
-            MerchantError::AccountNotFound => Answer::new(
+            MerchantError::InvitationNotFound => Answer::new(
                 S::NOT_FOUND,
-                "account.not_found",
-                "该手机号尚未注册",
-                "No account with that phone",
+                "staff_invitation.not_found",
+                "邀请不存在",
+                "Invitation not found",
+            ),
+            MerchantError::InvitationClosed => Answer::new(
+                S::CONFLICT,
+                "staff_invitation.closed",
+                "该邀请已处理或已撤回",
+                "The invitation was already answered or revoked",
+            ),
+            MerchantError::InvitationExpired => Answer::new(
+                S::CONFLICT,
+                "staff_invitation.expired",
+                "该邀请已过期",
+                "The invitation has expired",
+            ),
+            // The figure is staff_invitation::MAX_OPEN.
+            MerchantError::InvitationLimitReached => Answer::new(
+                S::CONFLICT,
+                "staff_invitation.limit_reached",
+                "待接受的店员邀请已达 50 个，请撤回部分邀请或等待其过期",
+                "The merchant already has 50 open invitations: revoke some or let them expire",
             ),
             MerchantError::Suspended => Answer::new(
                 S::FORBIDDEN,

@@ -1,4 +1,4 @@
-//! Merchant applications, merchants and their POS API keys.
+//! Merchant applications, merchants, their staff, staff invitations and POS API keys.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -12,6 +12,7 @@ use crate::schema::{merchant_applications as apps, merchants};
 use crate::scope::page_in_scope;
 
 mod api_keys;
+pub mod invitations;
 mod staff;
 
 pub use api_keys::*;
@@ -262,6 +263,16 @@ pub fn search(
         query = query.filter(merchants::id.gt(after.as_str().to_owned()));
     }
     query.order(merchants::id.asc()).limit(limit).load(conn)
+}
+
+/// Holds the merchant's row lock until the transaction ends (a write that changes nothing), so
+/// writes that count the merchant's rows before adding one take turns on PostgreSQL; SQLite's
+/// IMMEDIATE transaction already makes every writer wait its turn. False if there is no merchant.
+pub fn lock(conn: &mut DbConn, id: &MerchantId) -> QueryResult<bool> {
+    let updated = diesel::update(merchants::table.find(id.as_str()))
+        .set(merchants::updated_at.eq(merchants::updated_at))
+        .execute(conn)?;
+    Ok(updated == 1)
 }
 
 /// A merchant's status, if it exists.

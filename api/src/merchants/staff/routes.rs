@@ -1,26 +1,22 @@
-//! A merchant's staff and POS API keys.
+//! A merchant's staff and POS API keys (invitations in `invitation_routes`).
 
 use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpResponse, delete, get, post};
-use gangonghui_domain::Phone;
 use gangonghui_domain::ids::{AccountId, ApiKeyId};
 
 use super::dto::*;
 use super::service;
 use crate::audit::RequestContext;
 use crate::doc::Refusals;
-use crate::http::Issues;
 use crate::http::pagination::{PageQuery, page};
-use crate::http::{ApiError, FieldIssueKind, Rule};
+use crate::http::{ApiError, FieldIssueKind};
 use crate::http::{ValidJson, ValidQuery};
-use crate::merchants::MerchantError;
 use crate::merchants::{MerchantOwner, MerchantStaff};
 use crate::state::AppState;
 
 /// Registers this sub-feature's routes (each once: routing and the spec cannot disagree).
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
     cfg.service(list_staff)
-        .service(add_staff)
         .service(remove_staff)
         .service(create_api_key)
         .service(revoke_api_key);
@@ -51,36 +47,6 @@ pub async fn list_staff(
         dto,
         |items, next_cursor| StaffListDto { items, next_cursor },
     )))
-}
-
-/// Add a registered account as staff, by phone (owner only).
-#[utoipa::path(tag = "merchant", security(("bearer" = [])), request_body = AddStaffBody,
-    responses((status = 201, body = StaffDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
-#[post("/merchant/staff")]
-pub async fn add_staff(
-    state: Data<AppState>,
-    owner: MerchantOwner,
-    ctx: RequestContext,
-    body: ValidJson<AddStaffBody>,
-) -> Result<HttpResponse, ApiError> {
-    let mut issues = Issues::default();
-    let phone = issues.check(
-        "phone",
-        Phone::parse(&body.read().await?.phone),
-        Rule::Phone,
-    );
-    let phone = issues.finish(|| phone)?;
-    let masked = phone.masked();
-    let account_id = service::add(&state, &owner, phone, ctx).await?;
-    let display_name = crate::auth::profile_cache::load(&state, &account_id)
-        .await?
-        .display_name;
-    Ok(HttpResponse::Created().json(StaffDto {
-        account_id,
-        display_name,
-        phone: masked,
-        owner: false,
-    }))
 }
 
 /// Remove a staff member (owner only; the owner cannot be removed).
@@ -133,17 +99,8 @@ pub async fn revoke_api_key(
 /// (the spec lists each status with its codes; see `crate::doc`).
 pub fn refusals() -> Refusals {
     let owner = MerchantOwner::refusals;
-    use MerchantError as E;
     vec![
         ("list_staff", vec![]),
-        (
-            "add_staff",
-            [
-                owner(),
-                vec![E::AccountNotFound.into(), E::StaffElsewhere.into()],
-            ]
-            .concat(),
-        ),
         (
             "remove_staff",
             [owner(), vec![ApiError::NotFound.into()]].concat(),

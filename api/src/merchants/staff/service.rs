@@ -1,11 +1,10 @@
-//! A merchant's people: the owner adds and removes staff by phone, and creates and revokes POS
-//! API keys (shown once, stored hashed).
+//! A merchant's people: the owner lists and removes staff (who join by accepting an invitation,
+//! see `invitations`), and creates and revokes POS API keys (shown once, stored hashed).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use gangonghui_domain::ids::{AccountId, ApiKeyId};
 use gangonghui_domain::{Phone, Role};
-use gangonghui_persistence::accounts;
 use gangonghui_persistence::{ids, merchants, write_tx};
 use rand::RngCore;
 
@@ -14,7 +13,7 @@ use crate::auth::session_cache;
 use crate::crypto::sha256_hex;
 use crate::http::ApiError;
 use crate::http::pagination::Keyset;
-use crate::merchants::{MerchantError, MerchantOwner, MerchantStaff, access};
+use crate::merchants::{MerchantOwner, MerchantStaff, access};
 use crate::state::AppState;
 
 /// API keys carry this prefix so a leaked one is recognisable.
@@ -50,38 +49,6 @@ pub async fn list(
                 .collect())
         })
         .await
-}
-
-/// Adds the account of `phone` as staff; adding someone already on the staff changes nothing.
-pub async fn add(
-    state: &AppState,
-    owner: &MerchantOwner,
-    phone: Phone,
-    ctx: RequestContext,
-) -> Result<AccountId, ApiError> {
-    let now = state.clock.now();
-    let (merchant, actor) = (owner.0.merchant_id.clone(), owner.0.account_id.clone());
-    let account_id = state
-        .db(move |conn| {
-            write_tx(conn, |c| {
-                let account = accounts::find_by_phone(c, phone.as_str())?
-                    .ok_or(MerchantError::AccountNotFound)?;
-                match merchants::merchant_of(c, &account.id)? {
-                    Some(m) if m == merchant => return Ok(account.id),
-                    Some(_) => return Err(MerchantError::StaffElsewhere.into()),
-                    None => {}
-                }
-                merchants::add_staff(c, &merchant, &account.id, false, now.naive_utc())?;
-                AuditEvent::new("merchant.staff_add", "merchant", &merchant)
-                    .by(&actor, Role::MerchantStaff)
-                    .detail(serde_json::json!({ "account_id": account.id }))
-                    .record(c, &ctx)?;
-                Ok::<_, ApiError>(account.id)
-            })
-        })
-        .await?;
-    session_cache::roles_changed(state, &account_id).await?;
-    Ok(account_id)
 }
 
 pub async fn remove(
