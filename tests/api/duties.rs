@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{NANCHANG, TestApp, offer, problem, resident_id, rows_for, shop};
+use crate::helpers::{NANCHANG, TestApp, offer, problem, rows_for, shop};
 
 #[tokio::test]
 async fn an_admin_cannot_approve_their_own_membership_or_raise_their_own_grade() {
@@ -12,21 +12,7 @@ async fn an_admin_cannot_approve_their_own_membership_or_raise_their_own_grade()
     let admin = app.admin("13900000601", "360100").await;
     let colleague = app.admin("13900000602", "360100").await;
     let union = app.grassroots(&admin, NANCHANG, "自审工会").await;
-    let real_name = json!({ "legal_name": "李审批", "id_number": resident_id(601) });
-    let named = app
-        .client
-        .put(app.url("/api/v1/me/real-name"))
-        .bearer_auth(&admin.access);
-    assert_eq!(
-        named
-            .json(&real_name)
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    app.verify_name(&admin, 601).await;
     let application = app.apply(&admin, &union).await;
     let own = problem(app.approve(&admin, &application).await, 403).await;
     assert_eq!(own["code"], "member.own_record");
@@ -76,21 +62,7 @@ async fn staff_cannot_redeem_their_own_card_and_the_code_stays_unspent() {
     let app = TestApp::spawn().await;
     let (owner, union) = shop(&app).await;
     let admin = app.admin("13900000603", "360100").await;
-    let real_name = json!({ "legal_name": "王店主", "id_number": resident_id(603) });
-    let named = app
-        .client
-        .put(app.url("/api/v1/me/real-name"))
-        .bearer_auth(&owner.access);
-    assert_eq!(
-        named
-            .json(&real_name)
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    app.verify_name(&owner, 603).await;
     let application = app.apply(&owner, &union).await;
     assert_eq!(
         app.approve(&admin, &application).await.status().as_u16(),

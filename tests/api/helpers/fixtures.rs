@@ -47,6 +47,12 @@ impl TestApp {
 
     pub async fn verified_member(&self, phone: &str, seq: u32) -> Session {
         let session = self.register(phone).await;
+        self.verify_name(&session, seq).await;
+        session
+    }
+
+    /// Verifies the account's real name with the `seq`th test ID number.
+    pub async fn verify_name(&self, session: &Session, seq: u32) {
         let response = self
             .client
             .put(self.url("/api/v1/me/real-name"))
@@ -61,7 +67,6 @@ impl TestApp {
             "{:?}",
             response.text().await
         );
-        session
     }
 
     pub async fn grassroots(&self, admin: &Session, parent: &str, name: &str) -> String {
