@@ -5,9 +5,15 @@
 //! at least 30 s (the server accepts one step either side). Reads the server's own settings
 //! (DATABASE_URL, GGH_DATA_KEY or GGH_DATA_DIR) to find cards and decrypt their secrets.
 //!
-//!   bench-counter redeem|verify FILE      (BENCH_CARDS=first|second half of the cards)
+//!   bench-counter redeem|verify FILE      (BENCH_CARDS=first|second half of the cards, or K/N:
+//!                                          the K-th of N equal parts, for runs that must not
+//!                                          share cards)
 //!
 //! Line format: `path \t api key \t idempotency key or - \t JSON body`.
+//!
+//! `BENCH_STEPS=N` (N > 1) mints codes for N consecutive steps from now instead, one file per
+//! step, `FILE.<step>` with the same keys: a load that outlasts one step (the chaos runs) takes
+//! each step's codes while that step is current, so every card's codes are spent in order.
 
 use std::io::Write;
 
@@ -23,6 +29,25 @@ fn env(key: &str, default: &str) -> String {
     std::env::var(key).unwrap_or_else(|_| default.to_owned())
 }
 
+/// `first`, `second` (halves) or `K/N`: which part of the cards, 1-based, of how many.
+fn card_part(spec: &str) -> anyhow::Result<(usize, usize)> {
+    let (part, parts) = match spec {
+        "first" => (1, 2),
+        "second" => (2, 2),
+        _ => {
+            let (k, n) = spec
+                .split_once('/')
+                .context("BENCH_CARDS is first, second or K/N")?;
+            (k.parse()?, n.parse()?)
+        }
+    };
+    anyhow::ensure!(
+        (1..=parts).contains(&part),
+        "BENCH_CARDS={spec}: no such part"
+    );
+    Ok((part, parts))
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -32,7 +57,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let shops: i64 = env("BENCH_SHOPS", "64").parse()?;
     // Redemptions spend codes of their cards for this step; verifications take the other half.
-    let second_half = env("BENCH_CARDS", "first") == "second";
+    let (part, parts) = card_part(&env("BENCH_CARDS", "first"))?;
     let settings = Settings::from_env()?;
     let db = startup::open_database(&settings.database_url, Some(2)).await?;
     let state = AppState::new(settings, db, Cache::Memory(Default::default()))?;
@@ -45,16 +70,12 @@ async fn main() -> anyhow::Result<()> {
         })
         .await?;
     anyhow::ensure!(
-        card_rows.len() >= 2 && !shops.is_empty(),
+        card_rows.len() >= parts && !shops.is_empty(),
         "seed first: gangonghui seed --members N --merchants M"
     );
-    let half = card_rows.len() / 2;
-    card_rows = if second_half {
-        card_rows.split_off(half)
-    } else {
-        card_rows.truncate(half);
-        card_rows
-    };
+    let size = card_rows.len() / parts;
+    card_rows.truncate(size * part);
+    card_rows.drain(..size * (part - 1));
 
     let mut keyed = Vec::new();
     for (merchant, offer) in shops {
@@ -82,33 +103,43 @@ async fn main() -> anyhow::Result<()> {
         keyed.push((key, offer));
     }
 
-    let step = step_at(Utc::now().timestamp());
-    let mut file = std::io::BufWriter::new(
-        std::fs::File::create(&out).with_context(|| format!("creating {out}"))?,
-    );
-    for (i, card) in card_rows.iter().enumerate() {
-        let (key, offer) = &keyed[i % keyed.len()];
-        let code = codes::format_code(&card.card_no, codes::otp_for(&state.data_keys, card, step)?);
-        let (path, idem, body) = if mode == "verify" {
-            (
-                "/api/v1/merchant/verifications",
-                "-".to_owned(),
-                serde_json::json!({ "code": code }),
-            )
+    let first = step_at(Utc::now().timestamp());
+    let steps: i64 = env("BENCH_STEPS", "1").parse::<i64>()?.max(1);
+    for step in first..first + steps {
+        let file_path = if steps > 1 {
+            format!("{out}.{step}")
         } else {
-            (
-                "/api/v1/merchant/redemptions",
-                uuid::Uuid::new_v4().to_string(),
-                serde_json::json!({ "code": code, "offer_id": offer, "amount_fen": 12_800 }),
-            )
+            out.clone()
         };
-        writeln!(file, "{path}\t{key}\t{idem}\t{body}")?;
+        let mut file = std::io::BufWriter::new(
+            std::fs::File::create(&file_path).with_context(|| format!("creating {file_path}"))?,
+        );
+        for (i, card) in card_rows.iter().enumerate() {
+            let (key, offer) = &keyed[i % keyed.len()];
+            let code =
+                codes::format_code(&card.card_no, codes::otp_for(&state.data_keys, card, step)?);
+            let (path, idem, body) = if mode == "verify" {
+                (
+                    "/api/v1/merchant/verifications",
+                    "-".to_owned(),
+                    serde_json::json!({ "code": code }),
+                )
+            } else {
+                (
+                    "/api/v1/merchant/redemptions",
+                    uuid::Uuid::new_v4().to_string(),
+                    serde_json::json!({ "code": code, "offer_id": offer, "amount_fen": 12_800 }),
+                )
+            };
+            writeln!(file, "{path}\t{key}\t{idem}\t{body}")?;
+        }
+        file.flush()?;
     }
-    file.flush()?;
     eprintln!(
-        "{mode}: {} requests for {} shops, codes of step {step}",
+        "{mode}: {} requests for {} shops, codes of {} step(s) from {first}",
         card_rows.len(),
-        keyed.len()
+        keyed.len(),
+        steps
     );
     Ok(())
 }
