@@ -1,7 +1,9 @@
 //! The r2d2 pool of [`DbConn`]s, with per-connection settings applied as each one opens.
 
 use std::path::Path;
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -17,6 +19,9 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 1
 
 /// Sessions use UTC so that any server-side time arithmetic agrees with the naive-UTC columns.
 const POSTGRES_SESSION: &str = "SET TIME ZONE 'UTC'";
+
+/// While a checkout waits, how often it looks whether the database has refused a connection.
+const RECHECK_EVERY: Duration = Duration::from_millis(50);
 
 #[derive(Debug, Clone)]
 pub struct PoolOptions {
@@ -35,7 +40,11 @@ impl PoolOptions {
         };
         PoolOptions {
             max_size,
-            checkout_timeout: Duration::from_secs(5),
+            // Short: a request that cannot have a connection this soon answers 503 with
+            // Retry-After instead of holding its client (a busy pool hands one over within
+            // milliseconds). r2d2 also retries a refused connect at least every half of this,
+            // so a restarted database is back in use within it.
+            checkout_timeout: Duration::from_millis(1500),
         }
     }
 }
@@ -47,6 +56,39 @@ pub type PooledConn = r2d2::PooledConnection<Manager>;
 pub struct DbPool {
     inner: r2d2::Pool<Manager>,
     backend: Backend,
+    reach: Arc<Reachability>,
+    checkout_timeout: Duration,
+}
+
+/// Whether the database took the last connection the pool tried to open. While it did not, a
+/// checkout that finds no idle connection fails at once: r2d2 does not wake a waiting checkout
+/// when a connect fails, so during an outage every request would otherwise hold its client for
+/// the whole timeout, and queue the requests behind it. r2d2 keeps retrying in the background
+/// (a refused connect is retried until one succeeds), and its first success ends this.
+#[derive(Debug, Default)]
+struct Reachability {
+    down: AtomicBool,
+}
+
+impl Reachability {
+    fn opened(&self) {
+        if self.down.swap(false, Ordering::Relaxed) {
+            tracing::info!("the database accepts connections again");
+        }
+    }
+
+    fn refused(&self, error: &DbError) {
+        if !self.down.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                ?error,
+                "the database refuses connections; requests that need one fail fast until it is back"
+            );
+        }
+    }
+
+    fn is_down(&self) -> bool {
+        self.down.load(Ordering::Relaxed)
+    }
 }
 
 impl DbPool {
@@ -54,6 +96,7 @@ impl DbPool {
     pub fn connect(url: &str, options: &PoolOptions) -> Result<DbPool, DbError> {
         let target = Target::parse(url)?;
         let backend = target.backend();
+        let reach = Arc::new(Reachability::default());
         let inner = r2d2::Pool::builder()
             .max_size(options.max_size)
             .min_idle(Some(1))
@@ -61,17 +104,49 @@ impl DbPool {
             // A `SELECT 1` before every checkout cost 30-40 % of throughput here; broken
             // connections are detected by `has_broken` on return instead.
             .test_on_check_out(false)
-            .build(Manager { target })?;
-        Ok(DbPool { inner, backend })
+            // r2d2 would log every failed connect again, without its cause; `Reachability`
+            // logs an outage once, with it, and its end.
+            .error_handler(Box::new(r2d2::NopErrorHandler))
+            .build(Manager {
+                target,
+                reach: Arc::clone(&reach),
+            })?;
+        Ok(DbPool {
+            inner,
+            backend,
+            reach,
+            checkout_timeout: options.checkout_timeout,
+        })
     }
 
+    /// A connection within the pool's checkout timeout.
     pub fn get(&self) -> Result<PooledConn, DbError> {
-        Ok(self.inner.get()?)
+        self.get_within(self.checkout_timeout)
     }
 
-    /// A connection within `timeout`, for health checks that must answer quickly.
+    /// A connection within `timeout`. While the database refuses new connections only an idle
+    /// one is handed out (it may still work; a new one would not), else this fails at once with
+    /// [`DbError::Unreachable`].
     pub fn get_within(&self, timeout: Duration) -> Result<PooledConn, DbError> {
-        Ok(self.inner.get_timeout(timeout)?)
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.reach.is_down() {
+                return self.inner.try_get().ok_or(DbError::Unreachable);
+            }
+            // In short slices, so a connect refused meanwhile ends the wait now, not at the
+            // deadline.
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.inner.get_timeout(left.min(RECHECK_EVERY)) {
+                Ok(conn) => return Ok(conn),
+                Err(e) if left <= RECHECK_EVERY => return Err(e.into()),
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// How long [`DbPool::get`] waits for a connection.
+    pub fn checkout_timeout(&self) -> Duration {
+        self.checkout_timeout
     }
 
     pub fn backend(&self) -> Backend {
@@ -129,17 +204,16 @@ impl Target {
     }
 }
 
-/// Opens connections of the backend the URL names, with that backend's session settings.
+/// Opens connections of the backend the URL names, with that backend's session settings, and
+/// notes whether the database took them.
 #[derive(Debug)]
 pub struct Manager {
     target: Target,
+    reach: Arc<Reachability>,
 }
 
-impl r2d2::ManageConnection for Manager {
-    type Connection = DbConn;
-    type Error = DbError;
-
-    fn connect(&self) -> Result<DbConn, DbError> {
+impl Manager {
+    fn open(&self) -> Result<DbConn, DbError> {
         match &self.target {
             Target::Postgres(url) => {
                 let mut conn = PgConnection::establish(url)?;
@@ -152,6 +226,20 @@ impl r2d2::ManageConnection for Manager {
                 Ok(DbConn::Sqlite(conn))
             }
         }
+    }
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConn, DbError> {
+        let opened = self.open();
+        match &opened {
+            Ok(_) => self.reach.opened(),
+            Err(error) => self.reach.refused(error),
+        }
+        opened
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbError> {
