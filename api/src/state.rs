@@ -2,6 +2,7 @@
 //! outbound clients and the clock.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use actix_web::web;
 use gangonghui_persistence::{DbConn, DbPool};
@@ -62,15 +63,26 @@ impl AppState {
     }
 
     /// Runs blocking database work on the blocking pool, never on an async worker.
+    ///
+    /// Waiting for the gate and then for a connection share one budget, the pool's checkout
+    /// timeout: past it the request answers 503 with Retry-After. Unbounded, the gate queued
+    /// every request behind the few waiting out a dead database, and clients hung for tens of
+    /// seconds.
     pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
     {
-        let _permit = self.db_gate.acquire().await.map_err(ApiError::internal)?;
+        let budget = self.db.checkout_timeout();
+        let started = Instant::now();
+        let _permit = tokio::time::timeout(budget, self.db_gate.acquire())
+            .await
+            .map_err(|_| ApiError::database_unavailable())?
+            .map_err(ApiError::internal)?;
+        let left = budget.saturating_sub(started.elapsed());
         let pool = self.db.clone();
         web::block(move || {
-            let mut conn = pool.get()?;
+            let mut conn = pool.get_within(left)?;
             work(&mut conn)
         })
         .await

@@ -2,14 +2,11 @@
 //! fail within the 200 ms bound, the API keeps answering, readiness says why, and everything
 //! recovers when Redis is back.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use gangonghui_api::cache::Cache;
-use tokio::net::{TcpListener, TcpSocket, TcpStream};
-use tokio::task::AbortHandle;
 
-use crate::helpers::{TestApp, redis_url};
+use crate::helpers::{Outage, TestApp, redis_url};
 use crate::helpers::{new_pos_key, revoke_pos_key, shop, suspend_shop};
 
 /// Both implementations when Redis is configured for the run, else the in-process one.
@@ -127,60 +124,6 @@ async fn an_unreachable_redis_fails_fast_and_the_api_keeps_answering() {
     assert_eq!(ready.status().as_u16(), 200);
     let body: serde_json::Value = ready.json().await.unwrap();
     assert_eq!(body["cache_state"], "degraded", "{body}");
-}
-
-/// A TCP proxy in front of the real Redis that the test can cut and restore, so "Redis went
-/// down" is simulated without stopping the machine's Redis under other tests.
-struct Outage {
-    port: u16,
-    upstream: String,
-    tasks: Arc<Mutex<Vec<AbortHandle>>>,
-}
-
-impl Outage {
-    async fn start(upstream: String) -> Outage {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let outage = Outage {
-            port,
-            upstream,
-            tasks: Default::default(),
-        };
-        outage.serve(listener);
-        outage
-    }
-
-    fn serve(&self, listener: TcpListener) {
-        let (upstream, tasks) = (self.upstream.clone(), Arc::clone(&self.tasks));
-        let accept = tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
-                let upstream = upstream.clone();
-                let conn = tokio::spawn(async move {
-                    if let Ok(mut outbound) = TcpStream::connect(&upstream).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                    }
-                });
-                tasks.lock().unwrap().push(conn.abort_handle());
-            }
-        });
-        self.tasks.lock().unwrap().push(accept.abort_handle());
-    }
-
-    /// Closes the listener and every proxied connection.
-    fn cut(&self) {
-        for task in self.tasks.lock().unwrap().drain(..) {
-            task.abort();
-        }
-    }
-
-    async fn restore(&self) {
-        let socket = TcpSocket::new_v4().unwrap();
-        socket.set_reuseaddr(true).unwrap();
-        socket
-            .bind(format!("127.0.0.1:{}", self.port).parse().unwrap())
-            .unwrap();
-        self.serve(socket.listen(64).unwrap());
-    }
 }
 
 /// An app whose Redis sits behind an [`Outage`] proxy; `None` without a Redis for the run.

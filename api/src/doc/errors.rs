@@ -64,6 +64,14 @@ fn implied(op: &Value) -> Vec<Answer> {
         AuthError::ClientSignatureInvalid.into(),
         ApiError::internal(anyhow::anyhow!("implied")).into(),
     ];
+    // Every API operation reads the database (the caller's session at least), so each answers
+    // 503 with Retry-After while it cannot be reached; the service endpoints state their own.
+    let service = op["tags"]
+        .as_array()
+        .is_some_and(|tags| tags.iter().any(|t| t == "service"));
+    if !service {
+        errors.push(ApiError::database_unavailable().into());
+    }
     if !schemes.is_empty() {
         errors.extend_from_slice(&[
             AuthError::MissingToken.into(),

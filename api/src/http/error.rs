@@ -116,7 +116,8 @@ impl ApiError {
                 "service.unavailable",
                 "服务暂不可用",
                 "Service unavailable",
-            ),
+            )
+            .retry_after(super::unavailable::RETRY_AFTER_SECS),
             ApiError::Auth(e) => e.answer(),
             ApiError::Member(e) => e.answer(),
             ApiError::Merchant(e) => e.answer(),
@@ -302,17 +303,5 @@ impl ResponseError for ApiError {
 impl From<ApiError> for Answer {
     fn from(err: ApiError) -> Answer {
         err.answer()
-    }
-}
-
-impl From<gangonghui_persistence::DbError> for ApiError {
-    fn from(err: gangonghui_persistence::DbError) -> Self {
-        ApiError::internal(err)
-    }
-}
-
-impl From<diesel::result::Error> for ApiError {
-    fn from(err: diesel::result::Error) -> Self {
-        ApiError::internal(err)
     }
 }

@@ -16,6 +16,7 @@ pub mod pagination;
 pub mod query;
 pub mod request_span;
 mod schema_check;
+mod unavailable;
 pub mod validation;
 
 pub use error::ApiError;

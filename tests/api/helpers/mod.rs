@@ -6,8 +6,10 @@ mod app;
 mod fixtures;
 mod legal_aid;
 mod merchants;
+mod outage;
 
 pub use app::*;
 pub use fixtures::*;
 pub use legal_aid::*;
 pub use merchants::*;
+pub use outage::Outage;
