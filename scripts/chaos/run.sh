@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Chaos runs: the release server under load against its own PostgreSQL and Redis, each stopped
+# and started again while the load runs (a: Redis, b: PostgreSQL). Prints a figures table and
+# exits non-zero if any requirement failed. See scripts/chaos/README.md.
+#   scripts/chaos/run.sh            full: 10 s outages, and c: Redis frozen (about 3 minutes)
+#   scripts/chaos/run.sh --short    CI: 4 s outages, a and b only (about 1 minute)
+# Never touches the machine's shared PostgreSQL or Redis: it starts private ones on free ports
+# in a temporary directory (kept when a run fails, removed otherwise; CHAOS_KEEP=1 keeps it).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+
+MODE=full BEFORE=10 OUTAGE=10 AFTER=15
+case "${1:-}" in
+  --short) MODE=short BEFORE=5 OUTAGE=4 AFTER=8 ;;
+  "") ;;
+  *) echo "usage: $0 [--short]" >&2; exit 2 ;;
+esac
+MEMBERS=${CHAOS_MEMBERS:-18000}
+
+fail() { echo "chaos: $*" >&2; exit 1; }
+for tool in redis-server redis-cli initdb pg_ctl psql python3 curl; do
+  command -v "$tool" >/dev/null || fail "$tool is not installed"
+done
+# initdb and postgres refuse to run as root: the private cluster runs as the postgres user.
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# CHAOS_BIN=DIR runs binaries built elsewhere (e.g. an older build, to compare) without building.
+BIN=${CHAOS_BIN:-target/release}
+echo "== chaos ($MODE): release build, pinned Python tools"
+[ -n "${CHAOS_BIN:-}" ] || cargo build --release -q --bin gangonghui --bin bench-counter
+VENV=target/chaos-venv
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/pip" install --quiet --disable-pip-version-check -r scripts/chaos/requirements.txt
+
+WORK=$(mktemp -d /tmp/ggh-chaos.XXXXXX)
+chmod 755 "$WORK"
+mkdir -p "$WORK/pg" "$WORK/pgrun" "$WORK/codes-a" "$WORK/codes-b" "$WORK/codes-c"
+[ "$(id -u)" = 0 ] && chown postgres: "$WORK/pg" "$WORK/pgrun"
+REDIS_PORT=$(free_port) PG_PORT=$(free_port) API_PORT=$(free_port)
+SERVER="" OK=0
+
+# The stop and start commands the scenarios run, as small scripts (load.py runs them by path).
+cat >"$WORK/redis-start" <<EOF
+#!/usr/bin/env bash
+redis-server --port $REDIS_PORT --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+  --pidfile $WORK/redis.pid --logfile $WORK/redis.log
+for _ in \$(seq 1 50); do redis-cli -p $REDIS_PORT ping >/dev/null 2>&1 && exit 0; sleep 0.1; done
+exit 1
+EOF
+cat >"$WORK/redis-freeze" <<EOF
+#!/usr/bin/env bash
+kill -STOP \$(cat $WORK/redis.pid)
+EOF
+cat >"$WORK/redis-thaw" <<EOF
+#!/usr/bin/env bash
+kill -CONT \$(cat $WORK/redis.pid)
+EOF
+cat >"$WORK/redis-stop" <<EOF
+#!/usr/bin/env bash
+redis-cli -p $REDIS_PORT shutdown nosave >/dev/null 2>&1 || true
+for _ in \$(seq 1 50); do redis-cli -p $REDIS_PORT ping >/dev/null 2>&1 || exit 0; sleep 0.1; done
+exit 1
+EOF
+PG_CTL="pg_ctl -D $WORK/pg -l $WORK/pgrun/pg.log"
+cat >"$WORK/pg-start" <<EOF
+#!/usr/bin/env bash
+$(declare -f as_pg)
+as_pg $PG_CTL -w -o "-p $PG_PORT -k $WORK/pgrun -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+EOF
+cat >"$WORK/pg-stop" <<EOF
+#!/usr/bin/env bash
+$(declare -f as_pg)
+as_pg $PG_CTL -w -m fast stop >/dev/null
+EOF
+chmod +x "$WORK"/redis-* "$WORK"/pg-*
+
+cleanup() {
+  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; fi
+  [ -s "$WORK/redis.pid" ] && kill -CONT "$(cat "$WORK/redis.pid")" 2>/dev/null  # if left frozen
+  timeout 10 redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  as_pg $PG_CTL -m immediate stop >/dev/null 2>&1 || true
+  if [ "$OK" = 1 ] && [ -z "${CHAOS_KEEP:-}" ]; then rm -rf "$WORK"; else echo "chaos: logs kept in $WORK"; fi
+}
+trap cleanup EXIT
+
+echo "== private PostgreSQL on :$PG_PORT and Redis on :$REDIS_PORT"
+as_pg initdb -D "$WORK/pg" -U postgres --auth=trust -E UTF8 >"$WORK/initdb.log" 2>&1 || { cat "$WORK/initdb.log"; fail "initdb failed"; }
+"$WORK/pg-start" || { cat "$WORK/pgrun/pg.log"; fail "PostgreSQL did not start"; }
+"$WORK/redis-start" || fail "Redis did not start"
+PSQL_URL="postgres://postgres@127.0.0.1:$PG_PORT/gangonghui"
+psql "postgres://postgres@127.0.0.1:$PG_PORT/postgres" -qAtc "CREATE DATABASE gangonghui" >/dev/null
+
+export DATABASE_URL="$PSQL_URL" REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" GGH_DATA_DIR="$WORK/data" \
+  GGH_SMS_PROVIDER="outbox:$WORK/sms.jsonl" RUST_LOG="${RUST_LOG:-warn}"
+echo "== seed: demo accounts, $MEMBERS members with cards, 100 merchants with unlimited offers"
+$BIN/gangonghui seed --demo >"$WORK/seed.log" 2>&1 || { cat "$WORK/seed.log"; fail "seed --demo failed"; }
+$BIN/gangonghui seed --members "$MEMBERS" --merchants 100 --redemptions 500 >>"$WORK/seed.log" 2>&1 \
+  || { cat "$WORK/seed.log"; fail "bulk seed failed"; }
+
+GGH_BIND="127.0.0.1:$API_PORT" $BIN/gangonghui serve >"$WORK/server.log" 2>&1 &
+SERVER=$!
+BASE="http://127.0.0.1:$API_PORT"
+for _ in $(seq 1 100); do
+  kill -0 "$SERVER" 2>/dev/null || break
+  curl -fs "$BASE/healthz" >/dev/null && break
+  sleep 0.2
+done
+curl -fs "$BASE/readyz" >/dev/null || { cat "$WORK/server.log"; fail "the server did not become ready"; }
+
+# Counter requests for every 30 s step the scenario can reach (see bench-counter BENCH_STEPS).
+# Each scenario has a sixth of the cards for redemptions and another for verifications, so no
+# scenario meets a code an earlier one spent.
+codes() { # dir, part for redemptions, part for verifications
+  local steps=$(( (15 + BEFORE + OUTAGE + AFTER + 30) / 30 + 1 ))
+  BENCH_STEPS=$steps BENCH_CARDS=$2/6 $BIN/bench-counter redeem "$1/redeem.tsv" 2>>"$WORK/codes.log"
+  BENCH_STEPS=$steps BENCH_CARDS=$3/6 $BIN/bench-counter verify "$1/verify.tsv" 2>>"$WORK/codes.log"
+}
+scenario() { # name tag stop start owner parts
+  echo "== scenario $2: $1 for ${OUTAGE} s under load"
+  codes "$WORK/codes-$2" $6
+  (cd scripts/chaos && PYTHONDONTWRITEBYTECODE=1 "$ROOT/$VENV/bin/python" load.py scenario --name "$1" --base "$BASE" \
+    --codes "$WORK/codes-$2" --owner "$5" --psql "$PSQL_URL" --stop "$3" --start "$4" \
+    --before "$BEFORE" --outage "$OUTAGE" --after "$AFTER" --out "$WORK/$2.json" >"$WORK/$2.out") \
+    || { cat "$WORK/$2.out"; tail -50 "$WORK/server.log"; fail "scenario $2 did not complete"; }
+}
+START=$(date +%s)
+scenario redis a "$WORK/redis-stop" "$WORK/redis-start" 13700000101 "1 2"
+scenario pg b "$WORK/pg-stop" "$WORK/pg-start" 13700000102 "3 4"
+REPORTS=("$WORK/a.json" "$WORK/b.json")
+if [ "$MODE" = full ]; then
+  scenario redis-freeze c "$WORK/redis-freeze" "$WORK/redis-thaw" 13700000103 "5 6"
+  REPORTS+=("$WORK/c.json")
+fi
+
+kill -0 "$SERVER" 2>/dev/null || fail "the server exited during the run"
+if grep -q panicked "$WORK/server.log"; then grep panicked "$WORK/server.log" | head; fail "the server panicked"; fi
+echo
+echo "== chaos figures ($MODE mode: outages of ${OUTAGE} s; scenarios took $(( $(date +%s) - START )) s; one API process throughout)"
+if (cd scripts/chaos && PYTHONDONTWRITEBYTECODE=1 "$ROOT/$VENV/bin/python" load.py report "${REPORTS[@]}"); then
+  OK=1
+else
+  exit 1
+fi
