@@ -36,6 +36,10 @@ class Judge:
         self.figures.append(("load", f"{n} requests in {m['end'] - m['load_start']:.0f} s "
                              f"({n / (m['end'] - m['load_start']):.0f}/s), "
                              f"dependency down {m['start_done'] - m['stop_issued']:.1f} s"))
+        load = self.sc.load
+        ran_out = load.redeem_codes.ran_out + load.verify_codes.ran_out
+        if ran_out:
+            self.figures.append(("counter requests skipped (no fresh code left)", ran_out))
         before = phases["before"]["p99_ms"] or 0.0
         self.threshold = max(2 * before, before + 10.0)
         self.recovery = figures.p99_recovery(self.records, m, self.threshold / 1000)
@@ -89,7 +93,7 @@ class Judge:
         self.live_check("session_control", "a live session keeps working throughout")
         self.live_check("key_control", "a live POS key keeps working throughout")
         for phase in figures.PHASES:
-            self.limit_check(phase, "logins", f"failed-login limit (10 per phone) holds {phase} the outage")
+            self.limit_check(phase, "logins", f"failed-login limit (10 per phone and address) holds {phase} the outage")
         for phase in figures.PHASES:
             self.limit_check(phase, "codes", f"counter wrong-code limit (10 per card) holds {phase} the outage")
         ready = self.sc.ready.answers

@@ -118,7 +118,10 @@ class Scenario:
         m["start_done"] = self.now()
         print(f"  {a.name} started again at +{m['start_done']:.1f} s")
         if self.redis:
-            await asyncio.sleep(1.0)
+            # Once the breaker and the reconnect have settled: a burst in the first second or
+            # two after the return is counted partly in-process and partly in Redis (see
+            # README.md, known problems), which this check is not about.
+            await asyncio.sleep(3.0)
             await self.limit_checks("after", cards[2])
         await self.until(m["start_done"] + a.after)
 

@@ -26,10 +26,17 @@ done
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-# CHAOS_BIN=DIR runs binaries built elsewhere (e.g. an older build, to compare) without building.
-BIN=${CHAOS_BIN:-target/release}
-echo "== chaos ($MODE): release build, pinned Python tools"
-[ -n "${CHAOS_BIN:-}" ] || cargo build --release -q --bin gangonghui --bin bench-counter
+# CHAOS_PROFILE=debug runs the debug build instead (already built by `cargo test` in CI: no
+# release build from scratch); CHAOS_BIN=DIR runs binaries built elsewhere (e.g. an older build,
+# to compare) without building.
+case "${CHAOS_PROFILE:-release}" in
+  release) PROFILE_FLAG=(--release) BIN=target/release ;;
+  debug) PROFILE_FLAG=() BIN=target/debug ;;
+  *) fail "CHAOS_PROFILE is release or debug" ;;
+esac
+BIN=${CHAOS_BIN:-$BIN}
+echo "== chaos ($MODE): ${CHAOS_PROFILE:-release} build, pinned Python tools"
+[ -n "${CHAOS_BIN:-}" ] || cargo build "${PROFILE_FLAG[@]}" -q --bin gangonghui --bin bench-counter
 VENV=target/chaos-venv
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/pip" install --quiet --disable-pip-version-check -r scripts/chaos/requirements.txt
@@ -137,7 +144,7 @@ fi
 kill -0 "$SERVER" 2>/dev/null || fail "the server exited during the run"
 if grep -q panicked "$WORK/server.log"; then grep panicked "$WORK/server.log" | head; fail "the server panicked"; fi
 echo
-echo "== chaos figures ($MODE mode: outages of ${OUTAGE} s; scenarios took $(( $(date +%s) - START )) s; one API process throughout)"
+echo "== chaos figures ($MODE mode, ${CHAOS_PROFILE:-release} build: outages of ${OUTAGE} s; scenarios took $(( $(date +%s) - START )) s; one API process throughout)"
 if (cd scripts/chaos && PYTHONDONTWRITEBYTECODE=1 "$ROOT/$VENV/bin/python" load.py report "${REPORTS[@]}"); then
   OK=1
 else
