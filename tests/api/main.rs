@@ -10,6 +10,7 @@ mod cache;
 mod cards;
 mod cli;
 mod counter_guard;
+mod counters;
 mod database_outage;
 mod duties;
 mod errors;

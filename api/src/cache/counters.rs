@@ -25,26 +25,34 @@ impl Counters {
     }
 
     /// Adds `by` to the counter (created with `ttl`, a fixed window) and returns the new count.
+    /// What was counted here while the cache was down moves into the cache with the first
+    /// count it takes again, so a burst straddling its return is not split between the two.
     pub async fn add(&self, key: &str, by: i64, ttl: Duration) -> i64 {
-        match self.shared.incr_by(key, by, ttl).await {
+        let held = self
+            .local
+            .take(key)
+            .and_then(|c| c.parse::<i64>().ok())
+            .unwrap_or(0);
+        match self.shared.incr_by(key, by.saturating_add(held), ttl).await {
             Ok(count) => count,
-            Err(_) => self.local.incr(key, by, ttl),
+            Err(_) => self.local.incr(key, by.saturating_add(held), ttl),
         }
     }
 
-    /// The counter's current count, without changing it.
+    /// The counter's current count (with what is held here), without changing it.
     pub async fn peek(&self, key: &str) -> i64 {
-        let raw = match self.shared.get(key).await {
-            Ok(raw) => raw,
-            Err(_) => self.local.get(key),
-        };
-        raw.and_then(|r| r.parse().ok()).unwrap_or(0)
+        let count = |raw: Option<String>| raw.and_then(|r| r.parse::<i64>().ok()).unwrap_or(0);
+        let held = count(self.local.get(key));
+        match self.shared.get(key).await {
+            Ok(raw) => count(raw).saturating_add(held),
+            Err(_) => held,
+        }
     }
 
-    /// Marks `key` for `ttl`; true only for the call that marked it.
+    /// Marks `key` for `ttl`; true only for the call that marked it (here or in the cache).
     pub async fn first_time(&self, key: &str, ttl: Duration) -> bool {
         match self.shared.set_if_absent(key, "1", ttl).await {
-            Ok(first) => first,
+            Ok(first) => first && self.local.get(key).is_none(),
             Err(_) => self.local.set_if_absent(key, "1", ttl),
         }
     }

@@ -61,6 +61,16 @@ impl MemoryCache {
         true
     }
 
+    /// Removes the entry and returns its value, in one step.
+    pub fn take(&self, key: &str) -> Option<String> {
+        let now = Instant::now();
+        self.lock()
+            .entries
+            .remove(key)
+            .filter(|e| e.expires_at > now)
+            .map(|e| e.value)
+    }
+
     pub fn incr(&self, key: &str, by: i64, ttl: Duration) -> i64 {
         let now = Instant::now();
         let mut inner = self.lock();
