@@ -4,6 +4,10 @@
 //! Revocation is written to the database first, then a tombstone to the cache. A cache fill
 //! never overwrites (set-if-absent), so a request that read the database just before a
 //! revocation cannot put the session back. After a cache flush the database decides again.
+//! A roles change writes a `reload` marker rather than deleting the entry: a delete let a
+//! request that had read the old roles just before the change fill them back for a minute
+//! (a removed cashier kept the counter), while the marker sends every request to the database
+//! until any such fill could have happened.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -47,6 +51,7 @@ pub struct LiveSession {
 enum Cached {
     Live(LiveSession),
     Ended,
+    Reload,
 }
 
 fn key(session_id: &SessionId) -> String {
@@ -76,10 +81,11 @@ pub async fn load(
     if let Ok(Some(raw)) = state.cache.get(&key(session_id)).await
         && let Ok(cached) = serde_json::from_str::<Cached>(&raw)
     {
-        return Ok(match cached {
-            Cached::Live(live) => Some(live),
-            Cached::Ended => None,
-        });
+        match cached {
+            Cached::Live(live) => return Ok(Some(live)),
+            Cached::Ended => return Ok(None),
+            Cached::Reload => {}
+        }
     }
     let sid = session_id.clone();
     let live = state
@@ -133,8 +139,14 @@ pub async fn roles_changed(state: &AppState, account_id: &AccountId) -> Result<(
     let live = state
         .db(move |conn| Ok(sessions::list_live(conn, &account, now.naive_utc())?))
         .await?;
+    let Ok(reload) = serde_json::to_string(&Cached::Reload) else {
+        return Ok(());
+    };
     for session in live {
-        let _ = state.cache.delete(&key(&session.id)).await;
+        state
+            .cache
+            .set_eventually(&key(&session.id), &reload, LIVE_TTL)
+            .await;
     }
     Ok(())
 }
