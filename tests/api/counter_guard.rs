@@ -126,3 +126,51 @@ async fn no_such_card_a_wrong_code_and_a_lost_card_answer_alike() {
         "only the right code learns the card's state"
     );
 }
+
+/// The caps count every code before it is judged: a parallel sweep over many cards meets the
+/// per-login cap of 30 exactly (peeked first and counted after, 300 at once all passed).
+#[tokio::test]
+async fn a_parallel_sweep_meets_the_login_cap_exactly() {
+    let app = &TestApp::spawn().await;
+    let (owner, _) = shop(app).await;
+    let codes: Vec<String> = (0..45)
+        .map(|serial| {
+            let card = CardNo::new(1, 91_000_000 + serial).unwrap();
+            codes::format_code(card.as_str(), 123_456)
+        })
+        .collect();
+    let burst = codes.iter().map(|code| verify(app, &owner, code));
+    let statuses: Vec<u16> = futures_util::future::join_all(burst)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    let judged = statuses.iter().filter(|s| **s == 422).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((judged, refused), (30, 15), "{statuses:?}");
+}
+
+/// A guess already judged in one time step is a new guess in the next: it takes a try again
+/// (re-sending the same ten strings every step gave ~300 checks a card per window).
+#[tokio::test]
+async fn the_same_guess_in_a_later_step_takes_a_new_try() {
+    let app = &TestApp::spawn().await;
+    let (owner, union) = shop(app).await;
+    let card = &members_with_cards(app, &union, 1).await[0];
+    let right = code_for(app, card, step_at(app.state.clock.now().timestamp()));
+    let guesses: Vec<String> = (1..=10).map(|by| wrong_by(&right, by)).collect();
+    for guess in &guesses {
+        assert_eq!(verify(app, &owner, guess).await.status().as_u16(), 422);
+    }
+    assert_eq!(
+        verify(app, &owner, &guesses[0]).await.status().as_u16(),
+        422,
+        "same step"
+    );
+    app.state.clock.advance(chrono::Duration::seconds(30));
+    let later = problem(verify(app, &owner, &guesses[0]).await, 429).await;
+    assert_eq!(
+        later["code"], "rate_limited",
+        "a new step, a new try: the card is out of them"
+    );
+}

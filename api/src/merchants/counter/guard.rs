@@ -1,13 +1,15 @@
 //! Brute-force protection at the counter. A counter code is 6 digits behind a card number; an
 //! unlimited counter guessed one in about two minutes.
 //!
-//! - Per card, atomic: each distinct code presented for a card takes one of its 10 tries before
-//!   it is judged (a retry of the same code takes none: it learns nothing new), and a right code
-//!   gives its try back. Parallel guesses meet the limit exactly; then the card takes no new
-//!   codes for the window.
-//! - Per staff login or POS key and per merchant: wrong codes are counted after they are judged
-//!   and refused once over the cap. Counting these first would refuse a busy counter's bursts of
-//!   right codes; what a burst of wrong ones can overshoot is bounded by the per-card limit.
+//! - Per card: each distinct code presented for a card in a time step takes one of its 10 tries
+//!   before it is judged (the same code again in the same step takes none: it learns nothing
+//!   new; in a later step it is a new guess), and a right code gives its try back. Then the card
+//!   takes no new codes for the window.
+//! - Per staff login or POS key and per merchant: every new code (as above: a retry of the same
+//!   code is not new) takes a try before it is judged and a code that was not wrong gives it
+//!   back, so parallel bursts across many cards meet the caps exactly (they were once peeked
+//!   first and counted after: 300 at once all passed). The price: codes being judged count too,
+//!   so one login or key cannot have more than 30 new codes in flight at once (a merchant 60).
 //!
 //! Over a limit: 429 with `Retry-After` and `RateLimit` headers, and a warning in the log. The
 //! counts are shared by every replica through Redis, and kept per process while it is down.
@@ -19,6 +21,7 @@ use crate::cards::codes;
 use crate::http::ApiError;
 use crate::merchants::MerchantStaff;
 use crate::state::AppState;
+use gangonghui_domain::totp::step_at;
 
 /// Wrong codes one card may meet, at any merchants, before it locks for new codes.
 pub const CARD_WRONG_CODES: Limit = Limit {
@@ -43,6 +46,7 @@ pub const ACTOR_WRONG_CODES: Limit = Limit {
 pub struct Attempt {
     card_try: Option<String>,
     caps: [(Limit, String); 2],
+    caps_taken: bool,
 }
 
 impl Attempt {
@@ -55,48 +59,76 @@ impl Attempt {
             Some(key) => format!("key:{key}"),
             None => format!("staff:{}", staff.account_id),
         };
-        let caps = [
-            (MERCHANT_WRONG_CODES, staff.merchant_id.to_string()),
-            (ACTOR_WRONG_CODES, actor),
-        ];
-        for (limit, subject) in &caps {
-            if let Err(refused) = limit.check(&state.counters, subject).await {
+        let mut attempt = Attempt {
+            card_try: None,
+            caps_taken: false,
+            caps: [
+                (MERCHANT_WRONG_CODES, staff.merchant_id.to_string()),
+                (ACTOR_WRONG_CODES, actor),
+            ],
+        };
+        let Ok(presented) = codes::parse(code) else {
+            attempt.take_caps(state, staff).await?;
+            return Ok(attempt);
+        };
+        let card = presented.card_no.as_str().to_owned();
+        let step = step_at(state.clock.now().timestamp());
+        let seen = format!("counter-seen:{card}:{:06}:{step}", presented.otp);
+        if !state
+            .counters
+            .first_time(&seen, CARD_WRONG_CODES.window)
+            .await
+        {
+            // The same code again in the same step (a retry) learns nothing new: no try taken.
+            return Ok(attempt);
+        }
+        if let Err(refused) = attempt.take_caps(state, staff).await {
+            // Not judged, so not seen: retrying it must take a try like any new guess.
+            state.counters.forget(&seen).await;
+            return Err(refused);
+        }
+        if let Err(refused) = CARD_WRONG_CODES.take(&state.counters, &card).await {
+            state.counters.forget(&seen).await;
+            attempt.give_back_caps(state).await;
+            tracing::warn!(merchant = %staff.merchant_id, "counter: a card met its wrong-code limit");
+            return Err(refused.into());
+        }
+        attempt.card_try = Some(card);
+        Ok(attempt)
+    }
+
+    async fn take_caps(&mut self, state: &AppState, staff: &MerchantStaff) -> Result<(), ApiError> {
+        for (taken, (limit, subject)) in self.caps.iter().enumerate() {
+            if let Err(refused) = limit.take(&state.counters, subject).await {
+                for (earlier, subject) in self.caps.iter().take(taken) {
+                    earlier.refund(&state.counters, subject).await;
+                }
                 tracing::warn!(limit = limit.name, merchant = %staff.merchant_id, "counter wrong-code cap reached");
                 return Err(refused.into());
             }
         }
-        let mut attempt = Attempt {
-            card_try: None,
-            caps,
-        };
-        let Ok(presented) = codes::parse(code) else {
-            return Ok(attempt);
-        };
-        let card = presented.card_no.as_str().to_owned();
-        let seen = format!("counter-seen:{card}:{code}");
-        let window = CARD_WRONG_CODES.window;
-        let first_time = state.counters.first_time(&seen, window).await;
-        if first_time {
-            if let Err(refused) = CARD_WRONG_CODES.take(&state.counters, &card).await {
-                // Not judged, so not seen: retrying it must take a try like any new guess.
-                state.counters.forget(&seen).await;
-                tracing::warn!(merchant = %staff.merchant_id, "counter: a card met its wrong-code limit");
-                return Err(refused.into());
-            }
-            attempt.card_try = Some(card);
-        }
-        Ok(attempt)
+        self.caps_taken = true;
+        Ok(())
     }
 
-    /// A wrong code (`code.invalid`, `code.expired`) keeps its card try and counts against the
-    /// caps; anything else gives the try back.
+    /// A wrong code (`code.invalid`, `code.expired`) keeps what it took; anything else gives
+    /// its card try and its caps' counts back.
     pub async fn settle(self, state: &AppState, answered_code: Option<&str>) {
         if answered_code.is_some_and(is_wrong_code) {
-            for (limit, subject) in &self.caps {
-                let _ = limit.hit(&state.counters, subject).await;
-            }
-        } else if let Some(card) = &self.card_try {
+            return;
+        }
+        self.give_back_caps(state).await;
+        if let Some(card) = &self.card_try {
             CARD_WRONG_CODES.refund(&state.counters, card).await;
+        }
+    }
+
+    async fn give_back_caps(&self, state: &AppState) {
+        if !self.caps_taken {
+            return;
+        }
+        for (limit, subject) in &self.caps {
+            limit.refund(&state.counters, subject).await;
         }
     }
 }
