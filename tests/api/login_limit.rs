@@ -140,6 +140,12 @@ async fn guessing_slows_an_account_down_but_never_locks_its_owner_out() {
         .parse()
         .unwrap();
     assert!((1..=60).contains(&wait), "a delay, not a lockout: {wait}");
+    // Those guessers took their own network's turn, not the owner's on another network.
+    assert_eq!(
+        login_from(app, "192.0.2.9", &right).await.status().as_u16(),
+        200,
+        "the owner's network keeps its own slot"
+    );
     // A code login is not behind the password limits.
     let code = app.request_code("13970000004", "login").await;
     let by_code = json!({ "phone": "13970000004", "otp": code });
@@ -150,4 +156,50 @@ async fn guessing_slows_an_account_down_but_never_locks_its_owner_out() {
             .as_u16(),
         200
     );
+}
+
+/// Spending a phone's code checks from one address does not shut its owner, elsewhere, out of
+/// code login; a stolen session cannot guess the current password without limit either.
+#[tokio::test]
+async fn code_login_and_password_change_have_limits_of_their_own() {
+    let app = &TestApp::spawn_with(|vars| {
+        vars.insert("GGH_TRUSTED_PROXIES", "127.0.0.1".into());
+    })
+    .await;
+    let owner = app.register("13970000005").await;
+    let junk = json!({ "phone": "13970000005", "otp": "000000" });
+    for _ in 0..21 {
+        login_from(app, "203.0.113.9", &junk).await;
+    }
+    assert_eq!(
+        login_from(app, "203.0.113.9", &junk)
+            .await
+            .status()
+            .as_u16(),
+        429
+    );
+    let code = app.request_code("13970000005", "login").await;
+    let by_code = json!({ "phone": "13970000005", "otp": code });
+    assert_eq!(
+        login_from(app, "198.51.100.20", &by_code)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+
+    let change = json!({ "current_password": "not-it-1", "new_password": "newpass2026" });
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let answer = app
+            .client
+            .put(app.url("/api/v1/me/password"))
+            .bearer_auth(&owner.access)
+            .json(&change)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(answer.status().as_u16());
+    }
+    assert_eq!(statuses, [403, 403, 403, 403, 403, 429]);
 }

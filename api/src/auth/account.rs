@@ -12,7 +12,9 @@ use gangonghui_persistence::error::is_unique_violation;
 use gangonghui_persistence::{DbConn, sessions, write_tx};
 
 use super::profile_cache::{self, Profile};
-use super::rate_limit::{REAL_NAME_TRIES_PER_ACCOUNT, REAL_NAME_TRIES_PER_IP};
+use super::rate_limit::{
+    CURRENT_PASSWORD_FAILURES, REAL_NAME_TRIES_PER_ACCOUNT, REAL_NAME_TRIES_PER_IP,
+};
 use super::session_cache;
 use super::{AuthError, Authenticated, otp, password};
 use crate::audit::{AuditEvent, RequestContext};
@@ -33,9 +35,16 @@ pub async fn change_password(
         .db(move |conn| Ok(accounts::find_by_id(conn, &id)?))
         .await?
         .ok_or(AuthError::SessionEnded)?;
+    let subject = account.id.as_str().to_owned();
+    CURRENT_PASSWORD_FAILURES
+        .take(&state.counters, &subject)
+        .await?;
     if !password::verify(current, account.password_hash.clone()).await? {
         return Err(AuthError::CurrentPasswordIncorrect.into());
     }
+    CURRENT_PASSWORD_FAILURES
+        .refund(&state.counters, &subject)
+        .await;
     let hash = password::hash(new.expose().to_owned()).await?;
     set_password(state, account.id, hash, Some(auth.session_id.clone()), ctx).await
 }

@@ -44,15 +44,8 @@ pub async fn client_context(
     let Some(state) = req.app_data::<Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let forwarded = req
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok());
-    if let Some(ip) = real_ip(
-        req.peer_addr().map(|a| a.ip()),
-        forwarded,
-        &state.settings.trusted_proxies,
-    ) {
+    let peer = req.peer_addr().map(|a| a.ip());
+    if let Some(ip) = client_ip(peer, req.headers(), &state.settings.trusted_proxies) {
         req.extensions_mut().insert(ClientIp(ip));
     }
     if !req.headers().contains_key("x-client-id") {
@@ -160,6 +153,21 @@ async fn verify_signature(
     Ok(VerifiedClient { client_id })
 }
 
+/// The client's address from the peer and every `X-Forwarded-For` line, in order: a proxy may
+/// add its own line rather than append to the client's, and reading only the first line would
+/// then believe the client.
+pub fn client_ip(
+    peer: Option<IpAddr>,
+    headers: &actix_web::http::header::HeaderMap,
+    trusted: &[IpNet],
+) -> Option<IpAddr> {
+    let forwarded: Vec<String> = headers
+        .get_all("x-forwarded-for")
+        .map(|line| String::from_utf8_lossy(line.as_bytes()).into_owned())
+        .collect();
+    real_ip(peer, Some(&forwarded.join(",")), trusted)
+}
+
 /// The right-most address in `X-Forwarded-For` that is not a trusted proxy, when the peer itself
 /// is trusted; otherwise the peer. Entries a client wrote itself sit to the left and are ignored.
 pub fn real_ip(
@@ -188,7 +196,8 @@ pub fn real_ip(
 
 #[cfg(test)]
 mod tests {
-    use super::real_ip;
+    use super::{client_ip, real_ip};
+    use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 
     #[test]
     fn forwarded_for_counts_only_behind_a_trusted_proxy() {
@@ -212,6 +221,22 @@ mod tests {
         assert_eq!(
             real_ip(ip("10.0.0.2"), Some("garbage"), &trusted),
             ip("10.0.0.2")
+        );
+    }
+
+    /// A client that sends its own `X-Forwarded-For` line next to the proxy's must not win by
+    /// header order: all lines are one list, read right to left.
+    #[test]
+    fn every_forwarded_for_line_counts() {
+        let trusted = ["10.0.0.0/8".parse().unwrap()];
+        let mut headers = HeaderMap::new();
+        let name = HeaderName::from_static("x-forwarded-for");
+        headers.append(name.clone(), HeaderValue::from_static("1.2.3.4"));
+        headers.append(name, HeaderValue::from_static("198.51.100.7"));
+        let peer = Some("10.0.0.2".parse().unwrap());
+        assert_eq!(
+            client_ip(peer, &headers, &trusted),
+            Some("198.51.100.7".parse().unwrap())
         );
     }
 }

@@ -91,21 +91,23 @@ pub async fn send(
     })
 }
 
-/// Counts a code check against the per-phone and per-IP limits (before the database is asked).
+/// Counts a code check against the per-phone-and-address and per-address limits (before the
+/// database is asked). Not per phone alone: anyone could then spend a phone's checks and shut
+/// its owner out of code login; each code's own five tries (in the database) bound the guesses
+/// on the phone from everywhere.
 pub async fn limit_checks(
     state: &AppState,
     phone: &Phone,
     ip: Option<IpAddr>,
 ) -> Result<(), AuthError> {
-    OTP_CHECKS_PER_PHONE
-        .hit(&state.counters, phone.as_str())
-        .await?;
-    if let Some(ip) = ip {
-        OTP_CHECKS_PER_IP
-            .hit(&state.counters, &ip.to_string())
-            .await?;
-    }
-    Ok(())
+    let Some(ip) = ip else {
+        return Ok(());
+    };
+    let phone_ip = format!("{}|{ip}", phone.as_str());
+    OTP_CHECKS_PER_PHONE.hit(&state.counters, &phone_ip).await?;
+    OTP_CHECKS_PER_IP
+        .hit(&state.counters, &ip.to_string())
+        .await
 }
 
 /// Checks and spends the latest code for `phone` and `purpose`, inside the caller's transaction.

@@ -22,9 +22,9 @@ pub const LOGIN_FAILURES_PER_PHONE_IP: Limit = Limit {
     max: 10,
     window: Duration::from_secs(15 * 60),
 };
-/// Failed password logins per phone from anywhere: past ten, attempts are spaced out rather
-/// than refused, so guessing from many addresses slows an account's sign-in down without
-/// locking its owner out.
+/// Failed password logins per phone from anywhere: past ten, attempts from each network (/24,
+/// /64) are spaced out rather than refused. Per network, so a guesser polling for the next
+/// attempt takes only its own network's turns and cannot starve the owner's.
 pub const LOGIN_FAILURES_PER_PHONE: Backoff = Backoff {
     limit: Limit {
         name: "login-phone",
@@ -45,9 +45,9 @@ pub const OTP_SENDS_PER_IP: Limit = Limit {
     max: 30,
     window: Duration::from_secs(3600),
 };
-/// Code checks (right or wrong) per phone, across codes.
+/// Code checks (right or wrong) per phone from one client address, across codes.
 pub const OTP_CHECKS_PER_PHONE: Limit = Limit {
-    name: "otp-check-phone",
+    name: "otp-check-phone-ip",
     max: 20,
     window: Duration::from_secs(3600),
 };
@@ -72,6 +72,20 @@ pub const REAL_NAME_TRIES_PER_IP: Limit = Limit {
     window: Duration::from_secs(24 * 3600),
 };
 
+/// Wrong current passwords per account when changing it: a stolen session must not become a
+/// way around the login limits.
+pub const CURRENT_PASSWORD_FAILURES: Limit = Limit {
+    name: "current-password",
+    max: 5,
+    window: Duration::from_secs(15 * 60),
+};
+
+/// The network an address belongs to (/24 for IPv4, /64 for IPv6): one home or office line.
+pub fn network_of(ip: std::net::IpAddr) -> String {
+    let prefix = if ip.is_ipv4() { 24 } else { 64 };
+    ipnet::IpNet::new(ip, prefix).map_or_else(|_| ip.to_string(), |net| net.trunc().to_string())
+}
+
 /// Any limit's refusal, for the spec's lists of refusals (they name the code, not the limit).
 pub const LISTED: RatePolicy = LOGIN_FAILURES_PER_PHONE_IP.policy();
 
@@ -80,7 +94,10 @@ fn key(limit: &Limit, subject: &str) -> String {
 }
 
 impl Limit {
+    /// The refusal, with a warning in the log (the limit's name, never its subject: that is a
+    /// phone, an address or a card number).
     fn exceeded(&self) -> AuthError {
+        tracing::warn!(limit = self.name, "rate limit refused a request");
         AuthError::RateLimited(self.policy())
     }
 
@@ -136,19 +153,29 @@ pub struct Backoff {
 }
 
 impl Backoff {
-    /// Counts the attempt; past the free ones it also needs the subject's next slot.
-    pub async fn take(&self, counters: &Counters, subject: &str) -> Result<(), AuthError> {
+    /// Counts the attempt; past the free ones it also needs the next slot of its `lane` (the
+    /// caller's network).
+    pub async fn take(
+        &self,
+        counters: &Counters,
+        subject: &str,
+        lane: &str,
+    ) -> Result<(), AuthError> {
         let count_key = key(&self.limit, subject);
         let before = counters.add(&count_key, 1, self.limit.window).await - 1;
         if before < self.limit.max {
             return Ok(());
         }
         let delay = self.delay(before - self.limit.max);
-        let slot = format!("{count_key}:slot");
+        let slot = format!("{count_key}:slot:{lane}");
         if counters.first_time(&slot, delay).await {
             return Ok(());
         }
         self.refund(counters, subject).await;
+        tracing::warn!(
+            limit = self.limit.name,
+            "backoff spaced out a login attempt"
+        );
         Err(AuthError::RateLimited(RatePolicy {
             window_secs: delay.as_secs(),
             ..self.limit.policy()

@@ -14,7 +14,7 @@ use gangonghui_persistence::sessions::{self, NewSession};
 use gangonghui_persistence::{DbConn, ids, write_tx};
 
 use super::rate_limit::{
-    LOGIN_FAILURES_PER_IP, LOGIN_FAILURES_PER_PHONE, LOGIN_FAILURES_PER_PHONE_IP,
+    LOGIN_FAILURES_PER_IP, LOGIN_FAILURES_PER_PHONE, LOGIN_FAILURES_PER_PHONE_IP, network_of,
 };
 use super::tokens::{REFRESH_TTL, new_refresh_token};
 use super::{AuthError, otp, password};
@@ -163,11 +163,10 @@ pub async fn login(
     device: Device,
     ctx: RequestContext,
 ) -> Result<Tokens, ApiError> {
-    let ip = device.ip.map(|i| i.to_string());
-    // A code login has its own limits (per phone, per IP, five tries a code): a password
+    // A code login has its own limits (per phone and address, per address, five tries a code): a password
     // guesser must not be able to shut that way in too.
     let guarded = matches!(credential, Credential::Password(_));
-    let failures = PasswordFailures::new(&phone, ip.as_deref());
+    let failures = PasswordFailures::new(&phone, device.ip);
     if guarded {
         failures.take(state).await?;
     }
@@ -241,14 +240,16 @@ struct PasswordFailures {
     phone: String,
     phone_ip: Option<String>,
     ip: Option<String>,
+    network: String,
 }
 
 impl PasswordFailures {
-    fn new(phone: &Phone, ip: Option<&str>) -> PasswordFailures {
+    fn new(phone: &Phone, ip: Option<std::net::IpAddr>) -> PasswordFailures {
         PasswordFailures {
             phone: phone.as_str().to_owned(),
             phone_ip: ip.map(|ip| format!("{}|{ip}", phone.as_str())),
-            ip: ip.map(str::to_owned),
+            ip: ip.map(|ip| ip.to_string()),
+            network: ip.map(network_of).unwrap_or_default(),
         }
     }
 
@@ -263,7 +264,8 @@ impl PasswordFailures {
                 return Err(limited.into());
             }
         }
-        if let Err(limited) = LOGIN_FAILURES_PER_PHONE.take(counters, &self.phone).await {
+        let phone = LOGIN_FAILURES_PER_PHONE.take(counters, &self.phone, &self.network);
+        if let Err(limited) = phone.await {
             self.refund_addresses(state).await;
             return Err(limited.into());
         }

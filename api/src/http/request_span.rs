@@ -11,7 +11,7 @@ use tracing::Span;
 use tracing::field::Empty;
 use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder};
 
-use crate::auth::client::real_ip;
+use crate::auth::client::client_ip;
 use crate::state::AppState;
 
 /// Longest `User-Agent` prefix logged, in characters.
@@ -25,13 +25,13 @@ impl RootSpanBuilder for RequestSpan {
             .app_data::<Data<AppState>>()
             .map(|state| state.settings.trusted_proxies.clone())
             .unwrap_or_default();
-        let forwarded = request
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok());
-        let client_ip = real_ip(request.peer_addr().map(|a| a.ip()), forwarded, &trusted)
-            .map(|ip| ip.to_string())
-            .unwrap_or_default();
+        let client_ip = client_ip(
+            request.peer_addr().map(|a| a.ip()),
+            request.headers(),
+            &trusted,
+        )
+        .map(|ip| ip.to_string())
+        .unwrap_or_default();
         let user_agent = request
             .headers()
             .get(actix_web::http::header::USER_AGENT)
