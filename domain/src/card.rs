@@ -31,7 +31,8 @@ pub fn luhn_digit(digits: &str) -> u8 {
         .rev()
         .enumerate()
         .map(|(i, b)| {
-            let d = u32::from(b - b'0');
+            // A non-digit counts as 0: callers pass digits, and a bad byte must not panic.
+            let d = char::from(b).to_digit(10).unwrap_or(0);
             if i % 2 == 0 {
                 let doubled = d * 2;
                 if doubled > 9 { doubled - 9 } else { doubled }
@@ -60,11 +61,15 @@ impl CardNo {
         if digits.len() != 16 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(CardNoError::Format);
         }
-        let city: u8 = digits[2..4].parse().map_err(|_| CardNoError::Format)?;
+        let city: u8 = digits
+            .get(2..4)
+            .and_then(|c| c.parse().ok())
+            .ok_or(CardNoError::Format)?;
         if !digits.starts_with("36") || !(1..=11).contains(&city) {
             return Err(CardNoError::Prefix);
         }
-        if luhn_digit(&digits[..15]) != digits.as_bytes()[15] - b'0' {
+        let (body, check) = digits.split_at_checked(15).ok_or(CardNoError::Format)?;
+        if check.as_bytes() != [b'0' + luhn_digit(body)] {
             return Err(CardNoError::CheckDigit);
         }
         Ok(CardNo(digits))

@@ -31,7 +31,7 @@ pub fn check_character(first17: &[u8]) -> Option<u8> {
         sum += value(*c)? * w;
     }
     let check = (31 - sum % 31) % 31;
-    Some(CHARSET[check as usize])
+    CHARSET.get(check as usize).copied()
 }
 
 impl CreditCode {
@@ -42,7 +42,10 @@ impl CreditCode {
         if bytes.len() != 18 || !bytes.iter().all(|b| value(*b).is_some()) {
             return Err(CreditCodeError::Format);
         }
-        if check_character(&bytes[..17]) != Some(bytes[17]) {
+        let Some((&check, body)) = bytes.split_last() else {
+            return Err(CreditCodeError::Format);
+        };
+        if check_character(body) != Some(check) {
             return Err(CreditCodeError::CheckCharacter);
         }
         Ok(CreditCode(code))

@@ -31,12 +31,14 @@ pub struct DivisionCode {
 
 impl DivisionCode {
     pub fn parse(raw: &str) -> Result<DivisionCode, DivisionCodeError> {
-        let digits = raw.as_bytes();
-        if digits.len() != 6 || !digits.iter().all(u8::is_ascii_digit) || !raw.starts_with("36") {
+        let &[b'3', b'6', c1, c2, k1, k2] = raw.as_bytes() else {
+            return Err(DivisionCodeError);
+        };
+        if ![c1, c2, k1, k2].iter().all(u8::is_ascii_digit) {
             return Err(DivisionCodeError);
         }
-        let two = |at: usize| (digits[at] - b'0') * 10 + (digits[at + 1] - b'0');
-        let (city, county) = (two(2), two(4));
+        let two = |tens: u8, ones: u8| (tens - b'0') * 10 + (ones - b'0');
+        let (city, county) = (two(c1, c2), two(k1, k2));
         let valid = if city == 0 {
             county == 0
         } else {

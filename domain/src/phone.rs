@@ -20,8 +20,7 @@ impl Phone {
             .unwrap_or(trimmed);
         let bytes = digits.as_bytes();
         let valid = bytes.len() == 11
-            && bytes[0] == b'1'
-            && (b'3'..=b'9').contains(&bytes[1])
+            && matches!(bytes, [b'1', b'3'..=b'9', ..])
             && bytes.iter().all(u8::is_ascii_digit);
         if valid {
             Ok(Phone(digits.to_owned()))
@@ -36,7 +35,12 @@ impl Phone {
 
     /// `138****0000`: what anyone but the owner is shown.
     pub fn masked(&self) -> String {
-        format!("{}****{}", &self.0[..3], &self.0[7..])
+        let (head, tail) = (self.0.get(..3), self.0.get(7..));
+        format!(
+            "{}****{}",
+            head.unwrap_or_default(),
+            tail.unwrap_or_default()
+        )
     }
 }
 

@@ -29,19 +29,24 @@ impl ResidentId {
     /// accepted and stored uppercase.
     pub fn parse(raw: &str, today: NaiveDate) -> Result<ResidentId, ResidentIdError> {
         let id = raw.trim().to_ascii_uppercase();
-        let bytes = id.as_bytes();
-        if bytes.len() != 18
-            || !bytes[..17].iter().all(u8::is_ascii_digit)
-            || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
+        let Some((&check, body)) = id.as_bytes().split_last() else {
+            return Err(ResidentIdError::Format);
+        };
+        if body.len() != 17
+            || !body.iter().all(u8::is_ascii_digit)
+            || !(check.is_ascii_digit() || check == b'X')
         {
             return Err(ResidentIdError::Format);
         }
-        let birth = NaiveDate::parse_from_str(&id[6..14], "%Y%m%d")
-            .map_err(|_| ResidentIdError::BirthDate)?;
+        // All ASCII by now, so the byte range is a character range.
+        let birth = id
+            .get(6..14)
+            .and_then(|ymd| NaiveDate::parse_from_str(ymd, "%Y%m%d").ok())
+            .ok_or(ResidentIdError::BirthDate)?;
         if birth > today || birth.year() < 1900 {
             return Err(ResidentIdError::BirthDate);
         }
-        if bytes[17] != check_character(&bytes[..17]) {
+        if Some(check) != check_character(body) {
             return Err(ResidentIdError::CheckCharacter);
         }
         Ok(ResidentId(id))
@@ -53,17 +58,23 @@ impl ResidentId {
 
     /// `3601**********123X`: the first four and last four characters.
     pub fn masked(&self) -> String {
-        format!("{}**********{}", &self.0[..4], &self.0[14..])
+        let (head, tail) = (self.0.get(..4), self.0.get(14..));
+        format!(
+            "{}**********{}",
+            head.unwrap_or_default(),
+            tail.unwrap_or_default()
+        )
     }
 }
 
-fn check_character(digits: &[u8]) -> u8 {
+/// The check character of 17 ASCII digits (a non-digit counts as 0; `parse` never passes one).
+fn check_character(digits: &[u8]) -> Option<u8> {
     let sum: u32 = digits
         .iter()
         .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
+        .map(|(d, w)| char::from(*d).to_digit(10).unwrap_or(0) * w)
         .sum();
-    CHECK[(sum % 11) as usize]
+    CHECK.get((sum % 11) as usize).copied()
 }
 
 impl fmt::Debug for ResidentId {
@@ -82,7 +93,10 @@ mod tests {
 
     /// Builds a valid number from 17 leading digits.
     pub fn with_check(first17: &str) -> String {
-        format!("{first17}{}", check_character(first17.as_bytes()) as char)
+        format!(
+            "{first17}{}",
+            check_character(first17.as_bytes()).unwrap() as char
+        )
     }
 
     #[test]

@@ -13,11 +13,15 @@ pub const fn step_at(unix_secs: i64) -> i64 {
 
 /// RFC 4226 dynamic truncation of an HMAC-SHA1 digest to 6 digits.
 pub fn truncate(digest: &[u8; 20]) -> u32 {
-    let offset = usize::from(digest[19] & 0x0f);
-    let binary = (u32::from(digest[offset] & 0x7f) << 24)
-        | (u32::from(digest[offset + 1]) << 16)
-        | (u32::from(digest[offset + 2]) << 8)
-        | u32::from(digest[offset + 3]);
+    let [.., last] = *digest;
+    let offset = usize::from(last & 0x0f);
+    // The four bytes at `offset` (at most 15, so all four exist) big-endian, top bit cleared.
+    let binary = digest
+        .iter()
+        .skip(offset)
+        .take(4)
+        .fold(0u32, |acc, b| (acc << 8) | u32::from(*b))
+        & 0x7fff_ffff;
     binary % 1_000_000
 }
 
