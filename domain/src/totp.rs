@@ -33,7 +33,8 @@ pub fn code_at(step: i64, mac: impl Fn(&[u8; 8]) -> [u8; 20]) -> u32 {
 /// Which step within the window around `now_step` produced `code`, if any. Steps are checked
 /// newest first.
 pub fn matching_step(code: u32, now_step: i64, mac: impl Fn(&[u8; 8]) -> [u8; 20]) -> Option<i64> {
-    (now_step - WINDOW..=now_step + WINDOW)
+    // Saturating: a step at the end of i64 checks the steps that exist instead of overflowing.
+    (now_step.saturating_sub(WINDOW)..=now_step.saturating_add(WINDOW))
         .rev()
         .find(|step| code_at(*step, &mac) == code)
 }

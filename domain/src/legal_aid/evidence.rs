@@ -69,7 +69,11 @@ pub fn display_name(client_name: Option<&str>, kind: EvidenceKind) -> String {
         .filter(|c| !c.is_control() && !crate::text::is_format_char(*c))
         .take(MAX_NAME_CHARS)
         .collect();
-    let clean = clean.trim().trim_start_matches('.').trim().to_owned();
+    // Dots and spaces in any mix: `. .pdf` must not come out as the hidden name `.pdf`.
+    let clean = clean
+        .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
+        .trim_end()
+        .to_owned();
     if clean.is_empty() {
         return format!("evidence.{ext}");
     }
@@ -147,6 +151,7 @@ mod tests {
         assert_eq!(display_name(Some("x\u{202E}fdp.exe"), pdf), "xfdp.exe.pdf");
         assert_eq!(display_name(Some("../"), pdf), "evidence.pdf");
         assert_eq!(display_name(Some(".."), EvidenceKind::Png), "evidence.png");
+        assert_eq!(display_name(Some(". .pdf"), pdf), "pdf.pdf");
         assert_eq!(display_name(None, EvidenceKind::Jpeg), "evidence.jpg");
         assert_eq!(
             display_name(Some(&"长".repeat(500)), pdf).chars().count(),
