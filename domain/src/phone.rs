@@ -89,3 +89,36 @@ mod tests {
         assert_eq!(format!("{phone:?}"), "Phone(138****0000)");
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_text_parses_or_is_refused_and_what_parses_has_the_shape(
+            raw in prop_oneof![any::<String>(), "\\s?(\\+?86)?1[0-9]{9,11}\\s?"]
+        ) {
+            if let Ok(phone) = Phone::parse(&raw) {
+                let s = phone.as_str();
+                prop_assert_eq!(s.len(), 11);
+                prop_assert!(s.bytes().all(|b| b.is_ascii_digit()));
+                prop_assert!(matches!(s.as_bytes(), [b'1', b'3'..=b'9', ..]));
+                prop_assert!(raw.trim().ends_with(s));
+                prop_assert_eq!(phone.masked(), format!("{}****{}", &s[..3], &s[7..]));
+            }
+        }
+
+        /// A mainland mobile parses to its 11 digits with or without the country code.
+        #[test]
+        fn country_code_and_spaces_are_removed(
+            digits in "1[3-9][0-9]{9}",
+            prefix in prop_oneof![Just(""), Just("86"), Just("+86")],
+            pad in "[ \t]{0,2}",
+        ) {
+            let phone = Phone::parse(&format!("{pad}{prefix}{digits}{pad}")).unwrap();
+            prop_assert_eq!(phone.as_str(), digits);
+        }
+    }
+}

@@ -153,3 +153,66 @@ mod tests {
         assert!(!format!("{id:?}").contains(id.as_str()));
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use chrono::Duration;
+    use proptest::prelude::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+    }
+
+    /// 17 leading digits with a real birth date between 1900-01-01 and today.
+    fn body() -> impl Strategy<Value = String> {
+        let days = (today() - NaiveDate::from_ymd_opt(1900, 1, 1).unwrap()).num_days();
+        ("[0-9]{6}", 0..=days, "[0-9]{3}").prop_map(|(area, back, seq)| {
+            let birth = today() - Duration::days(back);
+            format!("{area}{}{seq}", birth.format("%Y%m%d"))
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_parses_or_is_refused_and_what_parses_has_the_shape(
+            raw in prop_oneof![any::<String>(), "\\s?[0-9]{16,19}[0-9xX]?\\s?"]
+        ) {
+            if let Ok(id) = ResidentId::parse(&raw, today()) {
+                let s = id.as_str();
+                prop_assert_eq!(s, raw.trim().to_ascii_uppercase());
+                prop_assert_eq!(s.len(), 18);
+                prop_assert!(s.bytes().take(17).all(|b| b.is_ascii_digit()));
+                prop_assert!(s.ends_with(|c: char| c.is_ascii_digit() || c == 'X'));
+                let masked = id.masked();
+                prop_assert_eq!(&masked[..4], &s[..4]);
+                prop_assert_eq!(&masked[4..14], "**********");
+                prop_assert_eq!(&masked[14..], &s[14..]);
+            }
+        }
+
+        /// Exactly one of the 11 check characters completes a number, in either case of `x`.
+        #[test]
+        fn exactly_one_check_character_fits(body in body()) {
+            let fits: Vec<char> = "0123456789X"
+                .chars()
+                .filter(|c| ResidentId::parse(&format!("{body}{c}"), today()).is_ok())
+                .collect();
+            prop_assert_eq!(fits.len(), 1);
+            let lower = format!("{body}{}", fits[0].to_ascii_lowercase());
+            let parsed = ResidentId::parse(&lower, today()).unwrap();
+            prop_assert_eq!(parsed.as_str(), format!("{body}{}", fits[0]));
+        }
+
+        /// ISO 7064 MOD 11-2 catches every single-digit substitution.
+        #[test]
+        fn a_single_digit_typo_never_passes(body in body(), pos in 0usize..17, shift in 1u8..10) {
+            let valid = tests::with_check(&body);
+            let mut typo = valid.clone().into_bytes();
+            // Another digit: shifted by 1..=9 around 0-9.
+            typo[pos] = b'0' + (typo[pos] - b'0' + shift) % 10;
+            let typo = String::from_utf8(typo).unwrap();
+            prop_assert!(ResidentId::parse(&typo, today()).is_err(), "{} passed", typo);
+        }
+    }
+}

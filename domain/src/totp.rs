@@ -91,3 +91,59 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Any function of the counter serves the window logic; this one spreads steps well.
+    fn fake_mac(key: u64) -> impl Fn(&[u8; 8]) -> [u8; 20] {
+        move |counter| {
+            let mut x = u64::from_be_bytes(*counter) ^ key;
+            std::array::from_fn(|_| {
+                x = x.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29) ^ key;
+                (x >> 56) as u8
+            })
+        }
+    }
+
+    proptest! {
+        /// RFC 4226 section 5.3, written with the indexes it names.
+        #[test]
+        fn truncation_is_rfc_4226_dynamic_truncation(digest in any::<[u8; 20]>()) {
+            let offset = usize::from(digest[19] & 0x0f);
+            let p = u32::from_be_bytes([digest[offset], digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
+            prop_assert_eq!(truncate(&digest), (p & 0x7fff_ffff) % 1_000_000);
+        }
+
+        #[test]
+        fn a_step_holds_its_thirty_seconds(t in any::<i64>()) {
+            let step = i128::from(step_at(t));
+            let t = i128::from(t);
+            prop_assert!(step * 30 <= t && t < (step + 1) * 30);
+        }
+
+        /// A code of a step inside the window matches a step whose code it is; a match is
+        /// always inside the window; no step panics, the ends of i64 included.
+        #[test]
+        fn matches_stay_inside_the_window(
+            key in any::<u64>(),
+            now in prop_oneof![any::<i64>(), Just(i64::MIN), Just(i64::MAX)],
+            skew in -3i64..=3,
+        ) {
+            let mac = fake_mac(key);
+            let Some(step) = now.checked_add(skew) else { return Ok(()) };
+            let code = code_at(step, &mac);
+            prop_assert!(code < 1_000_000);
+            let found = matching_step(code, now, &mac);
+            if skew.abs() <= WINDOW {
+                prop_assert!(found.is_some());
+            }
+            if let Some(found) = found {
+                prop_assert!((i128::from(found) - i128::from(now)).abs() <= i128::from(WINDOW));
+                prop_assert_eq!(code_at(found, &mac), code);
+            }
+        }
+    }
+}
