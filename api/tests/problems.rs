@@ -4,8 +4,13 @@
 //! in this test: it exercises the shared extractor, middleware and fallback exactly as features
 //! use them.
 
-// Test helpers fail loudly by design.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+// Test helpers fail loudly by design: an unwrap or an index that panics is a failed assertion.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 use actix_web::http::StatusCode;
 use actix_web::web::Data;

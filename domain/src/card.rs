@@ -31,7 +31,8 @@ pub fn luhn_digit(digits: &str) -> u8 {
         .rev()
         .enumerate()
         .map(|(i, b)| {
-            let d = u32::from(b - b'0');
+            // A non-digit counts as 0: callers pass digits, and a bad byte must not panic.
+            let d = char::from(b).to_digit(10).unwrap_or(0);
             if i % 2 == 0 {
                 let doubled = d * 2;
                 if doubled > 9 { doubled - 9 } else { doubled }
@@ -60,11 +61,15 @@ impl CardNo {
         if digits.len() != 16 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(CardNoError::Format);
         }
-        let city: u8 = digits[2..4].parse().map_err(|_| CardNoError::Format)?;
+        let city: u8 = digits
+            .get(2..4)
+            .and_then(|c| c.parse().ok())
+            .ok_or(CardNoError::Format)?;
         if !digits.starts_with("36") || !(1..=11).contains(&city) {
             return Err(CardNoError::Prefix);
         }
-        if luhn_digit(&digits[..15]) != digits.as_bytes()[15] - b'0' {
+        let (body, check) = digits.split_at_checked(15).ok_or(CardNoError::Format)?;
+        if check.as_bytes() != [b'0' + luhn_digit(body)] {
             return Err(CardNoError::CheckDigit);
         }
         Ok(CardNo(digits))
@@ -205,6 +210,81 @@ mod tests {
         ];
         for (from, event, to) in table {
             assert_eq!(from.apply(event).ok(), to, "{from:?} {event:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The Luhn check of a whole number, check digit included, written from the definition.
+    fn luhn_valid(number: &str) -> bool {
+        let sum: u32 = number
+            .bytes()
+            .rev()
+            .enumerate()
+            .map(|(i, b)| {
+                let d = u32::from(b - b'0');
+                if i % 2 == 1 {
+                    [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][d as usize]
+                } else {
+                    d
+                }
+            })
+            .sum();
+        sum.is_multiple_of(10)
+    }
+
+    fn card() -> impl Strategy<Value = CardNo> {
+        (1u8..=11, 0u64..100_000_000_000)
+            .prop_map(|(city, serial)| CardNo::new(city, serial).unwrap())
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_parses_or_is_refused_and_what_parses_has_the_shape(
+            raw in prop_oneof![any::<String>(), "36[0-9 ]{12,18}", "[0-9]{16}"]
+        ) {
+            if let Ok(no) = CardNo::parse(&raw) {
+                let s = no.as_str();
+                prop_assert_eq!(s, raw.replace(' ', ""));
+                prop_assert!(s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit()));
+                prop_assert!(s.starts_with("36") && (1..=11).contains(&s[2..4].parse::<u8>().unwrap()));
+                prop_assert!(luhn_valid(s));
+            }
+        }
+
+        #[test]
+        fn the_luhn_digit_completes_any_number(body in "[0-9]{0,40}") {
+            let check = luhn_digit(&body);
+            prop_assert!(check < 10);
+            let number = format!("{body}{check}");
+            prop_assert!(luhn_valid(&number));
+        }
+
+        #[test]
+        fn luhn_digit_never_panics(text in any::<String>()) {
+            prop_assert!(luhn_digit(&text) < 10);
+        }
+
+        /// A number reads back from its plain and its grouped form.
+        #[test]
+        fn numbers_round_trip(no in card()) {
+            let grouped = no.grouped();
+            prop_assert_eq!(grouped.len(), 19);
+            prop_assert!(grouped.split(' ').all(|g| g.len() == 4));
+            prop_assert_eq!(CardNo::parse(&grouped), Ok(no.clone()));
+            prop_assert_eq!(CardNo::parse(no.as_str()), Ok(no));
+        }
+
+        #[test]
+        fn a_single_digit_typo_never_passes(no in card(), pos in 0usize..16, shift in 1u8..10) {
+            let mut typo = no.as_str().as_bytes().to_vec();
+            // Another digit: shifted by 1..=9 around 0-9.
+            typo[pos] = b'0' + (typo[pos] - b'0' + shift) % 10;
+            prop_assert!(CardNo::parse(&String::from_utf8(typo).unwrap()).is_err());
         }
     }
 }

@@ -31,7 +31,7 @@ pub fn check_character(first17: &[u8]) -> Option<u8> {
         sum += value(*c)? * w;
     }
     let check = (31 - sum % 31) % 31;
-    Some(CHARSET[check as usize])
+    CHARSET.get(check as usize).copied()
 }
 
 impl CreditCode {
@@ -42,7 +42,10 @@ impl CreditCode {
         if bytes.len() != 18 || !bytes.iter().all(|b| value(*b).is_some()) {
             return Err(CreditCodeError::Format);
         }
-        if check_character(&bytes[..17]) != Some(bytes[17]) {
+        let Some((&check, body)) = bytes.split_last() else {
+            return Err(CreditCodeError::Format);
+        };
+        if check_character(body) != Some(check) {
             return Err(CreditCodeError::CheckCharacter);
         }
         Ok(CreditCode(code))
@@ -104,6 +107,53 @@ mod tests {
                 let typo = String::from_utf8(typo).unwrap();
                 assert!(CreditCode::parse(&typo).is_err(), "{typo} passed");
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(select(&CHARSET[..]), 17)
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_parses_or_is_refused_and_what_parses_has_the_shape(
+            raw in prop_oneof![any::<String>(), "\\s?[0-9A-Za-z]{17,19}\\s?"]
+        ) {
+            if let Ok(code) = CreditCode::parse(&raw) {
+                let s = code.as_str();
+                prop_assert_eq!(s, raw.trim().to_ascii_uppercase());
+                prop_assert_eq!(s.len(), 18);
+                prop_assert!(s.bytes().all(|b| CHARSET.contains(&b)));
+                prop_assert_eq!(check_character(&s.as_bytes()[..17]), Some(s.as_bytes()[17]));
+            }
+        }
+
+        #[test]
+        fn check_character_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let found = check_character(&bytes);
+            let usable = bytes.iter().take(17).all(|b| CHARSET.contains(b));
+            prop_assert_eq!(found.is_some(), usable);
+            prop_assert!(found.is_none_or(|c| CHARSET.contains(&c)));
+        }
+
+        /// The body with its check character parses (in either case); every other last
+        /// character is refused as a wrong check character.
+        #[test]
+        fn the_check_character_completes_a_body(body in body(), last in select(&CHARSET[..])) {
+            let check = check_character(&body).unwrap();
+            let valid = format!("{}{}", String::from_utf8_lossy(&body), check as char);
+            let code = CreditCode::parse(&valid.to_ascii_lowercase()).unwrap();
+            prop_assert_eq!(code.as_str(), valid.as_str());
+            let other = format!("{}{}", String::from_utf8_lossy(&body), last as char);
+            let expected = if last == check { Ok(()) } else { Err(CreditCodeError::CheckCharacter) };
+            prop_assert_eq!(CreditCode::parse(&other).map(|_| ()), expected);
         }
     }
 }

@@ -31,12 +31,14 @@ pub struct DivisionCode {
 
 impl DivisionCode {
     pub fn parse(raw: &str) -> Result<DivisionCode, DivisionCodeError> {
-        let digits = raw.as_bytes();
-        if digits.len() != 6 || !digits.iter().all(u8::is_ascii_digit) || !raw.starts_with("36") {
+        let &[b'3', b'6', c1, c2, k1, k2] = raw.as_bytes() else {
+            return Err(DivisionCodeError);
+        };
+        if ![c1, c2, k1, k2].iter().all(u8::is_ascii_digit) {
             return Err(DivisionCodeError);
         }
-        let two = |at: usize| (digits[at] - b'0') * 10 + (digits[at + 1] - b'0');
-        let (city, county) = (two(2), two(4));
+        let two = |tens: u8, ones: u8| (tens - b'0') * 10 + (ones - b'0');
+        let (city, county) = (two(c1, c2), two(k1, k2));
         let valid = if city == 0 {
             county == 0
         } else {
@@ -204,5 +206,60 @@ mod tests {
         assert_eq!(DivisionCode::of_city(11), Some(code("361100")));
         assert_eq!(DivisionCode::of_city(0), None);
         assert_eq!(DivisionCode::of_city(12), None);
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use crate::org::OrgLevel;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_text_parses_or_is_refused_and_what_parses_has_the_shape(
+            raw in prop_oneof![any::<String>(), "3[0-9]{3,6}", "36[0-9]{4}"]
+        ) {
+            if let Ok(code) = DivisionCode::parse(&raw) {
+                let s = code.as_str();
+                prop_assert_eq!(s, raw.as_str());
+                prop_assert!(s.len() == 6 && s.starts_with("36") && s.bytes().all(|b| b.is_ascii_digit()));
+                match code.level() {
+                    DivisionLevel::Province => prop_assert_eq!(s, PROVINCE),
+                    DivisionLevel::City => prop_assert_eq!(code.city_code(), Some(code.clone())),
+                    DivisionLevel::County => prop_assert!(!s.ends_with("00")),
+                }
+                if let Some(city) = code.city_code() {
+                    prop_assert_eq!(city.as_str(), format!("{}00", &s[..4]));
+                    prop_assert!(code.city().is_some_and(|c| CITIES.contains(&c)));
+                }
+            }
+        }
+
+        #[test]
+        fn cities_by_number_round_trip(city in any::<u8>()) {
+            let code = DivisionCode::of_city(city);
+            prop_assert_eq!(code.is_some(), CITIES.contains(&city));
+            if let Some(code) = code {
+                prop_assert_eq!(DivisionCode::parse(code.as_str()), Ok(code.clone()));
+                prop_assert_eq!(code.city(), Some(city));
+            }
+        }
+
+        /// Every county of every city: the three county checks agree, and no other city takes it.
+        #[test]
+        fn a_county_belongs_to_its_city_only(city in 1u8..=11, county in 1u8..=99, other in 1u8..=11) {
+            let code = DivisionCode::parse(&format!("36{city:02}{county:02}")).unwrap();
+            let (own, foreign) = (DivisionCode::of_city(city).unwrap(), DivisionCode::of_city(other).unwrap());
+            prop_assert!(code.is_county_code_of(&own) && code.fits_under(OrgLevel::County, &own));
+            prop_assert!(crate::org::is_county_code_of(code.as_str(), own.as_str()));
+            prop_assert_eq!(code.fits_under(OrgLevel::Grassroots, &foreign), city == other);
+            prop_assert_eq!(crate::org::is_county_code_of(code.as_str(), foreign.as_str()), city == other);
+        }
+
+        #[test]
+        fn the_org_county_check_never_panics(code in any::<String>(), city in any::<String>()) {
+            let _ = crate::org::is_county_code_of(&code, &city);
+        }
     }
 }

@@ -85,3 +85,47 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `Display` shows every amount exactly: yuan, a point, two fen digits, sign when negative.
+        #[test]
+        fn display_reads_back_to_the_same_fen(fen in any::<i64>()) {
+            let shown = Fen::new(fen).to_string();
+            let (negative, digits) = match shown.strip_prefix('-') {
+                Some(rest) => (true, rest),
+                None => (false, shown.as_str()),
+            };
+            let (yuan, cents) = digits.split_once('.').unwrap();
+            prop_assert_eq!(cents.len(), 2);
+            let abs = yuan.parse::<i128>().unwrap() * 100 + cents.parse::<i128>().unwrap();
+            prop_assert_eq!(if negative { -abs } else { abs }, i128::from(fen));
+            prop_assert_eq!(negative, fen < 0);
+        }
+
+        #[test]
+        fn checked_arithmetic_is_exact_or_none(a in any::<i64>(), b in any::<i64>()) {
+            let fits = |n: i128| i64::try_from(n).ok().map(Fen::new);
+            let (x, y) = (Fen::new(a), Fen::new(b));
+            prop_assert_eq!(x.checked_add(y), fits(i128::from(a) + i128::from(b)));
+            prop_assert_eq!(x.checked_sub(y), fits(i128::from(a) - i128::from(b)));
+        }
+
+        /// 900 million amounts of at most MAX_FEN each sum inside an i64.
+        #[test]
+        fn bounded_amounts_sum_without_overflow(a in 0..=MAX_FEN, n in 0..=900_000_000i64) {
+            prop_assert!(a.checked_mul(n).is_some());
+        }
+
+        #[test]
+        fn serde_is_the_bare_number(fen in any::<i64>()) {
+            let json = serde_json::to_string(&Fen::new(fen)).unwrap();
+            prop_assert_eq!(&json, &fen.to_string());
+            prop_assert_eq!(serde_json::from_str::<Fen>(&json).unwrap(), Fen::new(fen));
+        }
+    }
+}

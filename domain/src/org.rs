@@ -31,10 +31,13 @@ pub fn in_subtree(path: &str, root_path: &str) -> bool {
 
 /// A county division code: 36XXYY with YY != 00, inside its city 36XX00.
 pub fn is_county_code_of(code: &str, city_code: &str) -> bool {
+    let Some((city, county)) = code.as_bytes().split_at_checked(4) else {
+        return false;
+    };
     code.len() == 6
         && code.bytes().all(|b| b.is_ascii_digit())
-        && code[..4] == city_code[..4.min(city_code.len())]
-        && &code[4..] != "00"
+        && city_code.as_bytes().get(..4) == Some(city)
+        && county != b"00"
 }
 
 /// The materialised path of a new unit `id` under the unit at `parent_path`: the parent's path,

@@ -20,8 +20,7 @@ impl Phone {
             .unwrap_or(trimmed);
         let bytes = digits.as_bytes();
         let valid = bytes.len() == 11
-            && bytes[0] == b'1'
-            && (b'3'..=b'9').contains(&bytes[1])
+            && matches!(bytes, [b'1', b'3'..=b'9', ..])
             && bytes.iter().all(u8::is_ascii_digit);
         if valid {
             Ok(Phone(digits.to_owned()))
@@ -36,7 +35,12 @@ impl Phone {
 
     /// `138****0000`: what anyone but the owner is shown.
     pub fn masked(&self) -> String {
-        format!("{}****{}", &self.0[..3], &self.0[7..])
+        let (head, tail) = (self.0.get(..3), self.0.get(7..));
+        format!(
+            "{}****{}",
+            head.unwrap_or_default(),
+            tail.unwrap_or_default()
+        )
     }
 }
 
@@ -83,5 +87,38 @@ mod tests {
         let phone = Phone::parse("13812340000").unwrap();
         assert_eq!(phone.masked(), "138****0000");
         assert_eq!(format!("{phone:?}"), "Phone(138****0000)");
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_text_parses_or_is_refused_and_what_parses_has_the_shape(
+            raw in prop_oneof![any::<String>(), "\\s?(\\+?86)?1[0-9]{9,11}\\s?"]
+        ) {
+            if let Ok(phone) = Phone::parse(&raw) {
+                let s = phone.as_str();
+                prop_assert_eq!(s.len(), 11);
+                prop_assert!(s.bytes().all(|b| b.is_ascii_digit()));
+                prop_assert!(matches!(s.as_bytes(), [b'1', b'3'..=b'9', ..]));
+                prop_assert!(raw.trim().ends_with(s));
+                prop_assert_eq!(phone.masked(), format!("{}****{}", &s[..3], &s[7..]));
+            }
+        }
+
+        /// A mainland mobile parses to its 11 digits with or without the country code.
+        #[test]
+        fn country_code_and_spaces_are_removed(
+            digits in "1[3-9][0-9]{9}",
+            prefix in prop_oneof![Just(""), Just("86"), Just("+86")],
+            pad in "[ \t]{0,2}",
+        ) {
+            let phone = Phone::parse(&format!("{pad}{prefix}{digits}{pad}")).unwrap();
+            prop_assert_eq!(phone.as_str(), digits);
+        }
     }
 }

@@ -13,11 +13,15 @@ pub const fn step_at(unix_secs: i64) -> i64 {
 
 /// RFC 4226 dynamic truncation of an HMAC-SHA1 digest to 6 digits.
 pub fn truncate(digest: &[u8; 20]) -> u32 {
-    let offset = usize::from(digest[19] & 0x0f);
-    let binary = (u32::from(digest[offset] & 0x7f) << 24)
-        | (u32::from(digest[offset + 1]) << 16)
-        | (u32::from(digest[offset + 2]) << 8)
-        | u32::from(digest[offset + 3]);
+    let [.., last] = *digest;
+    let offset = usize::from(last & 0x0f);
+    // The four bytes at `offset` (at most 15, so all four exist) big-endian, top bit cleared.
+    let binary = digest
+        .iter()
+        .skip(offset)
+        .take(4)
+        .fold(0u32, |acc, b| (acc << 8) | u32::from(*b))
+        & 0x7fff_ffff;
     binary % 1_000_000
 }
 
@@ -29,7 +33,8 @@ pub fn code_at(step: i64, mac: impl Fn(&[u8; 8]) -> [u8; 20]) -> u32 {
 /// Which step within the window around `now_step` produced `code`, if any. Steps are checked
 /// newest first.
 pub fn matching_step(code: u32, now_step: i64, mac: impl Fn(&[u8; 8]) -> [u8; 20]) -> Option<i64> {
-    (now_step - WINDOW..=now_step + WINDOW)
+    // Saturating: a step at the end of i64 checks the steps that exist instead of overflowing.
+    (now_step.saturating_sub(WINDOW)..=now_step.saturating_add(WINDOW))
         .rev()
         .find(|step| code_at(*step, &mac) == code)
 }
@@ -83,6 +88,62 @@ mod tests {
                 ok,
                 "step {step}"
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Any function of the counter serves the window logic; this one spreads steps well.
+    fn fake_mac(key: u64) -> impl Fn(&[u8; 8]) -> [u8; 20] {
+        move |counter| {
+            let mut x = u64::from_be_bytes(*counter) ^ key;
+            std::array::from_fn(|_| {
+                x = x.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29) ^ key;
+                (x >> 56) as u8
+            })
+        }
+    }
+
+    proptest! {
+        /// RFC 4226 section 5.3, written with the indexes it names.
+        #[test]
+        fn truncation_is_rfc_4226_dynamic_truncation(digest in any::<[u8; 20]>()) {
+            let offset = usize::from(digest[19] & 0x0f);
+            let p = u32::from_be_bytes([digest[offset], digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
+            prop_assert_eq!(truncate(&digest), (p & 0x7fff_ffff) % 1_000_000);
+        }
+
+        #[test]
+        fn a_step_holds_its_thirty_seconds(t in any::<i64>()) {
+            let step = i128::from(step_at(t));
+            let t = i128::from(t);
+            prop_assert!(step * 30 <= t && t < (step + 1) * 30);
+        }
+
+        /// A code of a step inside the window matches a step whose code it is; a match is
+        /// always inside the window; no step panics, the ends of i64 included.
+        #[test]
+        fn matches_stay_inside_the_window(
+            key in any::<u64>(),
+            now in prop_oneof![any::<i64>(), Just(i64::MIN), Just(i64::MAX)],
+            skew in -3i64..=3,
+        ) {
+            let mac = fake_mac(key);
+            let Some(step) = now.checked_add(skew) else { return Ok(()) };
+            let code = code_at(step, &mac);
+            prop_assert!(code < 1_000_000);
+            let found = matching_step(code, now, &mac);
+            if skew.abs() <= WINDOW {
+                prop_assert!(found.is_some());
+            }
+            if let Some(found) = found {
+                prop_assert!((i128::from(found) - i128::from(now)).abs() <= i128::from(WINDOW));
+                prop_assert_eq!(code_at(found, &mac), code);
+            }
         }
     }
 }

@@ -123,11 +123,12 @@ fn with_database(url: &str, database: &str) -> String {
         Some((base, query)) => (base, Some(query)),
         None => (url, None),
     };
-    let authority_end = base.find("://").map_or(0, |i| i + 3);
-    let root = match base[authority_end..].find('/') {
-        Some(slash) => &base[..authority_end + slash],
-        None => base,
+    let (scheme, rest) = match base.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), base),
     };
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let root = format!("{scheme}{authority}");
     match query {
         Some(q) => format!("{root}/{database}?{q}"),
         None => format!("{root}/{database}"),
@@ -190,9 +191,9 @@ fn drop_leftovers(admin: &mut PgConnection) -> Result<(), DbError> {
     ))
     .load(admin)?;
     for Name { datname } in names {
-        let pid = datname[PREFIX.len()..]
-            .split('_')
-            .next()
+        let pid = datname
+            .strip_prefix(PREFIX)
+            .and_then(|rest| rest.split('_').next())
             .and_then(|p| p.parse::<u32>().ok());
         let owner_gone = pid.is_some_and(|p| !std::path::Path::new(&format!("/proc/{p}")).exists());
         if owner_gone {

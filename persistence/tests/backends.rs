@@ -5,8 +5,13 @@
 //! SQLite always runs; PostgreSQL too when `GGH_TEST_DATABASE_URL` names a server (as `.ci/run`
 //! does), e.g. `postgres://postgres@127.0.0.1:5432/postgres`.
 
-// Test helpers fail loudly by design.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+// Test helpers fail loudly by design: an unwrap or an index that panics is a failed assertion.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Barrier, LazyLock};

@@ -241,7 +241,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
                             id
                         }
                     };
-                    let city_code = format!("{}00", &division[..4]);
+                    let city_code = format!("{}00", division.get(..4).unwrap_or_default());
                     let city = orgs::find_by_division(c, &city_code)?.ok_or_else(|| {
                         ApiError::internal(anyhow::anyhow!("city {city_code} missing"))
                     })?;

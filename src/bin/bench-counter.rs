@@ -114,8 +114,8 @@ async fn main() -> anyhow::Result<()> {
         let mut file = std::io::BufWriter::new(
             std::fs::File::create(&file_path).with_context(|| format!("creating {file_path}"))?,
         );
-        for (i, card) in card_rows.iter().enumerate() {
-            let (key, offer) = &keyed[i % keyed.len()];
+        // Cards take the shops' keys in turn (`keyed` is not empty: there was at least one shop).
+        for (card, (key, offer)) in card_rows.iter().zip(keyed.iter().cycle()) {
             let code =
                 codes::format_code(&card.card_no, codes::otp_for(&state.data_keys, card, step)?);
             let (path, idem, body) = if mode == "verify" {

@@ -3,8 +3,13 @@
 //! By default on SQLite with the in-process cache; on PostgreSQL and Redis when
 //! `GGH_TEST_DATABASE_URL` / `GGH_TEST_REDIS_URL` are set (as `.ci/run` does).
 
-// Test helpers fail loudly by design.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+// Test helpers fail loudly by design: an unwrap or an index that panics is a failed assertion.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 mod cache;
 mod cards;

@@ -96,13 +96,15 @@ impl SmsSender {
         (field, content): (&str, &str),
         sent_at: DateTime<Utc>,
     ) -> Result<(), SmsError> {
-        let mut message = serde_json::json!({ "phone": phone.as_str(), "purpose": purpose });
-        message[field] = content.into();
+        let mut message = serde_json::Map::new();
+        message.insert("phone".into(), phone.as_str().into());
+        message.insert("purpose".into(), purpose.into());
+        message.insert(field.into(), content.into());
         match self {
             SmsSender::Log => Ok(()),
             SmsSender::Outbox { path, lock } => {
-                message["sent_at"] = sent_at.to_rfc3339().into();
-                let line = message.to_string() + "\n";
+                message.insert("sent_at".into(), sent_at.to_rfc3339().into());
+                let line = serde_json::Value::Object(message).to_string() + "\n";
                 let _guard = lock.lock().await;
                 let mut file = tokio::fs::OpenOptions::new()
                     .create(true)

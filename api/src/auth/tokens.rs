@@ -203,7 +203,7 @@ fn issued_as_we_issue(iat: i64, exp: i64, ttl: Duration) -> Result<(), TokenReje
 
 /// A short public identifier of a signing secret (not reversible to it).
 fn kid_of(secret: &str) -> String {
-    sha256_hex(secret.as_bytes())[..12].to_owned()
+    sha256_hex(secret.as_bytes()).chars().take(12).collect()
 }
 
 /// A new refresh token (256 random bits) and the hash under which it is stored.

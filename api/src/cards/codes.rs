@@ -103,8 +103,11 @@ pub fn parse(raw: &str) -> Result<PresentedCode, MemberError> {
     if digits.len() != 22 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(MemberError::CodeInvalid);
     }
-    let card_no = CardNo::parse(&digits[..16]).map_err(|_| MemberError::CodeInvalid)?;
-    let otp = digits[16..].parse().map_err(|_| MemberError::CodeInvalid)?;
+    let (card_no, otp) = digits
+        .split_at_checked(16)
+        .ok_or(MemberError::CodeInvalid)?;
+    let card_no = CardNo::parse(card_no).map_err(|_| MemberError::CodeInvalid)?;
+    let otp = otp.parse().map_err(|_| MemberError::CodeInvalid)?;
     Ok(PresentedCode { card_no, otp })
 }
 

@@ -37,7 +37,7 @@ pub async fn page(
             // `limit + 1` rows: the extra one only says there is more.
             let rows = messages::page(c, &id, standing.is_handler(), after.as_ref(), limit + 1)?;
             let shown = rows.len().min(usize::try_from(limit).unwrap_or(usize::MAX));
-            if let Some(last) = rows[..shown].last() {
+            if let Some(last) = rows.get(..shown).and_then(<[_]>::last) {
                 messages::mark_read(c, &id, &auth.account_id, &last.id)?;
             }
             Ok((rows, case.applicant_id))

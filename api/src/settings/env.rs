@@ -24,22 +24,17 @@ pub(super) fn parse<T: std::str::FromStr + fmt::Display>(
 
 /// Hides the password of a `scheme://user:password@host/...` URL before it is printed.
 pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+    let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    let rest = &url[scheme_end..];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => match rest[..at].find(':') {
-            Some(colon) => format!(
-                "{}{}:***{}",
-                &url[..scheme_end],
-                &rest[..colon],
-                &rest[at..]
-            ),
-            None => url.to_owned(),
-        },
-        None => url.to_owned(),
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let Some((userinfo, _host)) = authority.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    // `after` is `@host/...`: `userinfo` is where `rest` begins.
+    match (userinfo.split_once(':'), rest.strip_prefix(userinfo)) {
+        (Some((user, _password)), Some(after)) => format!("{scheme}://{user}:***{after}"),
+        _ => url.to_owned(),
     }
 }
 

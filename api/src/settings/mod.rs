@@ -181,12 +181,12 @@ impl Settings {
             })
             .unwrap_or(30);
 
-        let sms = match var("GGH_SMS_PROVIDER").as_deref() {
-            None | Some("log") => SmsSetting::Log,
-            Some(other) if other.starts_with("outbox:") => {
-                SmsSetting::Outbox(PathBuf::from(&other["outbox:".len()..]))
-            }
-            Some("http") => match (var("GGH_SMS_HTTP_URL"), var("GGH_SMS_HTTP_KEY")) {
+        let provider = var("GGH_SMS_PROVIDER");
+        let outbox = provider.as_deref().and_then(|p| p.strip_prefix("outbox:"));
+        let sms = match (provider.as_deref(), outbox) {
+            (_, Some(path)) => SmsSetting::Outbox(PathBuf::from(path)),
+            (None | Some("log"), None) => SmsSetting::Log,
+            (Some("http"), None) => match (var("GGH_SMS_HTTP_URL"), var("GGH_SMS_HTTP_KEY")) {
                 (Some(url), Some(key)) => SmsSetting::Http {
                     url,
                     key: Secret::new(key),
@@ -198,7 +198,7 @@ impl Settings {
                     SmsSetting::Log
                 }
             },
-            Some(other) => {
+            (Some(other), None) => {
                 problems.push(format!(
                     "GGH_SMS_PROVIDER is `{other}`; use log, outbox:PATH or http"
                 ));

@@ -119,15 +119,14 @@ fn median_days(decisions: &[DecisionTimes]) -> Option<f64> {
         .iter()
         .map(|d| (d.decided_at - d.submitted_at).num_seconds())
         .collect();
-    if seconds.is_empty() {
-        return None;
-    }
     seconds.sort_unstable();
     let mid = seconds.len() / 2;
+    // `None` when there are no decisions (then `mid` is 0 and nothing is there).
+    let upper = *seconds.get(mid)?;
     let median = if seconds.len().is_multiple_of(2) {
-        (seconds[mid - 1] + seconds[mid]) as f64 / 2.0
+        (*seconds.get(mid - 1)? + upper) as f64 / 2.0
     } else {
-        seconds[mid] as f64
+        upper as f64
     };
     Some((median / 86_400.0 * 10.0).round() / 10.0)
 }

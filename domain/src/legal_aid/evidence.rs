@@ -69,7 +69,11 @@ pub fn display_name(client_name: Option<&str>, kind: EvidenceKind) -> String {
         .filter(|c| !c.is_control() && !crate::text::is_format_char(*c))
         .take(MAX_NAME_CHARS)
         .collect();
-    let clean = clean.trim().trim_start_matches('.').trim().to_owned();
+    // Dots and spaces in any mix: `. .pdf` must not come out as the hidden name `.pdf`.
+    let clean = clean
+        .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
+        .trim_end()
+        .to_owned();
     if clean.is_empty() {
         return format!("evidence.{ext}");
     }
@@ -147,10 +151,100 @@ mod tests {
         assert_eq!(display_name(Some("x\u{202E}fdp.exe"), pdf), "xfdp.exe.pdf");
         assert_eq!(display_name(Some("../"), pdf), "evidence.pdf");
         assert_eq!(display_name(Some(".."), EvidenceKind::Png), "evidence.png");
+        assert_eq!(display_name(Some(". .pdf"), pdf), "pdf.pdf");
         assert_eq!(display_name(None, EvidenceKind::Jpeg), "evidence.jpg");
         assert_eq!(
             display_name(Some(&"长".repeat(500)), pdf).chars().count(),
             MAX_NAME_CHARS
         );
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    const SIGNATURES: [(&[u8], EvidenceKind); 3] = [
+        (b"%PDF-", EvidenceKind::Pdf),
+        (&[0xFF, 0xD8, 0xFF], EvidenceKind::Jpeg),
+        (b"\x89PNG\r\n\x1a\n", EvidenceKind::Png),
+    ];
+
+    fn kind() -> impl Strategy<Value = EvidenceKind> {
+        select(EvidenceKind::ALL)
+    }
+
+    /// Names a client might send, hostile ones included: separators, dots, controls, bidi and
+    /// zero-width characters, CJK, extensions in any case, and any text at all.
+    fn client_name() -> impl Strategy<Value = Option<String>> {
+        let piece = prop_oneof![
+            "[a-zA-Z0-9 _-]{1,12}",
+            select(vec![
+                "/",
+                "\\",
+                ".",
+                "..",
+                " ",
+                "\0",
+                "\r\n",
+                "\u{7f}",
+                "\u{85}",
+                "\u{202E}",
+                "\u{FEFF}",
+                "\u{200B}",
+                "\u{3000}",
+                "工资条",
+                ".pdf",
+                ".PDF",
+                ".jpeg",
+                ".png",
+                ".exe"
+            ])
+            .prop_map(str::to_owned),
+            any::<String>(),
+        ];
+        // Short mixes of the characters a cleaner trims, with and without an extension.
+        let edges = "[. \u{3000}\u{202E}\t/\\\\a]{0,6}(\\.(pdf|PDF|jpg|jpeg|png|exe))?";
+        let pieces = proptest::collection::vec(piece, 0..12).prop_map(|p| p.concat());
+        proptest::option::of(prop_oneof![edges, pieces])
+    }
+
+    proptest! {
+        #[test]
+        fn the_kind_is_the_signature(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            let expected = SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)).map(|(_, k)| *k);
+            prop_assert_eq!(EvidenceKind::sniff(&bytes), expected);
+        }
+
+        #[test]
+        fn a_signature_decides_whatever_follows(
+            which in 0usize..3,
+            tail in proptest::collection::vec(any::<u8>(), 0..64),
+        ) {
+            let (sig, kind) = SIGNATURES[which];
+            prop_assert_eq!(EvidenceKind::sniff(&[sig, &tail].concat()), Some(kind));
+        }
+
+        /// Whatever the client sends, the kept name is one safe segment ending in an extension
+        /// of the real kind, and keeping it again changes nothing.
+        #[test]
+        fn a_kept_name_is_safe(name in client_name(), kind in kind()) {
+            let kept = display_name(name.as_deref(), kind);
+            prop_assert!(!kept.contains(['/', '\\']), "{:?}", kept);
+            prop_assert!(!kept.chars().any(|c| c.is_control() || crate::text::is_format_char(c)), "{:?}", kept);
+            prop_assert!(kept.chars().count() <= MAX_NAME_CHARS);
+            prop_assert!(!kept.starts_with('.') && kept.trim() == kept, "{:?}", kept);
+            let lower = kept.to_ascii_lowercase();
+            prop_assert!(kind.extensions().iter().any(|e| lower.ends_with(&format!(".{e}"))), "{:?}", kept);
+            prop_assert_eq!(display_name(Some(&kept), kind), kept);
+        }
+
+        #[test]
+        fn a_plain_name_is_kept_as_sent(dir in "[a-z/]{0,10}", stem in "[a-zA-Z0-9_-][a-zA-Z0-9 ._-]{0,60}[a-zA-Z0-9_-]", kind in kind()) {
+            let name = format!("{stem}.{}", kind.extension());
+            prop_assert_eq!(display_name(Some(&format!("{dir}/{name}")), kind), name);
+        }
     }
 }

@@ -8,3 +8,6 @@ mod terms;
 pub use kinds::{Audience, LimitPeriod, OfferStatus, OfferType};
 pub use rules::{Holder, MemberLimit, Offer, OfferRefusal};
 pub use terms::{BP_PER_WHOLE, OfferKind, Quote, QuoteError, Terms, TermsError};
+
+#[cfg(test)]
+mod proptests;
