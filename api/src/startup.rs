@@ -23,7 +23,7 @@ use crate::http::hygiene::hygiene;
 use crate::http::middleware::problem_details;
 use crate::http::request_span::RequestSpan;
 use crate::routes;
-use crate::settings::{Settings, redact_url};
+use crate::settings::{Environment, Settings, redact_url};
 use crate::state::AppState;
 
 pub const SPEC_PATH: &str = "/api-docs/openapi.json";
@@ -47,7 +47,12 @@ impl Application {
         settings: Settings,
         configure: fn(&mut ServiceConfig<'_>),
     ) -> anyhow::Result<Application> {
-        let db = open_database(&settings.database_url, settings.db_pool_size).await?;
+        let schema = if settings.environment == Environment::Production {
+            Schema::RequireCurrent
+        } else {
+            Schema::Migrate
+        };
+        let db = open_database_with(&settings.database_url, settings.db_pool_size, schema).await?;
         let cache = Cache::from_settings(settings.redis_url.as_deref(), &settings.cache_prefix)
             .context("REDIS_URL is not a usable Redis URL")?;
         let listener = TcpListener::bind(&settings.bind)
@@ -65,7 +70,11 @@ impl Application {
         let mut server = HttpServer::new(move || app(state_data.clone(), configure))
             .listen(listener)?
             // In-flight requests finish after SIGTERM/SIGINT, up to this long.
-            .shutdown_timeout(state.settings.shutdown_timeout_secs);
+            .shutdown_timeout(state.settings.shutdown_timeout_secs)
+            .shutdown_signal(crate::http::drain::then_stop(
+                state.draining.clone(),
+                Duration::from_secs(state.settings.edge.drain_secs),
+            ));
         if let Some(workers) = state.settings.workers {
             server = server.workers(workers);
         }
@@ -135,6 +144,24 @@ where
 
 /// Connects the pool and applies pending migrations, off the async workers.
 pub async fn open_database(url: &str, pool_size: Option<u32>) -> anyhow::Result<DbPool> {
+    open_database_with(url, pool_size, Schema::Migrate).await
+}
+
+/// What opening the database does about migrations this build has and the database lacks.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Schema {
+    /// Apply them (development, `gangonghui migrate`).
+    Migrate,
+    /// Refuse to start: in production one `gangonghui migrate` runs before the replicas start,
+    /// rather than every replica migrating as it starts during a rollout.
+    RequireCurrent,
+}
+
+pub async fn open_database_with(
+    url: &str,
+    pool_size: Option<u32>,
+    schema: Schema,
+) -> anyhow::Result<DbPool> {
     let url = url.to_owned();
     let shown = redact_url(&url);
     tokio::task::spawn_blocking(move || -> anyhow::Result<DbPool> {
@@ -146,6 +173,14 @@ pub async fn open_database(url: &str, pool_size: Option<u32>) -> anyhow::Result<
         }
         let pool = DbPool::connect(&url, &options)?;
         let mut conn = pool.get_within(Duration::from_secs(10))?;
+        if schema == Schema::RequireCurrent {
+            let pending = migrate::pending(&mut conn)?;
+            anyhow::ensure!(
+                pending.is_empty(),
+                "the database lacks migrations {pending:?}: run `gangonghui migrate` before starting this version"
+            );
+            return Ok(pool);
+        }
         let applied = migrate::run_pending(&mut conn)?;
         if !applied.is_empty() {
             tracing::info!(migrations = ?applied, "applied database migrations");

@@ -33,6 +33,8 @@ pub struct AppState {
     /// a burst parks dozens of blocking threads on the pool's lock, and on 2 cores the context
     /// switches cost more than the queries.
     db_gate: Arc<tokio::sync::Semaphore>,
+    /// Set once a stop was requested (see [`crate::http::drain`]).
+    pub draining: crate::http::drain::Draining,
 }
 
 impl AppState {
@@ -59,6 +61,7 @@ impl AppState {
             counters: Counters::new(cache.clone()),
             cache,
             settings: Arc::new(settings),
+            draining: Default::default(),
         })
     }
 

@@ -28,6 +28,24 @@ pub fn run_pending(conn: &mut DbConn) -> Result<Vec<String>, DbError> {
     }
 }
 
+/// The names of migrations this build has that the database has not applied.
+pub fn pending(conn: &mut DbConn) -> Result<Vec<String>, DbError> {
+    match conn {
+        DbConn::Postgresql(pg) => not_applied(pg, POSTGRES),
+        DbConn::Sqlite(sqlite) => not_applied(sqlite, SQLITE),
+    }
+}
+
+fn not_applied<C>(conn: &mut C, migrations: EmbeddedMigrations) -> Result<Vec<String>, DbError>
+where
+    C: MigrationHarness<C::Backend> + Connection,
+{
+    let pending = conn
+        .pending_migrations(migrations)
+        .map_err(|e| DbError::Migration(e.to_string()))?;
+    Ok(pending.iter().map(|m| m.name().to_string()).collect())
+}
+
 fn apply<C>(conn: &mut C, migrations: EmbeddedMigrations) -> Result<Vec<String>, DbError>
 where
     C: MigrationHarness<C::Backend> + Connection,

@@ -7,6 +7,8 @@ import probes
 MAX_OUTAGE_LATENCY = 2.0
 # How soon after the dependency's return everything must work (and p99 be normal again).
 RECOVERY_WITHIN = 10.0
+# How long after a replica is killed answers may still fail (its in-flight requests).
+FAILOVER_WITHIN = 2.0
 
 
 class Judge:
@@ -16,6 +18,8 @@ class Judge:
         self.common(phases)
         if sc.redis:
             self.redis()
+        elif sc.replica:
+            self.replica()
         else:
             self.postgres()
         more_figures, ledger_checks = sc.ledger.verdicts()
@@ -143,6 +147,34 @@ class Judge:
         self.watch_check("session_before", "session logged out before: never accepted (401, or 503 while down)", {401, 503})
         self.watch_check("key_before", "POS key revoked before: never accepted (401, or 503 while down)", {401, 503})
         self.figures.append(("answers during the outage by status", status_counts(during)))
+
+
+    def replica(self):
+        """One of two replicas behind nginx goes away. SIGTERM: nothing may fail (in-flight
+        requests finish, new ones go to the other). SIGKILL: only what was in flight on the
+        killed one may fail (nginx never resends a POST it sent); the window is printed."""
+        m = self.m
+        # /readyz answering 503 on the stopping replica is its drain working, not a failure.
+        failed = [r for r in self.records if (r[2] >= 500 or r[2] < 100) and r[3] != "readyz"]
+        if self.sc.a.name == "replica-term":
+            self.check("no 5xx and no dropped request while a replica shuts down (SIGTERM)",
+                       not failed, f"{len(failed)} of {len(self.records)}")
+        else:
+            first = min((r[0] for r in failed), default=None)
+            last = max((r[0] + r[1] for r in failed), default=None)
+            window = 0.0 if last is None else last - m["stop_issued"]
+            self.figures.append(("failover window (kill to the last failed answer)",
+                                 f"{window:.2f} s, {len(failed)} failed of {len(self.records)}: "
+                                 + status_counts(failed)))
+            early = first is not None and first + 1.0 < m["stop_issued"]
+            self.check(f"5xx only while the killed replica's requests were in flight (<= {FAILOVER_WITHIN:.0f} s), 0 after",
+                       not early and window <= FAILOVER_WITHIN,
+                       f"window {window:.2f} s, {len(failed)} failed")
+        after = [r for r in self.sc.load.redemptions if r["status"] == 201 and r["sent"] > m["stop_done"] + FAILOVER_WITHIN]
+        self.check("redemptions keep succeeding on the other replica", after,
+                   f"{len(after)} redemptions 201 after the window")
+        self.watch_check("session_before", "session logged out before: 401 on every replica", {401})
+        self.watch_check("key_before", "POS key revoked before: 401 on every replica", {401})
 
 
 def status_counts(records):

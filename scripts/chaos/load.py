@@ -25,8 +25,12 @@ TITLES = {
     "pg": "b: PostgreSQL stopped (pg_ctl stop -m fast) for {outage:.0f} s under load, then started again",
     "redis-freeze": "c: Redis frozen (SIGSTOP: connections open, no answers) for {outage:.0f} s "
     "under load, then resumed with its data",
+    "replica-term": "r1: replica B stopped with SIGTERM under load through nginx, "
+    "started again {outage:.0f} s later",
+    "replica-kill": "r2: replica A killed (SIGKILL) under load through nginx, "
+    "started again {outage:.0f} s later",
 }
-TAGS = {"redis": "a", "pg": "b", "redis-freeze": "c"}
+TAGS = {"redis": "a", "pg": "b", "redis-freeze": "c", "replica-term": "r1", "replica-kill": "r2"}
 
 
 async def run_cmd(cmd):
@@ -39,6 +43,7 @@ class Scenario:
     def __init__(self, args):
         self.a = args
         self.redis = args.name.startswith("redis")
+        self.replica = args.name.startswith("replica")
         self.client = None  # made inside the event loop, by run()
         self.marks = {}
         self.limits = {}  # phase -> {"logins": [...], "codes": [...]}

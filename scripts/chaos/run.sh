@@ -19,12 +19,10 @@ esac
 MEMBERS=${CHAOS_MEMBERS:-18000}
 
 fail() { echo "chaos: $*" >&2; exit 1; }
-for tool in redis-server redis-cli initdb pg_ctl psql python3 curl; do
+for tool in python3 curl; do
   command -v "$tool" >/dev/null || fail "$tool is not installed"
 done
-# initdb and postgres refuse to run as root: the private cluster runs as the postgres user.
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source scripts/lib/services.sh
 
 # CHAOS_PROFILE=debug runs the debug build instead (already built by `cargo test` in CI: no
 # release build from scratch); CHAOS_BIN=DIR runs binaries built elsewhere (e.g. an older build,
@@ -43,61 +41,18 @@ VENV=target/chaos-venv
 
 WORK=$(mktemp -d /tmp/ggh-chaos.XXXXXX)
 chmod 755 "$WORK"
-mkdir -p "$WORK/pg" "$WORK/pgrun" "$WORK/codes-a" "$WORK/codes-b" "$WORK/codes-c"
-[ "$(id -u)" = 0 ] && chown postgres: "$WORK/pg" "$WORK/pgrun"
-REDIS_PORT=$(free_port) PG_PORT=$(free_port) API_PORT=$(free_port)
+mkdir -p "$WORK/codes-a" "$WORK/codes-b" "$WORK/codes-c"
+API_PORT=$(free_port)
 SERVER="" OK=0
-
-# The stop and start commands the scenarios run, as small scripts (load.py runs them by path).
-cat >"$WORK/redis-start" <<EOF
-#!/usr/bin/env bash
-redis-server --port $REDIS_PORT --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-  --pidfile $WORK/redis.pid --logfile $WORK/redis.log
-for _ in \$(seq 1 50); do redis-cli -p $REDIS_PORT ping >/dev/null 2>&1 && exit 0; sleep 0.1; done
-exit 1
-EOF
-cat >"$WORK/redis-freeze" <<EOF
-#!/usr/bin/env bash
-kill -STOP \$(cat $WORK/redis.pid)
-EOF
-cat >"$WORK/redis-thaw" <<EOF
-#!/usr/bin/env bash
-kill -CONT \$(cat $WORK/redis.pid)
-EOF
-cat >"$WORK/redis-stop" <<EOF
-#!/usr/bin/env bash
-redis-cli -p $REDIS_PORT shutdown nosave >/dev/null 2>&1 || true
-for _ in \$(seq 1 50); do redis-cli -p $REDIS_PORT ping >/dev/null 2>&1 || exit 0; sleep 0.1; done
-exit 1
-EOF
-PG_CTL="pg_ctl -D $WORK/pg -l $WORK/pgrun/pg.log"
-cat >"$WORK/pg-start" <<EOF
-#!/usr/bin/env bash
-$(declare -f as_pg)
-as_pg $PG_CTL -w -o "-p $PG_PORT -k $WORK/pgrun -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
-EOF
-cat >"$WORK/pg-stop" <<EOF
-#!/usr/bin/env bash
-$(declare -f as_pg)
-as_pg $PG_CTL -w -m fast stop >/dev/null
-EOF
-chmod +x "$WORK"/redis-* "$WORK"/pg-*
 
 cleanup() {
   if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; fi
-  [ -s "$WORK/redis.pid" ] && kill -CONT "$(cat "$WORK/redis.pid")" 2>/dev/null  # if left frozen
-  timeout 10 redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
-  as_pg $PG_CTL -m immediate stop >/dev/null 2>&1 || true
+  stop_private_services
   if [ "$OK" = 1 ] && [ -z "${CHAOS_KEEP:-}" ]; then rm -rf "$WORK"; else echo "chaos: logs kept in $WORK"; fi
 }
 trap cleanup EXIT
 
-echo "== private PostgreSQL on :$PG_PORT and Redis on :$REDIS_PORT"
-as_pg initdb -D "$WORK/pg" -U postgres --auth=trust -E UTF8 >"$WORK/initdb.log" 2>&1 || { cat "$WORK/initdb.log"; fail "initdb failed"; }
-"$WORK/pg-start" || { cat "$WORK/pgrun/pg.log"; fail "PostgreSQL did not start"; }
-"$WORK/redis-start" || fail "Redis did not start"
-PSQL_URL="postgres://postgres@127.0.0.1:$PG_PORT/gangonghui"
-psql "postgres://postgres@127.0.0.1:$PG_PORT/postgres" -qAtc "CREATE DATABASE gangonghui" >/dev/null
+private_services "$WORK" || fail "private PostgreSQL and Redis did not start"
 
 export DATABASE_URL="$PSQL_URL" REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" GGH_DATA_DIR="$WORK/data" \
   GGH_SMS_PROVIDER="outbox:$WORK/sms.jsonl" RUST_LOG="${RUST_LOG:-warn}"

@@ -17,6 +17,7 @@ mod cli;
 mod counter_guard;
 mod counters;
 mod database_outage;
+mod deployment;
 mod duties;
 mod errors;
 mod helpers;

@@ -66,7 +66,7 @@ pub async fn healthz() -> Json<HealthDto> {
     tag = "service",
     responses(
         (status = 200, description = "Ready to serve", body = ReadinessDto),
-        (status = 503, description = "The database is unreachable",
+        (status = 503, description = "The database is unreachable, or this instance is stopping",
             body = gangonghui_openapi::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -79,6 +79,11 @@ pub async fn readyz(state: Data<AppState>) -> Result<Json<ReadinessDto>, ApiErro
             .and_then(|mut c| gangonghui_persistence::pool::ping(&mut c))),
         state.cache.ping()
     );
+    if state.draining.is_on() {
+        return Err(ApiError::Unavailable {
+            components: vec!["instance"],
+        });
+    }
     if !matches!(database, Ok(Ok(()))) {
         tracing::warn!("not ready: the database does not answer");
         return Err(ApiError::Unavailable {

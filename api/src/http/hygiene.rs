@@ -8,6 +8,7 @@
 //!   page may load only its own scripts, styles and images.
 //! - `Strict-Transport-Security` when configured (`GGH_HSTS_MAX_AGE`): only the TLS terminator
 //!   in front knows the site is served over HTTPS.
+//! - `Connection: close` while the instance drains before it stops (see `http::drain`).
 //! - HEAD is answered as the GET it stands for (API.md: every GET route also answers HEAD); the
 //!   HTTP layer sends the headers, `Content-Length` included, and never the body.
 
@@ -39,10 +40,15 @@ pub async fn hygiene(
     }
     let api = req.path().starts_with("/api/");
     let docs = req.path().starts_with("/docs");
-    let hsts = req
-        .app_data::<Data<AppState>>()
-        .and_then(|state| state.settings.edge.hsts_max_age);
+    let state = req.app_data::<Data<AppState>>();
+    let hsts = state.and_then(|state| state.settings.edge.hsts_max_age);
+    let draining = state.is_some_and(|state| state.draining.is_on());
     let mut response = next.call(req).await?.map_into_boxed_body();
+    if draining {
+        // The balancer must not send another request on this connection (http::drain).
+        let head = response.response_mut().head_mut();
+        head.set_connection_type(actix_web::http::ConnectionType::Close);
+    }
     let headers = response.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));

@@ -4,6 +4,7 @@
 
 mod answer;
 pub mod cors;
+pub mod drain;
 pub mod error;
 pub mod fallback;
 pub mod health;

@@ -15,6 +15,7 @@ pub mod service;
 mod storage;
 pub mod thread_routes;
 mod upload;
+pub use upload::MAX_BODY_BYTES;
 pub mod view;
 pub mod workflow;
 

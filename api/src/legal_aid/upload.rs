@@ -14,6 +14,8 @@ use crate::http::{ApiError, FieldIssue, FieldIssueKind, Rule};
 
 /// Room for the multipart framing around the file (boundaries, part headers, small fields).
 const FRAMING: usize = 64 * 1024;
+/// The largest request body the API takes (a load balancer in front must allow it).
+pub const MAX_BODY_BYTES: usize = MAX_FILE_BYTES + FRAMING;
 
 pub struct Upload {
     pub bytes: Vec<u8>,
@@ -48,7 +50,7 @@ pub async fn read(req: &HttpRequest, payload: Payload) -> Result<Upload, ApiErro
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_FILE_BYTES + FRAMING) {
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
         return Err(too_large());
     }
     let mut form = Multipart::new(req.headers(), payload);

@@ -1,5 +1,6 @@
 //! Settings of the HTTP edge: which browser origins may call the API (CORS, off unless listed)
-//! and whether to tell browsers to insist on HTTPS (HSTS, only when served behind TLS).
+//! whether to tell browsers to insist on HTTPS (HSTS, only when served behind TLS), and how long
+//! to drain connections before stopping (see `http::drain`).
 
 use super::env::parse;
 
@@ -11,6 +12,9 @@ pub struct EdgeSettings {
     /// `Strict-Transport-Security` max-age in seconds (`GGH_HSTS_MAX_AGE`); unset: not sent,
     /// since only the TLS terminator in front knows the site is HTTPS.
     pub hsts_max_age: Option<u64>,
+    /// Seconds between a stop signal and the listener closing (`GGH_SHUTDOWN_DRAIN`; 3 in
+    /// production, 0 in development): see `http::drain`.
+    pub drain_secs: u64,
 }
 
 /// Two years: the longest max-age browsers' preload lists ask for.
@@ -20,6 +24,7 @@ impl EdgeSettings {
     pub(super) fn from_env(
         var: &impl Fn(&str) -> Option<String>,
         problems: &mut Vec<String>,
+        production: bool,
     ) -> EdgeSettings {
         let mut cors_origins = Vec::new();
         for origin in var("GGH_CORS_ORIGINS")
@@ -41,6 +46,8 @@ impl EdgeSettings {
         EdgeSettings {
             cors_origins,
             hsts_max_age: parse(var, "GGH_HSTS_MAX_AGE", problems, |s| *s <= HSTS_MAX),
+            drain_secs: parse(var, "GGH_SHUTDOWN_DRAIN", problems, |s| *s <= 60)
+                .unwrap_or(if production { 3 } else { 0 }),
         }
     }
 }
@@ -81,6 +88,7 @@ mod tests {
                 ("GGH_HSTS_MAX_AGE", "31536000"),
             ]),
             &mut problems,
+            false,
         );
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(
@@ -91,12 +99,20 @@ mod tests {
         for bad in ["*", "https://a.cn/path", "ftp://a.cn", "https://"] {
             let mut problems = Vec::new();
             let pairs: &'static [(&str, &str)] = Box::leak(Box::new([("GGH_CORS_ORIGINS", bad)]));
-            EdgeSettings::from_env(&env(pairs), &mut problems);
+            EdgeSettings::from_env(&env(pairs), &mut problems, false);
             assert_eq!(problems.len(), 1, "{bad}");
         }
         assert_eq!(
-            EdgeSettings::from_env(&env(&[]), &mut problems),
+            EdgeSettings::from_env(&env(&[]), &mut problems, false),
             EdgeSettings::default()
         );
+        // A production instance drains before it stops unless told otherwise.
+        assert_eq!(
+            EdgeSettings::from_env(&env(&[]), &mut problems, true).drain_secs,
+            3
+        );
+        let pairs: &'static [(&str, &str)] = &[("GGH_SHUTDOWN_DRAIN", "61")];
+        EdgeSettings::from_env(&env(pairs), &mut problems, true);
+        assert_eq!(problems.len(), 1);
     }
 }

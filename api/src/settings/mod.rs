@@ -254,7 +254,7 @@ impl Settings {
                 )),
             }
         }
-        let edge = EdgeSettings::from_env(&var, &mut problems);
+        let edge = EdgeSettings::from_env(&var, &mut problems, production);
         let data_previous_keys = hex_keys(&var, "GGH_DATA_PREVIOUS_KEYS", &mut problems);
         let index_key = hex_keys(&var, "GGH_INDEX_KEY", &mut problems).pop();
         let jwt_previous_secrets = var("GGH_JWT_PREVIOUS_SECRETS")
