@@ -4,3 +4,6 @@ pub mod codes;
 pub mod dto;
 pub mod routes;
 pub mod service;
+
+#[cfg(test)]
+mod codes_proptests;

@@ -15,6 +15,8 @@ pub mod service;
 mod storage;
 pub mod thread_routes;
 mod upload;
+#[cfg(test)]
+mod upload_proptests;
 pub use upload::MAX_BODY_BYTES;
 pub mod view;
 pub mod workflow;

@@ -1,11 +1,11 @@
 //! What an attack on a running server found, each pinned by a test: a reassignment that changes
 //! nothing, evidence names that open as something else, a file gone between its row and its
-//! bytes, bodies that are not forms, and employer names made "different" by invisible or
-//! full-width characters.
+//! bytes, bodies that are not forms or are cut short, and employer names made "different" by
+//! invisible or full-width characters.
 
 use serde_json::{Value, json};
 
-use crate::helpers::{NANCHANG, Session, TestApp, problem, request, spawn_legal_aid};
+use crate::helpers::{NANCHANG, Session, TestApp, field_error, problem, request, spawn_legal_aid};
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
@@ -152,4 +152,43 @@ async fn invisible_and_full_width_characters_do_not_make_another_employer() {
             "{sneaky:?}"
         );
     }
+}
+
+/// A body that ends inside the file part (a dropped upload, or a hostile one) is answered at
+/// once: actix-multipart 0.7 waited forever for bytes that could not come, keeping the
+/// connection, the request and its buffered body even after the client had gone. An empty form
+/// is told what it lacks.
+#[tokio::test]
+async fn forms_cut_short_or_empty_are_answered_at_once() {
+    let app = spawn_legal_aid().await;
+    let (applicant, id) = case_of(&app, "13850000005", "截断表单测试公司").await;
+    let url = app.url(&format!("/api/v1/legal-aid/requests/{id}/attachments"));
+    let head = "--abc\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n%PDF-1.7";
+    for tail in ["\r", "\r\n", "\r\n-", "\r\n--ab", "\r--ab"] {
+        let sent = app
+            .client
+            .post(url.clone())
+            .bearer_auth(&applicant.access)
+            .header("content-type", "multipart/form-data; boundary=abc")
+            .body(format!("{head}{tail}"))
+            .send();
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(5), sent)
+            .await
+            .unwrap_or_else(|_| panic!("no answer in 5 s to a form ending {tail:?}"));
+        let refused = problem(answer.unwrap(), 400).await;
+        assert_eq!(refused["code"], "attachment.malformed_form", "{tail:?}");
+    }
+    // A form with no parts at all lacks its file; it is not malformed (0.7 said it was).
+    let empty = app
+        .client
+        .post(url.clone())
+        .bearer_auth(&applicant.access)
+        .header("content-type", "multipart/form-data; boundary=abc")
+        .body("--abc--\r\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(field_error(empty).await, ("file".into(), "required".into()));
+    let seen = app.case_as(&applicant, &id).await;
+    assert_eq!(seen["attachments"], json!([]), "nothing was stored");
 }

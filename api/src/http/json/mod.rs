@@ -149,3 +149,6 @@ fn schema_of<T: ToSchema + 'static>() -> Arc<CompiledSchema> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod proptests;
