@@ -34,6 +34,21 @@ pub fn is_forbidden_in_text(c: char) -> bool {
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// `text` with each character [`is_forbidden_in_text`] refuses written as `\uXXXX`: for echoing
+/// what a client sent (the name of a field it invented) without sending control or bidi
+/// characters back, into a log or a terminal.
+pub fn escape_forbidden(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_forbidden_in_text(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The same set as an ECMA-262 / JSON Schema pattern for a whole string, for the API's spec.
 pub const ALLOWED_TEXT_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$";
 
@@ -139,6 +154,19 @@ mod tests {
         {
             assert_eq!(pattern.is_match(&c.to_string()), !forbidden(c), "{c:?}");
         }
+    }
+
+    #[test]
+    fn an_echoed_field_name_carries_no_control_or_override() {
+        use crate::text::escape_forbidden;
+        assert_eq!(escape_forbidden("phone"), "phone");
+        assert_eq!(
+            escape_forbidden("王\u{1b}[2J\u{202E}x"),
+            "王\\u001b[2J\\u202ex"
+        );
+        let pattern = regex::Regex::new(crate::text::ALLOWED_TEXT_PATTERN).unwrap();
+        let every: String = (0..0x2100u32).filter_map(char::from_u32).collect();
+        assert!(pattern.is_match(&escape_forbidden(&every)));
     }
 
     #[test]

@@ -214,7 +214,8 @@ impl ApiError {
             issues
                 .iter()
                 .map(|i| FieldError {
-                    field: i.field.clone(),
+                    // The path can hold names the client made up: echoed, never raw.
+                    field: gangonghui_domain::text::escape_forbidden(&i.field),
                     code: i.code().into(),
                     message: i.message(lang),
                 })
