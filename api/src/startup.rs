@@ -18,6 +18,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::client::client_context;
 use crate::cache::Cache;
 use crate::http::JSON_LIMIT;
+use crate::http::access_log::access_log;
 use crate::http::fallback;
 use crate::http::hygiene::hygiene;
 use crate::http::middleware::problem_details;
@@ -117,6 +118,7 @@ where
         .wrap(from_fn(client_context))
         .wrap(from_fn(problem_details))
         .wrap(from_fn(hygiene))
+        .wrap(from_fn(access_log))
         .wrap(TracingLogger::<RequestSpan>::new())
         .app_data(state)
         .app_data(web::PayloadConfig::new(JSON_LIMIT))

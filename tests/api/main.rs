@@ -32,6 +32,7 @@ mod otp;
 mod real_name;
 mod redemptions;
 mod replicas;
+mod request_log;
 mod roles;
 mod service;
 mod sessions;
