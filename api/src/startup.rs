@@ -33,6 +33,8 @@ pub const SPEC_PATH: &str = "/api-docs/openapi.json";
 pub struct Application {
     addr: SocketAddr,
     server: Server,
+    /// The metrics listener (`GGH_METRICS_BIND`) and the address it bound.
+    metrics: Option<(Server, SocketAddr)>,
     state: AppState,
 }
 
@@ -55,12 +57,19 @@ impl Application {
             .with_context(|| format!("cannot listen on GGH_BIND={}", settings.bind))?;
         let addr = listener.local_addr()?;
         let state = AppState::new(settings, db, cache)?;
+        let metrics = match state.settings.observability.metrics_bind {
+            Some(addr) => Some(crate::metrics::server::bind(addr, state.clone())?),
+            None => None,
+        };
         tracing::info!(
             %addr,
             database = %redact_url(&state.settings.database_url),
             cache = state.cache.kind(),
             "gangonghui listening; API docs at http://{addr}/docs/"
         );
+        if let Some((_, addr)) = &metrics {
+            tracing::info!(%addr, "metrics at http://{addr}/metrics (keep this address private)");
+        }
 
         let state_data = Data::new(state.clone());
         let mut server = HttpServer::new(move || app(state_data.clone(), configure))
@@ -73,12 +82,18 @@ impl Application {
         Ok(Application {
             addr,
             server: server.run(),
+            metrics,
             state,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.addr.port()
+    }
+
+    /// The metrics listener's port, when `GGH_METRICS_BIND` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(_, addr)| addr.port())
     }
 
     pub fn state(&self) -> &AppState {
@@ -90,8 +105,20 @@ impl Application {
         self.server.handle()
     }
 
+    /// Serves until the API server stops (a signal, or [`Application::handle`]); the metrics
+    /// listener stops with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let Some((metrics, _)) = self.metrics else {
+            return self.server.await;
+        };
+        let metrics_handle = metrics.handle();
+        let api = async {
+            let served = self.server.await;
+            metrics_handle.stop(true).await;
+            served
+        };
+        let (served, _) = futures_util::future::join(api, metrics).await;
+        served
     }
 }
 

@@ -25,6 +25,7 @@ mod legal_aid;
 mod login_limit;
 mod membership;
 mod merchants;
+mod metrics;
 mod money_bounds;
 mod offers;
 mod openapi;

@@ -1,4 +1,4 @@
-//! One log line per request, when it completes: request id, route
+//! One log line and one set of metrics per request, when it completes: request id, route
 //! template, method, status, latency and who called (account or merchant id, nothing else).
 //!
 //! Runs inside the request's root span and outside every other middleware, so it sees the
@@ -15,6 +15,7 @@ use actix_web::{Error, HttpMessage, HttpRequest};
 use gangonghui_domain::ids::{AccountId, MerchantId};
 
 use super::request_id::RequestId;
+use crate::metrics::record;
 
 /// The route label and log value of a request no route matched (a 404): raw paths are chosen
 /// by clients and would grow the metrics without bound.
@@ -84,6 +85,7 @@ pub async fn access_log(
             (status, None, None)
         }
     };
+    record::http_request(&method, &route, status, elapsed);
     let caller = caller.unwrap_or_default();
     tracing::info!(
         request_id,

@@ -164,6 +164,7 @@ impl Keyed {
             status: e.kind().0,
             body: serde_json::to_string(&e.problem(self.lang, self.request_id.clone()))
                 .unwrap_or_default(),
+            replayed: false,
         }
     }
 }
