@@ -88,7 +88,7 @@ async fn main() -> anyhow::Result<()> {
     }
     // A missing .env is normal; settings then come from the environment alone.
     let _ = gangonghui_api::settings::load_dotenv();
-    telemetry::init();
+    telemetry::init(telemetry::format_from_env());
     let settings = Settings::from_env()?;
     match cli.command {
         Some(Command::Migrate) => {

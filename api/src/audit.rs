@@ -10,8 +10,8 @@ use gangonghui_domain::ids::{AccountId, OrgId};
 use gangonghui_persistence::DbConn;
 use gangonghui_persistence::audit::{NewAuditEvent, detail_json, record};
 use std::future::{Ready, ready};
-use tracing_actix_web::RequestId;
 
+use crate::http::request_id::RequestId;
 use crate::state::AppState;
 
 /// Where and when a request came, for the audit trail.
@@ -40,7 +40,7 @@ impl FromRequest for RequestContext {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(Ok(RequestContext {
-            request_id: req.extensions().get::<RequestId>().map(ToString::to_string),
+            request_id: RequestId::of(req),
             ip: req
                 .extensions()
                 .get::<crate::auth::client::ClientIp>()

@@ -15,6 +15,7 @@ pub mod http;
 pub mod legal_aid;
 pub mod membership;
 pub mod merchants;
+pub mod metrics;
 pub mod orgs;
 pub mod routes;
 pub mod settings;

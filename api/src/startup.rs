@@ -18,6 +18,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::client::client_context;
 use crate::cache::Cache;
 use crate::http::JSON_LIMIT;
+use crate::http::access_log::access_log;
 use crate::http::fallback;
 use crate::http::hygiene::hygiene;
 use crate::http::middleware::problem_details;
@@ -32,6 +33,8 @@ pub const SPEC_PATH: &str = "/api-docs/openapi.json";
 pub struct Application {
     addr: SocketAddr,
     server: Server,
+    /// The metrics listener (`GGH_METRICS_BIND`) and the address it bound.
+    metrics: Option<(Server, SocketAddr)>,
     state: AppState,
 }
 
@@ -59,12 +62,19 @@ impl Application {
             .with_context(|| format!("cannot listen on GGH_BIND={}", settings.bind))?;
         let addr = listener.local_addr()?;
         let state = AppState::new(settings, db, cache)?;
+        let metrics = match state.settings.observability.metrics_bind {
+            Some(addr) => Some(crate::metrics::server::bind(addr, state.clone())?),
+            None => None,
+        };
         tracing::info!(
             %addr,
             database = %redact_url(&state.settings.database_url),
             cache = state.cache.kind(),
             "gangonghui listening; API docs at http://{addr}/docs/"
         );
+        if let Some((_, addr)) = &metrics {
+            tracing::info!(%addr, "metrics at http://{addr}/metrics (keep this address private)");
+        }
 
         let state_data = Data::new(state.clone());
         let mut server = HttpServer::new(move || app(state_data.clone(), configure))
@@ -81,12 +91,18 @@ impl Application {
         Ok(Application {
             addr,
             server: server.run(),
+            metrics,
             state,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.addr.port()
+    }
+
+    /// The metrics listener's port, when `GGH_METRICS_BIND` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(_, addr)| addr.port())
     }
 
     pub fn state(&self) -> &AppState {
@@ -98,8 +114,20 @@ impl Application {
         self.server.handle()
     }
 
+    /// Serves until the API server stops (a signal, or [`Application::handle`]); the metrics
+    /// listener stops with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let Some((metrics, _)) = self.metrics else {
+            return self.server.await;
+        };
+        let metrics_handle = metrics.handle();
+        let api = async {
+            let served = self.server.await;
+            metrics_handle.stop(true).await;
+            served
+        };
+        let (served, _) = futures_util::future::join(api, metrics).await;
+        served
     }
 }
 
@@ -126,6 +154,7 @@ where
         .wrap(from_fn(client_context))
         .wrap(from_fn(problem_details))
         .wrap(from_fn(hygiene))
+        .wrap(from_fn(access_log))
         .wrap(TracingLogger::<RequestSpan>::new())
         .app_data(state)
         .app_data(web::PayloadConfig::new(JSON_LIMIT))

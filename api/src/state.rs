@@ -2,6 +2,7 @@
 //! outbound clients and the clock.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use actix_web::web;
@@ -33,6 +34,9 @@ pub struct AppState {
     /// a burst parks dozens of blocking threads on the pool's lock, and on 2 cores the context
     /// switches cost more than the queries.
     db_gate: Arc<tokio::sync::Semaphore>,
+    /// Jobs waiting for the gate: where database work queues (tokio does not expose its
+    /// blocking pool's queue on a stable API, and the gate keeps that queue empty anyway).
+    db_waiting: Arc<AtomicUsize>,
     /// Set once a stop was requested (see [`crate::http::drain`]).
     pub draining: crate::http::drain::Draining,
 }
@@ -52,6 +56,7 @@ impl AppState {
         let http = reqwest::Client::builder().build()?;
         Ok(AppState {
             db_gate: Arc::new(tokio::sync::Semaphore::new(db.max_size() as usize)),
+            db_waiting: Arc::default(),
             sms: SmsSender::from_setting(&settings.sms, http.clone()),
             wechat: WechatClient::new(&settings.wechat, http),
             clock: Clock::default(),
@@ -78,8 +83,10 @@ impl AppState {
     {
         let budget = self.db.checkout_timeout();
         let started = Instant::now();
-        let _permit = tokio::time::timeout(budget, self.db_gate.acquire())
-            .await
+        let waiting = Waiting::new(&self.db_waiting);
+        let admitted = tokio::time::timeout(budget, self.db_gate.acquire()).await;
+        drop(waiting);
+        let _permit = admitted
             .map_err(|_| ApiError::database_unavailable())?
             .map_err(ApiError::internal)?;
         let left = budget.saturating_sub(started.elapsed());
@@ -90,5 +97,29 @@ impl AppState {
         })
         .await
         .map_err(ApiError::internal)?
+    }
+
+    /// Database jobs `(waiting for the gate, running on the blocking pool)`, for metrics.
+    pub fn db_jobs(&self) -> (usize, usize) {
+        let running =
+            (self.db.max_size() as usize).saturating_sub(self.db_gate.available_permits());
+        (self.db_waiting.load(Ordering::Relaxed), running)
+    }
+}
+
+/// Counts one waiter while it lives, so a request dropped mid-wait (its client went away) stops
+/// counting too.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn new(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::Relaxed);
+        Waiting(count)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }

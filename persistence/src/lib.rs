@@ -33,4 +33,4 @@ pub mod wechat;
 
 pub use conn::{Backend, DbConn, write_tx};
 pub use error::DbError;
-pub use pool::{DbPool, PoolOptions};
+pub use pool::{DbPool, PoolOptions, PoolState};

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
@@ -58,6 +58,17 @@ pub struct DbPool {
     backend: Backend,
     reach: Arc<Reachability>,
     checkout_timeout: Duration,
+    /// Checkouts that found no idle connection and are waiting (r2d2 does not count them).
+    waiting: Arc<AtomicUsize>,
+}
+
+/// The pool's state at one moment, for metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolState {
+    pub in_use: u32,
+    pub idle: u32,
+    pub waiting: usize,
+    pub max: u32,
 }
 
 /// Whether the database took the last connection the pool tried to open. While it did not, a
@@ -116,6 +127,7 @@ impl DbPool {
             backend,
             reach,
             checkout_timeout: options.checkout_timeout,
+            waiting: Arc::default(),
         })
     }
 
@@ -129,6 +141,13 @@ impl DbPool {
     /// [`DbError::Unreachable`].
     pub fn get_within(&self, timeout: Duration) -> Result<PooledConn, DbError> {
         let deadline = Instant::now() + timeout;
+        // An idle connection is taken without waiting (what `get_timeout` tries first anyway);
+        // only a checkout that has to wait is counted as waiting.
+        if let Some(conn) = self.inner.try_get() {
+            return Ok(conn);
+        }
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let _waited = Waited(&self.waiting);
         loop {
             if self.reach.is_down() {
                 return self.inner.try_get().ok_or(DbError::Unreachable);
@@ -156,6 +175,26 @@ impl DbPool {
     /// The most connections the pool will open.
     pub fn max_size(&self) -> u32 {
         self.inner.max_size()
+    }
+
+    /// Connections in use and idle, and checkouts waiting.
+    pub fn state(&self) -> PoolState {
+        let state = self.inner.state();
+        PoolState {
+            in_use: state.connections.saturating_sub(state.idle_connections),
+            idle: state.idle_connections,
+            waiting: self.waiting.load(Ordering::Relaxed),
+            max: self.inner.max_size(),
+        }
+    }
+}
+
+/// Ends a waiting checkout's count however the wait ends.
+struct Waited<'a>(&'a AtomicUsize);
+
+impl Drop for Waited<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

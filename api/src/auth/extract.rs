@@ -12,7 +12,7 @@ use gangonghui_domain::{ClientKind, Role};
 use super::AuthError;
 use super::client::VerifiedClient;
 use super::session_cache::{self, Grant};
-use crate::http::ApiError;
+use crate::http::{ApiError, access_log};
 use crate::state::AppState;
 
 /// A request made with a valid access token of a live session.
@@ -47,6 +47,7 @@ impl FromRequest for Authenticated {
         let state = req.app_data::<Data<AppState>>().cloned();
         let token = bearer(req);
         let via_signed_client = req.extensions().get::<VerifiedClient>().is_some();
+        let req = req.clone();
         Box::pin(async move {
             let state = state
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState is not registered")))?;
@@ -66,6 +67,7 @@ impl FromRequest for Authenticated {
                 return Err(AuthError::InvalidToken.into());
             }
             session_cache::seen(&state, &claims.sid);
+            access_log::note_account(&req, &live.account_id);
             Ok(Authenticated {
                 account_id: live.account_id,
                 session_id: claims.sid,

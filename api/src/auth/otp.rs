@@ -16,6 +16,7 @@ use super::AuthError;
 use super::rate_limit::{OTP_CHECKS_PER_IP, OTP_CHECKS_PER_PHONE, OTP_SENDS_PER_IP};
 use crate::crypto::DataKeys;
 use crate::http::ApiError;
+use crate::metrics::record;
 use crate::state::AppState;
 
 pub struct OtpSent {
@@ -75,7 +76,8 @@ pub async fn send(
                 Ok::<_, ApiError>(Ok(id))
             })
         })
-        .await??;
+        .await?
+        .map_err(send_refused)?;
     if let Err(e) = state
         .sms
         .send(&phone, &code, purpose, state.clock.now())
@@ -89,6 +91,16 @@ pub async fn send(
         expires_in: OTP_TTL.as_secs(),
         resend_after: OTP_RESEND_AFTER.as_secs(),
     })
+}
+
+/// A send refused by the limits kept with the codes, counted under the limit's name.
+fn send_refused(refusal: AuthError) -> AuthError {
+    record::rate_limit_refused(match refusal {
+        AuthError::OtpCooldown { .. } => "otp-cooldown",
+        AuthError::OtpDailyLimit { .. } => "otp-daily",
+        _ => "otp-send",
+    });
+    refusal
 }
 
 /// Counts a code check against the per-phone-and-address and per-address limits (before the

@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::AuthError;
 use crate::cache::Counters;
 use crate::http::error::RatePolicy;
+use crate::metrics::record;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limit {
@@ -98,6 +99,7 @@ impl Limit {
     /// phone, an address or a card number).
     fn exceeded(&self) -> AuthError {
         tracing::warn!(limit = self.name, "rate limit refused a request");
+        record::rate_limit_refused(self.name);
         AuthError::RateLimited(self.policy())
     }
 
@@ -176,6 +178,7 @@ impl Backoff {
             limit = self.limit.name,
             "backoff spaced out a login attempt"
         );
+        record::rate_limit_refused(self.limit.name);
         Err(AuthError::RateLimited(RatePolicy {
             window_secs: delay.as_secs(),
             ..self.limit.policy()

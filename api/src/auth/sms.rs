@@ -11,6 +11,7 @@ use gangonghui_domain::Phone;
 use gangonghui_domain::otp::OtpPurpose;
 use tokio::io::AsyncWriteExt;
 
+use crate::metrics::record;
 use crate::settings::{Secret, SmsSetting};
 
 const GATEWAY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -62,13 +63,31 @@ impl SmsSender {
         purpose: OtpPurpose,
         sent_at: DateTime<Utc>,
     ) -> Result<(), SmsError> {
-        if let SmsSender::Log = self {
+        let sent = if let SmsSender::Log = self {
             // Development only (production refuses this provider): the code is the point.
             tracing::info!(phone = %phone.masked(), purpose = purpose.as_str(), code, "SMS (log provider)");
-            return Ok(());
+            Ok(())
+        } else {
+            self.deliver(phone, purpose.as_str(), ("code", code), sent_at)
+                .await
+        };
+        let outcome = match &sent {
+            Ok(()) => "sent",
+            Err(SmsError::Outbox(_)) => "outbox_error",
+            Err(SmsError::Gateway(_)) => "gateway_error",
+            Err(SmsError::Refused(_)) => "gateway_refused",
+        };
+        record::otp_send(self.provider(), outcome);
+        sent
+    }
+
+    /// The provider's name, as the settings and the metrics call it.
+    pub fn provider(&self) -> &'static str {
+        match self {
+            SmsSender::Log => "log",
+            SmsSender::Outbox { .. } => "outbox",
+            SmsSender::Http { .. } => "http",
         }
-        self.deliver(phone, purpose.as_str(), ("code", code), sent_at)
-            .await
     }
 
     /// Sends a notice: a fixed text that names no case, person or amount (an SMS is read on

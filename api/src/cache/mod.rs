@@ -11,6 +11,7 @@ use std::time::Duration;
 pub use self::counters::Counters;
 pub use self::memory::MemoryCache;
 pub use self::redis::RedisCache;
+use crate::metrics::record;
 
 /// The cache failed to answer (unreachable, timed out, or a protocol error). Callers fall back.
 #[derive(Debug, thiserror::Error)]
@@ -62,14 +63,24 @@ impl Cache {
         }
     }
 
-    pub async fn get(&self, key: &str) -> Result<Option<String>, CacheError> {
+    /// True while the Redis circuit breaker holds Redis as failed (see `RedisCache`).
+    pub fn breaker_open(&self) -> bool {
         match self {
+            Cache::Memory(_) => false,
+            Cache::Redis(c) => c.is_down(),
+        }
+    }
+
+    pub async fn get(&self, key: &str) -> Result<Option<String>, CacheError> {
+        let found = match self {
             Cache::Memory(c) => Ok(c.get(key)),
             // Redis may still hold the entry a waiting write replaces: a miss, so the caller
             // asks the database.
             Cache::Redis(c) if c.is_waiting(key) => Ok(None),
             Cache::Redis(c) => c.get(key).await,
-        }
+        };
+        record::cache_lookup(found.as_ref().map(Option::is_some).map_err(drop));
+        noted("get", found)
     }
 
     pub async fn set(&self, key: &str, value: &str, ttl: Duration) -> Result<(), CacheError> {
@@ -78,7 +89,7 @@ impl Cache {
                 c.set(key, value, ttl);
                 Ok(())
             }
-            Cache::Redis(c) => c.set(key, value, ttl).await,
+            Cache::Redis(c) => noted("set", c.set(key, value, ttl).await),
         }
     }
 
@@ -88,7 +99,7 @@ impl Cache {
                 c.delete(key);
                 Ok(())
             }
-            Cache::Redis(c) => c.delete(key).await,
+            Cache::Redis(c) => noted("delete", c.delete(key).await),
         }
     }
 
@@ -102,7 +113,7 @@ impl Cache {
         match self {
             Cache::Memory(c) => Ok(c.set_if_absent(key, value, ttl)),
             Cache::Redis(c) if c.is_waiting(key) => Ok(false),
-            Cache::Redis(c) => c.set_if_absent(key, value, ttl).await,
+            Cache::Redis(c) => noted("set_if_absent", c.set_if_absent(key, value, ttl).await),
         }
     }
 
@@ -116,7 +127,7 @@ impl Cache {
     pub async fn incr_by(&self, key: &str, by: i64, ttl: Duration) -> Result<i64, CacheError> {
         match self {
             Cache::Memory(c) => Ok(c.incr(key, by, ttl)),
-            Cache::Redis(c) => c.incr(key, by, ttl).await,
+            Cache::Redis(c) => noted("incr", c.incr(key, by, ttl).await),
         }
     }
 
@@ -161,4 +172,12 @@ impl Cache {
             Cache::Redis(c) => c.ping().await,
         }
     }
+}
+
+/// Counts a failed call of `op` (the caller falls back either way).
+fn noted<T>(op: &'static str, outcome: Result<T, CacheError>) -> Result<T, CacheError> {
+    if outcome.is_err() {
+        record::cache_error(op);
+    }
+    outcome
 }

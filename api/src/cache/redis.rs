@@ -90,6 +90,12 @@ impl RedisCache {
         }
     }
 
+    /// Whether the breaker holds Redis as failed: since the last unreachable error, no call
+    /// has succeeded (calls are skipped for [`BACKOFF`] after each failure).
+    pub fn is_down(&self) -> bool {
+        self.health.down.load(Ordering::Relaxed)
+    }
+
     pub fn is_waiting(&self, key: &str) -> bool {
         self.pending().contains_key(key)
     }

@@ -2,6 +2,7 @@
 //! schema checker, the field-issue collector, pagination, middleware, language negotiation,
 //! health and the fallback for unknown routes. Features use it; it knows no feature.
 
+pub mod access_log;
 mod answer;
 pub mod cors;
 pub mod drain;
@@ -15,6 +16,7 @@ pub mod json;
 pub mod middleware;
 pub mod pagination;
 pub mod query;
+pub mod request_id;
 pub mod request_span;
 mod schema_check;
 mod unavailable;

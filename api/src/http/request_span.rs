@@ -1,7 +1,8 @@
 //! The root span of each request, whose fields every log line inside it carries. Unlike the
-//! default builder it takes the client address only as far as trusted proxies vouch for it (a
-//! client's own `X-Forwarded-For` is just a claim), logs the path without its query (a query can
-//! carry a phone number), and escapes the `User-Agent` so a crafted header cannot forge lines.
+//! default builder it takes the client address and the request id only as far as trusted
+//! proxies vouch for them (a client's own `X-Forwarded-For` or `X-Request-Id` is just a claim),
+//! logs the path without its query (a query can carry a phone number), and escapes the
+//! `User-Agent` so a crafted header cannot forge lines.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -9,8 +10,9 @@ use actix_web::web::Data;
 use actix_web::{Error, HttpMessage};
 use tracing::Span;
 use tracing::field::Empty;
-use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder};
+use tracing_actix_web::{DefaultRootSpanBuilder, RequestId as GeneratedId, RootSpanBuilder};
 
+use super::request_id::RequestId;
 use crate::auth::client::client_ip;
 use crate::state::AppState;
 
@@ -37,10 +39,17 @@ impl RootSpanBuilder for RequestSpan {
             .get(actix_web::http::header::USER_AGENT)
             .map(|v| escaped(v.as_bytes()))
             .unwrap_or_default();
-        let request_id = request.extensions().get::<RequestId>().copied();
+        let generated = request.extensions().get::<GeneratedId>().copied();
+        let request_id = RequestId::assign(
+            request.peer_addr().map(|a| a.ip()),
+            request.headers(),
+            &trusted,
+            || generated.map(|id| id.to_string()).unwrap_or_default(),
+        );
+        request.extensions_mut().insert(request_id.clone());
         tracing::info_span!(
             "HTTP request",
-            request_id = request_id.map(|id| id.to_string()).unwrap_or_default(),
+            request_id = request_id.as_str(),
             http.method = %request.method(),
             http.route = request.match_pattern().unwrap_or_else(|| "default".into()),
             http.target = escaped(request.path().as_bytes()),

@@ -24,6 +24,7 @@ use crate::crypto::DataKeys;
 use crate::http::pagination::page;
 use crate::http::{ApiError, FieldIssueKind};
 use crate::membership::MemberError;
+use crate::metrics::record;
 use crate::state::AppState;
 
 /// The keyed hash the duplicate rule compares employers by. Bound to the applicant: the rule is
@@ -113,6 +114,7 @@ pub async fn submit(
             })
         })
         .await?;
+    record::legal_aid_moved("none", CaseStatus::Submitted.as_str());
     CaseDto::new(&state.data_keys, parts, now)
 }
 

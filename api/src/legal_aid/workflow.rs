@@ -19,6 +19,7 @@ use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::Authenticated;
 use crate::crypto::DataKeys;
 use crate::http::{ApiError, FieldIssueKind, Rule};
+use crate::metrics::record;
 use crate::state::AppState;
 
 pub async fn move_case(
@@ -30,7 +31,7 @@ pub async fn move_case(
 ) -> Result<CaseDto, ApiError> {
     let now = state.clock.now();
     let (auth, keys) = (auth.clone(), state.data_keys.clone());
-    let (parts, notify_phone) = state
+    let (parts, notify_phone, from) = state
         .db(move |conn| {
             write_tx(conn, |c| {
                 let viewer = Viewer::load(c, &auth)?;
@@ -70,11 +71,17 @@ pub async fn move_case(
                         .and_then(|a| Phone::parse(&a.phone).ok()),
                     false => None,
                 };
+                let from = case.status;
                 let case = legal_aid::find(c, &id)?.ok_or(diesel::result::Error::NotFound)?;
-                Ok((parts(c, &auth.account_id, case, standing)?, notify_phone))
+                Ok((
+                    parts(c, &auth.account_id, case, standing)?,
+                    notify_phone,
+                    from,
+                ))
             })
         })
         .await?;
+    record::legal_aid_moved(from.as_str(), parts.case.status.as_str());
     if let Some(phone) = notify_phone {
         super::notify::case_changed(state, phone);
     }

@@ -13,8 +13,8 @@ use gangonghui_domain::merchant::MerchantStatus;
 use super::{MerchantError, access};
 use crate::auth::{AuthError, Authenticated};
 use crate::crypto::sha256_hex;
-use crate::http::ApiError;
 use crate::http::error::Answer;
+use crate::http::{ApiError, access_log};
 use crate::state::AppState;
 
 pub const API_KEY_HEADER: &str = "x-api-key";
@@ -55,6 +55,7 @@ impl FromRequest for MerchantStaff {
         let login = key_hash
             .is_none()
             .then(|| Authenticated::from_request(req, payload));
+        let req = req.clone();
         Box::pin(async move {
             let state = state
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState is not registered")))?;
@@ -92,6 +93,7 @@ impl FromRequest for MerchantStaff {
                 None => access::merchant_status(&state, &staff.merchant_id).await?,
             };
             ensure_active(status)?;
+            access_log::note_merchant(&req, &staff.merchant_id);
             Ok(staff)
         })
     }

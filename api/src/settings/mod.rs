@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use secrets::{hex_keys, secret};
 
 pub use edge::EdgeSettings;
+pub use observability::{LogFormat, ObservabilitySettings, log_format};
 pub use secrets::Secret;
 
 mod edge;
 mod env;
+mod observability;
 mod secrets;
 
 use env::parse;
@@ -63,6 +65,7 @@ pub struct Settings {
     /// replica must see the same directory (a shared volume).
     pub attachments_dir: PathBuf,
     pub edge: EdgeSettings,
+    pub observability: ObservabilitySettings,
 }
 
 /// Where one-time codes are sent.
@@ -255,6 +258,7 @@ impl Settings {
             }
         }
         let edge = EdgeSettings::from_env(&var, &mut problems, production);
+        let observability = ObservabilitySettings::from_env(&var, environment, &mut problems);
         let data_previous_keys = hex_keys(&var, "GGH_DATA_PREVIOUS_KEYS", &mut problems);
         let index_key = hex_keys(&var, "GGH_INDEX_KEY", &mut problems).pop();
         let jwt_previous_secrets = var("GGH_JWT_PREVIOUS_SECRETS")
@@ -288,6 +292,7 @@ impl Settings {
             miniprogram_client,
             trusted_proxies,
             edge,
+            observability,
             attachments_dir: var("GGH_ATTACHMENTS_DIR")
                 .map_or_else(|| data_dir.join("attachments"), PathBuf::from),
             data_dir,

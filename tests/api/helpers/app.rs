@@ -89,6 +89,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub state: AppState,
+    /// Where `/metrics` answers, when `GGH_METRICS_BIND` was set.
+    pub metrics_address: Option<String>,
     outbox: PathBuf,
     handle: ServerHandle,
     cache_prefix: String,
@@ -165,6 +167,7 @@ impl TestApp {
             .await
             .expect("application starts");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let metrics_address = app.metrics_port().map(|p| format!("http://127.0.0.1:{p}"));
         let handle = app.handle();
         let state = app.state().clone();
         tokio::spawn(app.run_until_stopped());
@@ -172,6 +175,7 @@ impl TestApp {
             address,
             client: reqwest::Client::new(),
             state,
+            metrics_address,
             outbox,
             handle,
             cache_prefix,

@@ -5,10 +5,9 @@ use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use actix_web::{FromRequest, HttpRequest};
 use gangonghui_domain::ids::MerchantId;
 use serde::Serialize;
-use tracing_actix_web::RequestId;
 use utoipa::openapi::Required;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
@@ -17,6 +16,7 @@ use super::Stored;
 use crate::crypto::sha256_hex;
 use crate::http::error::{Answer, ApiError, Refusal};
 use crate::http::i18n::Lang;
+use crate::http::request_id::RequestId;
 
 /// The longest key accepted.
 const MAX_KEY_LEN: usize = 255;
@@ -96,7 +96,7 @@ impl FromRequest for IdempotencyKey {
         ready(Ok(IdempotencyKey {
             key,
             lang: Lang::from_headers(req.headers()),
-            request_id: req.extensions().get::<RequestId>().map(ToString::to_string),
+            request_id: RequestId::of(req),
         }))
     }
 }
@@ -164,6 +164,7 @@ impl Keyed {
             status: e.kind().0,
             body: serde_json::to_string(&e.problem(self.lang, self.request_id.clone()))
                 .unwrap_or_default(),
+            replayed: false,
         }
     }
 }

@@ -29,6 +29,9 @@ pub const RETENTION_HOURS: i64 = 24;
 pub struct Stored {
     pub status: StatusCode,
     pub body: String,
+    /// Read back from an earlier attempt with the same key, rather than made by this one (so
+    /// the work it stands for is not counted twice).
+    pub replayed: bool,
 }
 
 impl Stored {
@@ -46,6 +49,7 @@ impl Stored {
         Ok(Stored {
             status: StatusCode::OK,
             body: serde_json::to_string(dto).map_err(ApiError::internal)?,
+            replayed: false,
         })
     }
 
@@ -54,6 +58,7 @@ impl Stored {
         Ok(Stored {
             status: StatusCode::CREATED,
             body: serde_json::to_string(dto).map_err(ApiError::internal)?,
+            replayed: false,
         })
     }
 }
@@ -168,6 +173,7 @@ fn replay(conn: &mut DbConn, req: &Keyed) -> Result<Stored, ApiError> {
         (Some(status), Some(body)) => Ok(Stored {
             status: StatusCode::from_u16(status as u16).map_err(ApiError::internal)?,
             body,
+            replayed: true,
         }),
         _ => Err(IdempotencyError::InProgress.into()),
     }

@@ -20,6 +20,7 @@ use crate::http::ApiError;
 use crate::http::idempotency::{self, Keyed, Stored};
 use crate::membership::MemberError;
 use crate::merchants::{MerchantError, MerchantStaff};
+use crate::metrics::record;
 use crate::state::AppState;
 
 pub struct RedeemCmd {
@@ -52,14 +53,24 @@ async fn record(
     cmd: RedeemCmd,
 ) -> Result<Stored, ApiError> {
     let (keys, now) = (state.data_keys.clone(), state.clock.now());
-    state
+    let (stored, amounts) = state
         .db(move |conn| {
-            idempotency::once(conn, &key, now, |c| {
+            let mut amounts = None;
+            let stored = idempotency::once(conn, &key, now, |c| {
                 let row = redeem_in(c, &keys, &staff, &cmd, now)?;
+                amounts = Some((row.original_fen, row.discount_fen));
                 Stored::created(&RedemptionDto::from(row))
-            })
+            })?;
+            Ok((stored, amounts))
         })
-        .await
+        .await?;
+    // Only a fresh success committed this redemption: a replay or a refusal rolled it back.
+    if let Some((original, discount)) =
+        amounts.filter(|_| stored.status.is_success() && !stored.replayed)
+    {
+        record::redeemed(original, discount);
+    }
+    Ok(stored)
 }
 
 /// The redemption inside the caller's transaction.

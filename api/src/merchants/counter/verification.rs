@@ -11,6 +11,7 @@ use crate::cards::codes;
 use crate::http::ApiError;
 use crate::membership::MemberError;
 use crate::merchants::MerchantStaff;
+use crate::metrics::record;
 use crate::state::AppState;
 
 /// What the counter sees for a presented code.
@@ -29,9 +30,14 @@ pub async fn verify(
     code: String,
     now: DateTime<Utc>,
 ) -> Result<Verification, ApiError> {
-    let attempt = Attempt::begin(state, staff, &code).await?;
+    let attempt = Attempt::begin(state, staff, &code)
+        .await
+        .inspect_err(|refused| {
+            record::verification(refused.answer().code);
+        })?;
     let outcome = look_up(state, staff, code, now).await;
     let refused = outcome.as_ref().err().map(|e| e.answer().code);
+    record::verification(refused.unwrap_or("ok"));
     attempt.settle(state, refused).await;
     outcome
 }

@@ -14,6 +14,7 @@ use crate::http::ApiError;
 use crate::http::idempotency::{self, Keyed, Stored};
 use crate::merchants::ledger::dto::ReversalDto;
 use crate::merchants::{MerchantError, MerchantStaff};
+use crate::metrics::record;
 use crate::state::AppState;
 
 pub const REVERSAL_WINDOW_DAYS: i64 = 7;
@@ -29,9 +30,10 @@ pub async fn reverse(
     ctx: RequestContext,
 ) -> Result<Stored, ApiError> {
     let staff = staff.clone();
-    state
+    let (stored, amounts) = state
         .db(move |conn| {
-            idempotency::once(conn, &key, now, |c| {
+            let mut amounts = None;
+            let stored = idempotency::once(conn, &key, now, |c| {
                 let r = redemptions::find(c, &redemption_id)?.filter(|r| r.merchant_id == staff.merchant_id).ok_or(MerchantError::RedemptionNotFound)?;
                 if now.naive_utc() - r.created_at > Duration::days(REVERSAL_WINDOW_DAYS) {
                     return Err(MerchantError::ReversalWindowPassed.into());
@@ -55,10 +57,19 @@ pub async fn reverse(
                     .by(&staff.account_id, Role::MerchantStaff)
                     .detail(serde_json::json!({ "merchant_id": r.merchant_id, "discount_fen": r.discount_fen }))
                     .record(c, &ctx)?;
+                amounts = Some((reversal.original_fen, reversal.discount_fen));
                 Stored::ok(&ReversalDto::from(reversal))
-            })
+            })?;
+            Ok((stored, amounts))
         })
-        .await
+        .await?;
+    // As for redemptions: only a fresh success committed the reversal.
+    if let Some((original, discount)) =
+        amounts.filter(|_| stored.status.is_success() && !stored.replayed)
+    {
+        record::reversed(original, discount);
+    }
+    Ok(stored)
 }
 
 /// A day's redemptions of the merchant with whether each was reversed.
