@@ -109,7 +109,7 @@ pub fn once(
     });
     let refusal = match attempt {
         Ok(stored) => return Ok(stored),
-        Err(Attempt::Settled) => return replay(conn, req),
+        Err(Attempt::Settled) => return replay(conn, req, now),
         Err(Attempt::Unstored(e)) => return Err(e),
         Err(Attempt::Refused(e)) => req.render(&e),
     };
@@ -118,7 +118,7 @@ pub fn once(
         store(c, req, refusal, now)
     }) {
         Ok(stored) => Ok(stored),
-        Err(Attempt::Settled) => replay(conn, req),
+        Err(Attempt::Settled) => replay(conn, req, now),
         Err(Attempt::Unstored(e) | Attempt::Refused(e)) => Err(e),
     }
 }
@@ -130,9 +130,14 @@ fn begin(c: &mut DbConn, req: &Keyed, now: DateTime<Utc>) -> Result<NaiveDateTim
         return Err(Attempt::Unstored(IdempotencyError::InProgress.into()));
     }
     if rand::random::<u16>().is_multiple_of(1024) {
-        idempotency::forget_before(c, now - Duration::hours(RETENTION_HOURS))?;
+        idempotency::forget_before(c, stale_before(now))?;
     }
     Ok(now)
+}
+
+/// Keys stored before this are forgotten.
+pub fn stale_before(now: NaiveDateTime) -> NaiveDateTime {
+    now - Duration::hours(RETENTION_HOURS)
 }
 
 fn store(
@@ -150,6 +155,7 @@ fn store(
         status,
         &stored.body,
         now,
+        stale_before(now),
     )? {
         Ok(stored)
     } else {
@@ -158,9 +164,10 @@ fn store(
 }
 
 /// The stored answer of a settled key, if this request is the one it stands for.
-fn replay(conn: &mut DbConn, req: &Keyed) -> Result<Stored, ApiError> {
-    let row =
-        idempotency::find_key(conn, &req.scope, &req.key)?.ok_or(IdempotencyError::InProgress)?;
+fn replay(conn: &mut DbConn, req: &Keyed, now: DateTime<Utc>) -> Result<Stored, ApiError> {
+    let fresh_since = stale_before(now.naive_utc());
+    let row = idempotency::find_key(conn, &req.scope, &req.key, fresh_since)?
+        .ok_or(IdempotencyError::InProgress)?;
     if row.request_hash != req.request_hash {
         return Err(IdempotencyError::Mismatch.into());
     }
