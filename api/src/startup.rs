@@ -25,6 +25,7 @@ use crate::http::request_span::RequestSpan;
 use crate::routes;
 use crate::settings::{Settings, redact_url};
 use crate::state::AppState;
+use crate::upkeep;
 
 pub const SPEC_PATH: &str = "/api-docs/openapi.json";
 
@@ -47,7 +48,9 @@ impl Application {
         settings: Settings,
         configure: fn(&mut ServiceConfig<'_>),
     ) -> anyhow::Result<Application> {
-        let db = open_database(&settings.database_url, settings.db_pool_size).await?;
+        let backends = settings.backends.clone();
+        let db =
+            open_database(&settings.database_url, move |pool| backends.tune_pool(pool)).await?;
         let cache = Cache::from_settings(settings.redis_url.as_deref(), &settings.cache_prefix)
             .context("REDIS_URL is not a usable Redis URL")?;
         let listener = TcpListener::bind(&settings.bind)
@@ -89,7 +92,11 @@ impl Application {
         self.server.handle()
     }
 
+    /// Serves until stopped, with the background upkeep running beside the server: started
+    /// here, and stopped (dropped) when the server has stopped.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let every = self.state.settings.backends.upkeep_interval;
+        let _upkeep = every.map(|every| upkeep::start(self.state.clone(), every));
         self.server.await
     }
 }
@@ -133,17 +140,19 @@ where
         .default_service(web::to(fallback::no_route))
 }
 
-/// Connects the pool and applies pending migrations, off the async workers.
-pub async fn open_database(url: &str, pool_size: Option<u32>) -> anyhow::Result<DbPool> {
+/// Connects the pool and applies pending migrations, off the async workers. `tune` adjusts the
+/// backend's default pool options.
+pub async fn open_database(
+    url: &str,
+    tune: impl FnOnce(&mut PoolOptions) + Send + 'static,
+) -> anyhow::Result<DbPool> {
     let url = url.to_owned();
     let shown = redact_url(&url);
     tokio::task::spawn_blocking(move || -> anyhow::Result<DbPool> {
         let backend = Backend::from_url(&url)
             .context("DATABASE_URL must start with sqlite:// or postgres://")?;
         let mut options = PoolOptions::default_for(backend);
-        if let Some(size) = pool_size {
-            options.max_size = size;
-        }
+        tune(&mut options);
         let pool = DbPool::connect(&url, &options)?;
         let mut conn = pool.get_within(Duration::from_secs(10))?;
         let applied = migrate::run_pending(&mut conn)?;

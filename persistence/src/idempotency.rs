@@ -74,11 +74,6 @@ pub fn store_answer(
     Ok(written == 1)
 }
 
-/// Keys older than the retention (24 h) are forgotten.
-pub fn forget_before(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(idem::table.filter(idem::created_at.lt(before))).execute(conn)
-}
-
 /// Marks a key as in flight for the rest of the caller's transaction, without waiting; false
 /// when another transaction holds it. PostgreSQL: a transaction-scoped advisory lock on a 64-bit
 /// hash of merchant and key (a backend-specific exception: the shared DSL has no such lock).

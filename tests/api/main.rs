@@ -39,4 +39,5 @@ mod sms;
 mod staff_invitation_guards;
 mod staff_invitations;
 mod tokens;
+mod upkeep;
 mod wechat;

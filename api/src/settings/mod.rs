@@ -5,9 +5,11 @@ use std::path::PathBuf;
 
 use secrets::{hex_keys, secret};
 
+pub use backends::BackendSettings;
 pub use edge::EdgeSettings;
 pub use secrets::Secret;
 
+mod backends;
 mod edge;
 mod env;
 mod secrets;
@@ -30,8 +32,6 @@ pub struct Settings {
     pub environment: Environment,
     pub bind: String,
     pub database_url: String,
-    /// Connections in the pool; `None` picks the backend's measured default.
-    pub db_pool_size: Option<u32>,
     /// `None`: the in-process cache (one instance only).
     pub redis_url: Option<String>,
     /// Prefix of every Redis key, so several deployments or test runs can share one Redis.
@@ -63,6 +63,8 @@ pub struct Settings {
     /// replica must see the same directory (a shared volume).
     pub attachments_dir: PathBuf,
     pub edge: EdgeSettings,
+    /// The database pool's size; the upkeep interval.
+    pub backends: BackendSettings,
 }
 
 /// Where one-time codes are sent.
@@ -169,9 +171,6 @@ impl Settings {
             },
         );
 
-        let db_pool_size = parse(&var, "GGH_DB_POOL_SIZE", &mut problems, |n: &u32| {
-            (1..=256).contains(n)
-        });
         let workers = parse(&var, "GGH_WORKERS", &mut problems, |n: &usize| {
             (1..=256).contains(n)
         });
@@ -255,6 +254,7 @@ impl Settings {
             }
         }
         let edge = EdgeSettings::from_env(&var, &mut problems);
+        let backends = BackendSettings::from_env(&var, &mut problems);
         let data_previous_keys = hex_keys(&var, "GGH_DATA_PREVIOUS_KEYS", &mut problems);
         let index_key = hex_keys(&var, "GGH_INDEX_KEY", &mut problems).pop();
         let jwt_previous_secrets = var("GGH_JWT_PREVIOUS_SECRETS")
@@ -273,7 +273,6 @@ impl Settings {
             environment,
             bind: var("GGH_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
             database_url,
-            db_pool_size,
             redis_url,
             cache_prefix: var("GGH_CACHE_PREFIX").unwrap_or_else(|| "ggh:".into()),
             jwt_secret: jwt_secret.unwrap_or_else(|| Secret::new("")),
@@ -288,6 +287,7 @@ impl Settings {
             miniprogram_client,
             trusted_proxies,
             edge,
+            backends,
             attachments_dir: var("GGH_ATTACHMENTS_DIR")
                 .map_or_else(|| data_dir.join("attachments"), PathBuf::from),
             data_dir,

@@ -123,16 +123,13 @@ pub fn once(
     }
 }
 
-/// Starts an attempt: refuses a key in flight, now and then forgets expired keys.
+/// Starts an attempt: refuses a key in flight. Expired keys are not deleted here (the background
+/// upkeep does that); they are read as absent.
 fn begin(c: &mut DbConn, req: &Keyed, now: DateTime<Utc>) -> Result<NaiveDateTime, Attempt> {
-    let now = now.naive_utc();
     if !idempotency::try_mark_in_flight(c, &req.scope, &req.key)? {
         return Err(Attempt::Unstored(IdempotencyError::InProgress.into()));
     }
-    if rand::random::<u16>().is_multiple_of(1024) {
-        idempotency::forget_before(c, stale_before(now))?;
-    }
-    Ok(now)
+    Ok(now.naive_utc())
 }
 
 /// Keys stored before this are forgotten.
