@@ -130,7 +130,11 @@ async fn main() -> anyhow::Result<()> {
 
 async fn state(settings: Settings) -> anyhow::Result<AppState> {
     let db = startup::open_database(&settings.database_url, |pool| pool.max_size = 2).await?;
-    let cache = Cache::from_settings(settings.redis_url.as_deref(), &settings.cache_prefix)?;
+    let cache = Cache::from_settings(
+        settings.redis_url.as_deref(),
+        &settings.cache_prefix,
+        settings.backends.redis,
+    )?;
     AppState::new(settings, db, cache)
 }
 

@@ -51,8 +51,12 @@ impl Application {
         let backends = settings.backends.clone();
         let db =
             open_database(&settings.database_url, move |pool| backends.tune_pool(pool)).await?;
-        let cache = Cache::from_settings(settings.redis_url.as_deref(), &settings.cache_prefix)
-            .context("REDIS_URL is not a usable Redis URL")?;
+        let cache = Cache::from_settings(
+            settings.redis_url.as_deref(),
+            &settings.cache_prefix,
+            settings.backends.redis,
+        )
+        .context("REDIS_URL is not a usable Redis URL")?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on GGH_BIND={}", settings.bind))?;
         let addr = listener.local_addr()?;
@@ -141,7 +145,7 @@ where
 }
 
 /// Connects the pool and applies pending migrations, off the async workers. `tune` adjusts the
-/// backend's default pool options.
+/// backend's default pool options (size, timeouts).
 pub async fn open_database(
     url: &str,
     tune: impl FnOnce(&mut PoolOptions) + Send + 'static,
@@ -155,7 +159,7 @@ pub async fn open_database(
         tune(&mut options);
         let pool = DbPool::connect(&url, &options)?;
         let mut conn = pool.get_within(Duration::from_secs(10))?;
-        let applied = migrate::run_pending(&mut conn)?;
+        let applied = pool.unbounded(&mut conn, migrate::run_pending)?;
         if !applied.is_empty() {
             tracing::info!(migrations = ?applied, "applied database migrations");
         }

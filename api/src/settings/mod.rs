@@ -63,7 +63,7 @@ pub struct Settings {
     /// replica must see the same directory (a shared volume).
     pub attachments_dir: PathBuf,
     pub edge: EdgeSettings,
-    /// The database pool's size; the upkeep interval.
+    /// Pool, statement and Redis timeouts; the upkeep interval.
     pub backends: BackendSettings,
 }
 
