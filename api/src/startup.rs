@@ -61,11 +61,16 @@ impl Application {
             .with_context(|| format!("cannot listen on GGH_BIND={}", settings.bind))?;
         let addr = listener.local_addr()?;
         let state = AppState::new(settings, db, cache)?;
+        let docs = if state.settings.edge.docs {
+            format!("API docs at http://{addr}/docs/")
+        } else {
+            "API docs off (GGH_DOCS)".to_owned()
+        };
         tracing::info!(
             %addr,
             database = %redact_url(&state.settings.database_url),
             cache = state.cache.kind(),
-            "gangonghui listening; API docs at http://{addr}/docs/"
+            "gangonghui listening; {docs}"
         );
 
         let state_data = Data::new(state.clone());
@@ -123,6 +128,7 @@ where
     F: FnOnce(&mut ServiceConfig<'_>),
 {
     let cors = crate::http::cors::policy(&state.settings.edge.cors_origins);
+    let docs = state.settings.edge.docs;
     let (app, doc) = App::new()
         .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))
         .wrap(from_fn(client_context))
@@ -136,12 +142,16 @@ where
         .configure(configure)
         .split_for_parts();
     let route_table = Data::new(fallback::RouteTable::from_openapi(&doc));
-    app.app_data(route_table)
-        .service(
+    let mut app = app.app_data(route_table);
+    // Off, both the UI and the spec it reads answer 404 like any unknown path: the UI without
+    // the spec is an empty page, and the spec is the part worth hiding (see EdgeSettings::docs).
+    if docs {
+        app = app.service(
             SwaggerUi::new("/docs/{_:.*}")
                 .external_url_unchecked(SPEC_PATH, crate::doc::complete(&doc)),
-        )
-        .default_service(web::to(fallback::no_route))
+        );
+    }
+    app.default_service(web::to(fallback::no_route))
 }
 
 /// Connects the pool and applies pending migrations, off the async workers. `tune` adjusts the

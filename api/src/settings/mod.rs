@@ -253,7 +253,7 @@ impl Settings {
                 )),
             }
         }
-        let edge = EdgeSettings::from_env(&var, &mut problems);
+        let edge = EdgeSettings::from_env(&var, production, &mut problems);
         let backends = BackendSettings::from_env(&var, &mut problems);
         let data_previous_keys = hex_keys(&var, "GGH_DATA_PREVIOUS_KEYS", &mut problems);
         let index_key = hex_keys(&var, "GGH_INDEX_KEY", &mut problems).pop();
