@@ -92,7 +92,7 @@ async fn main() -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
     match cli.command {
         Some(Command::Migrate) => {
-            startup::open_database(&settings.database_url, Some(1)).await?;
+            startup::open_database(&settings.database_url, |pool| pool.max_size = 1).await?;
             tracing::info!("database is up to date");
         }
         Some(Command::Admin { command }) => admin(settings, command).await?,
@@ -129,8 +129,12 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn state(settings: Settings) -> anyhow::Result<AppState> {
-    let db = startup::open_database(&settings.database_url, Some(2)).await?;
-    let cache = Cache::from_settings(settings.redis_url.as_deref(), &settings.cache_prefix)?;
+    let db = startup::open_database(&settings.database_url, |pool| pool.max_size = 2).await?;
+    let cache = Cache::from_settings(
+        settings.redis_url.as_deref(),
+        &settings.cache_prefix,
+        settings.backends.redis,
+    )?;
     AppState::new(settings, db, cache)
 }
 

@@ -23,6 +23,7 @@ pub mod startup;
 pub mod state;
 pub mod stats;
 pub mod telemetry;
+pub mod upkeep;
 
 pub use http::ApiError;
 pub use settings::Settings;

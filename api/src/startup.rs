@@ -26,6 +26,7 @@ use crate::http::request_span::RequestSpan;
 use crate::routes;
 use crate::settings::{Environment, Settings, redact_url};
 use crate::state::AppState;
+use crate::upkeep;
 
 pub const SPEC_PATH: &str = "/api-docs/openapi.json";
 
@@ -55,9 +56,15 @@ impl Application {
         } else {
             Schema::Migrate
         };
-        let db = open_database_with(&settings.database_url, settings.db_pool_size, schema).await?;
-        let cache = Cache::from_settings(settings.redis_url.as_deref(), &settings.cache_prefix)
-            .context("REDIS_URL is not a usable Redis URL")?;
+        let backends = settings.backends.clone();
+        let tune = move |pool: &mut PoolOptions| backends.tune_pool(pool);
+        let db = open_database_with(&settings.database_url, tune, schema).await?;
+        let cache = Cache::from_settings(
+            settings.redis_url.as_deref(),
+            &settings.cache_prefix,
+            settings.backends.redis,
+        )
+        .context("REDIS_URL is not a usable Redis URL")?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on GGH_BIND={}", settings.bind))?;
         let addr = listener.local_addr()?;
@@ -66,11 +73,16 @@ impl Application {
             Some(addr) => Some(crate::metrics::server::bind(addr, state.clone())?),
             None => None,
         };
+        let docs = if state.settings.edge.docs {
+            format!("API docs at http://{addr}/docs/")
+        } else {
+            "API docs off (GGH_DOCS)".to_owned()
+        };
         tracing::info!(
             %addr,
             database = %redact_url(&state.settings.database_url),
             cache = state.cache.kind(),
-            "gangonghui listening; API docs at http://{addr}/docs/"
+            "gangonghui listening; {docs}"
         );
         if let Some((_, addr)) = &metrics {
             tracing::info!(%addr, "metrics at http://{addr}/metrics (keep this address private)");
@@ -114,9 +126,12 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until the API server stops (a signal, or [`Application::handle`]); the metrics
+    /// Serves until the API server stops (a signal, or [`Application::handle`]), with the
+    /// background upkeep running beside it (dropped when the server has stopped); the metrics
     /// listener stops with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let every = self.state.settings.backends.upkeep_interval;
+        let _upkeep = every.map(|every| upkeep::start(self.state.clone(), every));
         let Some((metrics, _)) = self.metrics else {
             return self.server.await;
         };
@@ -149,6 +164,7 @@ where
     F: FnOnce(&mut ServiceConfig<'_>),
 {
     let cors = crate::http::cors::policy(&state.settings.edge.cors_origins);
+    let docs = state.settings.edge.docs;
     let (app, doc) = App::new()
         .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))
         .wrap(from_fn(client_context))
@@ -163,17 +179,25 @@ where
         .configure(configure)
         .split_for_parts();
     let route_table = Data::new(fallback::RouteTable::from_openapi(&doc));
-    app.app_data(route_table)
-        .service(
+    let mut app = app.app_data(route_table);
+    // Off, both the UI and the spec it reads answer 404 like any unknown path: the UI without
+    // the spec is an empty page, and the spec is the part worth hiding (see EdgeSettings::docs).
+    if docs {
+        app = app.service(
             SwaggerUi::new("/docs/{_:.*}")
                 .external_url_unchecked(SPEC_PATH, crate::doc::complete(&doc)),
-        )
-        .default_service(web::to(fallback::no_route))
+        );
+    }
+    app.default_service(web::to(fallback::no_route))
 }
 
-/// Connects the pool and applies pending migrations, off the async workers.
-pub async fn open_database(url: &str, pool_size: Option<u32>) -> anyhow::Result<DbPool> {
-    open_database_with(url, pool_size, Schema::Migrate).await
+/// Connects the pool and applies pending migrations, off the async workers. `tune` adjusts the
+/// backend's default pool options (size, timeouts).
+pub async fn open_database(
+    url: &str,
+    tune: impl FnOnce(&mut PoolOptions) + Send + 'static,
+) -> anyhow::Result<DbPool> {
+    open_database_with(url, tune, Schema::Migrate).await
 }
 
 /// What opening the database does about migrations this build has and the database lacks.
@@ -188,7 +212,7 @@ pub enum Schema {
 
 pub async fn open_database_with(
     url: &str,
-    pool_size: Option<u32>,
+    tune: impl FnOnce(&mut PoolOptions) + Send + 'static,
     schema: Schema,
 ) -> anyhow::Result<DbPool> {
     let url = url.to_owned();
@@ -197,9 +221,7 @@ pub async fn open_database_with(
         let backend = Backend::from_url(&url)
             .context("DATABASE_URL must start with sqlite:// or postgres://")?;
         let mut options = PoolOptions::default_for(backend);
-        if let Some(size) = pool_size {
-            options.max_size = size;
-        }
+        tune(&mut options);
         let pool = DbPool::connect(&url, &options)?;
         let mut conn = pool.get_within(Duration::from_secs(10))?;
         if schema == Schema::RequireCurrent {
@@ -210,7 +232,7 @@ pub async fn open_database_with(
             );
             return Ok(pool);
         }
-        let applied = migrate::run_pending(&mut conn)?;
+        let applied = pool.unbounded(&mut conn, migrate::run_pending)?;
         if !applied.is_empty() {
             tracing::info!(migrations = ?applied, "applied database migrations");
         }

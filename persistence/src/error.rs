@@ -30,13 +30,13 @@ impl DbError {
         matches!(self, DbError::Query(e) if is_unique_violation(e))
     }
 
-    /// True when the database could not be reached in time or the connection was lost: the same
-    /// request may well succeed a moment later (the API answers 503 with `Retry-After`), unlike
-    /// a statement the database refused.
+    /// True when the database could not be reached in time, the connection was lost, or a
+    /// statement ran past the statement timeout: the same request may well succeed a moment
+    /// later (the API answers 503 with `Retry-After`), unlike a statement the database refused.
     pub fn is_unavailable(&self) -> bool {
         match self {
             DbError::Pool(_) | DbError::Connection(_) | DbError::Unreachable => true,
-            DbError::Query(e) => is_connection_lost(e),
+            DbError::Query(e) => is_connection_lost(e) || is_statement_timeout(e),
             DbError::Migration(_) | DbError::UnsupportedUrl(_) | DbError::Directory { .. } => false,
         }
     }
@@ -60,6 +60,15 @@ pub fn is_connection_lost(e: &diesel::result::Error) -> bool {
     }
 }
 
+/// True when PostgreSQL cancelled a statement that ran past `statement_timeout`. diesel does not
+/// expose the SQLSTATE (57014, which a cancel by request shares), so this reads the server's
+/// message: it assumes English server messages (`lc_messages`, English in the official images).
+pub fn is_statement_timeout(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind as Kind, Error};
+    matches!(e, Error::DatabaseError(Kind::Unknown, info)
+        if info.message().contains("canceling statement due to statement timeout"))
+}
+
 /// True when a statement failed because a unique constraint already holds the value: how a
 /// writer that lost a race on a unique index learns it lost.
 pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
@@ -77,6 +86,10 @@ mod tests {
 
     fn db_error(kind: DatabaseErrorKind) -> Error {
         Error::DatabaseError(kind, Box::new("from the server".to_owned()))
+    }
+
+    fn db_error_saying(message: &str) -> Error {
+        Error::DatabaseError(DatabaseErrorKind::Unknown, Box::new(message.to_owned()))
     }
 
     #[test]
@@ -100,6 +113,11 @@ mod tests {
             assert!(!DbError::Query(refused).is_unavailable());
         }
         assert!(DbError::Unreachable.is_unavailable());
+        let timed_out = db_error_saying("canceling statement due to statement timeout");
+        assert!(is_statement_timeout(&timed_out));
+        assert!(DbError::Query(timed_out).is_unavailable());
+        let cancelled = db_error_saying("canceling statement due to user request");
+        assert!(!DbError::Query(cancelled).is_unavailable());
         assert!(!DbError::Migration("bad".into()).is_unavailable());
     }
 }

@@ -18,21 +18,28 @@ pub struct IdempotencyRow {
     pub created_at: NaiveDateTime,
 }
 
+/// The key's stored row, unless it was stored before `stale_before` (past the retention a key
+/// is forgotten, whether or not the background upkeep has deleted its row yet).
 pub fn find_key(
     conn: &mut DbConn,
     merchant_id: &MerchantId,
     key: &str,
+    stale_before: NaiveDateTime,
 ) -> QueryResult<Option<IdempotencyRow>> {
     idem::table
         .find((merchant_id.as_str(), key))
+        .filter(idem::created_at.ge(stale_before))
         .select(idem::all_columns)
         .first(conn)
         .optional()
 }
 
 /// Stores the answer of a key's first completed request; false (nothing written) when the key
-/// already has one. ON CONFLICT DO NOTHING, so inside a transaction a settled key is an answer,
-/// not an error that would abort it. Rows are written complete, so `state` is always `done`.
+/// already has one stored at or after `stale_before`. A row older than that is a forgotten key
+/// the upkeep has not deleted yet: it is overwritten, as if absent. One upsert whose update
+/// only applies to a stale row, so inside a transaction a settled key is an answer, not an error
+/// that would abort it. Rows are written complete, so `state` is always `done`.
+#[allow(clippy::too_many_arguments)]
 pub fn store_answer(
     conn: &mut DbConn,
     merchant_id: &MerchantId,
@@ -41,25 +48,30 @@ pub fn store_answer(
     status: i32,
     body: &str,
     now: NaiveDateTime,
+    stale_before: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let inserted = crate::on_backend!(conn, |c| diesel::insert_into(idem::table)
-        .values((
-            idem::merchant_id.eq(merchant_id.as_str()),
-            idem::idem_key.eq(key),
-            idem::request_hash.eq(request_hash),
-            idem::state.eq("done"),
-            idem::response_status.eq(Some(status)),
-            idem::response_body.eq(Some(body)),
-            idem::created_at.eq(now),
-        ))
-        .on_conflict_do_nothing()
-        .execute(c))?;
-    Ok(inserted == 1)
-}
-
-/// Keys older than the retention (24 h) are forgotten.
-pub fn forget_before(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(idem::table.filter(idem::created_at.lt(before))).execute(conn)
+    let row = (
+        idem::request_hash.eq(request_hash),
+        idem::state.eq("done"),
+        idem::response_status.eq(Some(status)),
+        idem::response_body.eq(Some(body)),
+        idem::created_at.eq(now),
+    );
+    let written = crate::on_backend!(conn, |c| {
+        let upsert = diesel::insert_into(idem::table)
+            .values((
+                idem::merchant_id.eq(merchant_id.as_str()),
+                idem::idem_key.eq(key),
+                row,
+            ))
+            .on_conflict((idem::merchant_id, idem::idem_key))
+            .do_update()
+            .set(row);
+        // `DO UPDATE .. WHERE`: named in full, as `QueryDsl::filter` has the same name.
+        diesel::query_dsl::methods::FilterDsl::filter(upsert, idem::created_at.lt(stale_before))
+            .execute(c)
+    })?;
+    Ok(written == 1)
 }
 
 /// Marks a key as in flight for the rest of the caller's transaction, without waiting; false

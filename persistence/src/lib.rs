@@ -29,6 +29,7 @@ mod stored;
 /// Throwaway databases for tests (DROP DATABASE, atexit): compiled only for tests.
 #[cfg(feature = "test-support")]
 pub mod testdb;
+pub mod upkeep;
 pub mod wechat;
 
 pub use conn::{Backend, DbConn, write_tx};

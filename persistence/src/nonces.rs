@@ -1,4 +1,6 @@
-//! Nonces of signed client requests: a nonce is accepted once, ever, per client.
+//! Nonces of signed client requests: a nonce is accepted once per client. A row outlives the
+//! window in which its request's timestamp is accepted (after which the background upkeep
+//! deletes it), so a replay is refused by its nonce or by its timestamp.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -23,9 +25,4 @@ pub fn remember(
         .on_conflict_do_nothing()
         .execute(c))?;
     Ok(inserted == 1)
-}
-
-/// Forgets nonces older than `before`: requests that old are refused by their timestamp anyway.
-pub fn forget_before(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(client_nonces::table.filter(client_nonces::seen_at.lt(before))).execute(conn)
 }

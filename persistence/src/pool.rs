@@ -28,6 +28,9 @@ pub struct PoolOptions {
     pub max_size: u32,
     /// How long a request waits for a free connection before failing.
     pub checkout_timeout: Duration,
+    /// PostgreSQL cancels any statement of a pooled connection that runs longer (set on each
+    /// connection as it opens); `None`: no limit. SQLite has no such limit and ignores it.
+    pub statement_timeout: Option<Duration>,
 }
 
 impl PoolOptions {
@@ -45,6 +48,9 @@ impl PoolOptions {
             // milliseconds). r2d2 also retries a refused connect at least every half of this,
             // so a restarted database is back in use within it.
             checkout_timeout: Duration::from_millis(1500),
+            // None here: migrations and the command-line tools (seeding a large data set) may
+            // rightly run long; the server sets its limit from its settings.
+            statement_timeout: None,
         }
     }
 }
@@ -58,6 +64,7 @@ pub struct DbPool {
     backend: Backend,
     reach: Arc<Reachability>,
     checkout_timeout: Duration,
+    statement_timeout: Option<Duration>,
     /// Checkouts that found no idle connection and are waiting (r2d2 does not count them).
     waiting: Arc<AtomicUsize>,
 }
@@ -121,6 +128,7 @@ impl DbPool {
             .build(Manager {
                 target,
                 reach: Arc::clone(&reach),
+                statement_timeout: options.statement_timeout,
             })?;
         Ok(DbPool {
             inner,
@@ -128,6 +136,7 @@ impl DbPool {
             reach,
             checkout_timeout: options.checkout_timeout,
             waiting: Arc::default(),
+            statement_timeout: options.statement_timeout,
         })
     }
 
@@ -187,6 +196,26 @@ impl DbPool {
             max: self.inner.max_size(),
         }
     }
+
+    /// Runs `work` on one of this pool's connections without the statement timeout, then puts
+    /// it back: migrations at start may rightly run longer than any request should.
+    pub fn unbounded<T>(
+        &self,
+        conn: &mut DbConn,
+        work: impl FnOnce(&mut DbConn) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        let Some(limit) = self
+            .statement_timeout
+            .filter(|_| self.backend == Backend::Postgres)
+        else {
+            return work(conn);
+        };
+        conn.batch_execute("SET statement_timeout = 0")?;
+        let outcome = work(conn);
+        // Should this fail, the connection is broken and the pool drops it on return.
+        conn.batch_execute(&statement_timeout_sql(limit))?;
+        outcome
+    }
 }
 
 /// Ends a waiting checkout's count however the wait ends.
@@ -196,6 +225,11 @@ impl Drop for Waited<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::Relaxed);
     }
+}
+
+/// The statement that limits the statements after it on a PostgreSQL connection.
+fn statement_timeout_sql(limit: Duration) -> String {
+    format!("SET statement_timeout = {}", limit.as_millis())
 }
 
 /// Runs a trivial query: proves the server answers, not just that a socket is open.
@@ -249,6 +283,7 @@ impl Target {
 pub struct Manager {
     target: Target,
     reach: Arc<Reachability>,
+    statement_timeout: Option<Duration>,
 }
 
 impl Manager {
@@ -257,6 +292,9 @@ impl Manager {
             Target::Postgres(url) => {
                 let mut conn = PgConnection::establish(url)?;
                 conn.batch_execute(POSTGRES_SESSION)?;
+                if let Some(limit) = self.statement_timeout {
+                    conn.batch_execute(&statement_timeout_sql(limit))?;
+                }
                 Ok(DbConn::Postgresql(conn))
             }
             Target::Sqlite(path) => {

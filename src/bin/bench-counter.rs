@@ -59,7 +59,7 @@ async fn main() -> anyhow::Result<()> {
     // Redemptions spend codes of their cards for this step; verifications take the other half.
     let (part, parts) = card_part(&env("BENCH_CARDS", "first"))?;
     let settings = Settings::from_env()?;
-    let db = startup::open_database(&settings.database_url, Some(2)).await?;
+    let db = startup::open_database(&settings.database_url, |pool| pool.max_size = 2).await?;
     let state = AppState::new(settings, db, Cache::Memory(Default::default()))?;
 
     let (mut card_rows, shops) = state

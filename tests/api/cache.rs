@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use gangonghui_api::cache::Cache;
+use gangonghui_api::cache::{Cache, RedisTimeouts};
 
 use crate::helpers::{Outage, TestApp, redis_url};
 use crate::helpers::{new_pos_key, revoke_pos_key, shop, suspend_shop};
@@ -12,9 +12,9 @@ use crate::helpers::{new_pos_key, revoke_pos_key, shop, suspend_shop};
 /// Both implementations when Redis is configured for the run, else the in-process one.
 fn caches() -> Vec<Cache> {
     let prefix = format!("ggh_test:{}:", uuid::Uuid::new_v4().simple());
-    let mut caches = vec![Cache::from_settings(None, &prefix).unwrap()];
+    let mut caches = vec![Cache::from_settings(None, &prefix, RedisTimeouts::default()).unwrap()];
     if let Some(url) = redis_url() {
-        caches.push(Cache::from_settings(Some(&url), &prefix).unwrap());
+        caches.push(Cache::from_settings(Some(&url), &prefix, RedisTimeouts::default()).unwrap());
     }
     caches
 }
@@ -337,8 +337,8 @@ async fn a_write_waiting_for_redis_reads_as_a_miss_and_the_newest_one_lands() {
     let outage = Outage::start(authority.to_owned()).await;
     let prefix = format!("ggh_test_{}:", uuid::Uuid::new_v4().simple());
     let proxied = format!("redis://127.0.0.1:{}/{db}", outage.port);
-    let cache = Cache::from_settings(Some(&proxied), &prefix).unwrap();
-    let direct = Cache::from_settings(Some(&url), &prefix).unwrap();
+    let cache = Cache::from_settings(Some(&proxied), &prefix, RedisTimeouts::default()).unwrap();
+    let direct = Cache::from_settings(Some(&url), &prefix, RedisTimeouts::default()).unwrap();
     let ttl = Duration::from_secs(30);
     // set_eventually retries on the server's (actix) local task set.
     tokio::task::LocalSet::new()

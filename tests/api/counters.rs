@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use gangonghui_api::cache::{Cache, Counters};
+use gangonghui_api::cache::{Cache, Counters, RedisTimeouts};
 
 use crate::helpers::{Outage, redis_url};
 
@@ -19,7 +19,7 @@ async fn counts_made_while_redis_was_down_join_it_when_it_returns() {
     let outage = Outage::start(authority.to_owned()).await;
     let prefix = format!("ggh_test_{}:", uuid::Uuid::new_v4().simple());
     let proxied = format!("redis://127.0.0.1:{}/{db}", outage.port);
-    let cache = Cache::from_settings(Some(&proxied), &prefix).unwrap();
+    let cache = Cache::from_settings(Some(&proxied), &prefix, RedisTimeouts::default()).unwrap();
     let counters = Counters::new(cache.clone());
     let window = Duration::from_secs(60);
     assert_eq!(counters.add("tries", 1, window).await, 1, "in Redis");
@@ -59,7 +59,7 @@ async fn counts_made_while_redis_was_down_join_it_when_it_returns() {
         "folded into Redis"
     );
     assert_eq!(counters.peek("tries").await, 6);
-    let direct = Cache::from_settings(Some(&url), &prefix).unwrap();
+    let direct = Cache::from_settings(Some(&url), &prefix, RedisTimeouts::default()).unwrap();
     assert_eq!(direct.get("tries").await.unwrap().as_deref(), Some("6"));
     let _ = direct.delete("tries").await;
 }

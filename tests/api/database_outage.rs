@@ -1,10 +1,16 @@
 //! PostgreSQL going away under a running API: every request that needs it answers 503
 //! problem+json with Retry-After quickly (none waits out the dead database), readiness says so,
-//! and everything works again once it is back, without restarting the API.
+//! and everything works again once it is back, without restarting the API. A statement past the
+//! statement timeout answers the same way.
 
 use std::time::{Duration, Instant};
 
-use crate::helpers::{Outage, TestApp, postgres_admin_url};
+use actix_web::web::Data;
+use actix_web::{HttpResponse, get};
+use diesel::RunQueryDsl;
+use gangonghui_api::{ApiError, AppState};
+
+use crate::helpers::{Outage, TestApp, logs, postgres_admin_url, problem};
 
 /// The longest a request may take while the database is down.
 const ANSWER_WITHIN: Duration = Duration::from_secs(2);
@@ -78,4 +84,42 @@ async fn a_database_outage_answers_503_with_retry_after_at_once_and_heals_itself
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(app.me_status(&member.access).await, 200);
+}
+
+/// Runs a statement that sleeps past any statement timeout the test sets.
+#[utoipa::path(responses((status = 200)))]
+#[get("/probe/slow-statement")]
+async fn slow_statement(state: Data<AppState>) -> Result<HttpResponse, ApiError> {
+    state
+        .db(|conn| Ok(diesel::sql_query("SELECT pg_sleep(3)").execute(conn)?))
+        .await?;
+    Ok(HttpResponse::Ok().finish())
+}
+
+fn with_slow_statement(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    gangonghui_api::routes::configure(cfg);
+    cfg.service(slow_statement);
+}
+
+#[tokio::test]
+async fn a_statement_past_the_statement_timeout_answers_503_problem_json() {
+    if postgres_admin_url().is_none() {
+        eprintln!("skipped here: needs GGH_TEST_DATABASE_URL (SQLite has no statement timeout)");
+        return;
+    }
+    let app = TestApp::spawn_with_routes(
+        |vars| {
+            vars.insert("GGH_DB_STATEMENT_TIMEOUT_MS", "300".into());
+        },
+        with_slow_statement,
+    )
+    .await;
+    let started = Instant::now();
+    let response = app.get("/probe/slow-statement").await;
+    assert!(started.elapsed() < Duration::from_secs(2), "not cancelled");
+    assert!(response.headers().contains_key("retry-after"));
+    assert_eq!(problem(response, 503).await["code"], "service.unavailable");
+    assert!(logs().contains("ran past GGH_DB_STATEMENT_TIMEOUT_MS"));
+    // Ordinary requests on the same pool still work.
+    assert_eq!(app.get("/api/v1/orgs").await.status(), 200);
 }

@@ -42,4 +42,5 @@ mod sms;
 mod staff_invitation_guards;
 mod staff_invitations;
 mod tokens;
+mod upkeep;
 mod wechat;

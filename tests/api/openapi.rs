@@ -1,5 +1,6 @@
 //! The served spec is OpenAPI 3.1, equals the committed `openapi/openapi.json`, documents every
-//! error as a problem; and the docs UI is served from the binary, with nothing fetched elsewhere.
+//! error as a problem; the docs UI is served from the binary, with nothing fetched elsewhere;
+//! and production serves neither unless asked to.
 
 use crate::helpers::TestApp;
 use gangonghui_openapi::COMMITTED_SPEC_PATH;
@@ -93,4 +94,40 @@ async fn the_docs_ui_is_served_offline() {
         bundle.bytes().await.unwrap().len() > 100_000,
         "the UI bundle is vendored into the binary"
     );
+}
+
+/// What production needs besides what every test app sets: a real SMS gateway.
+fn production(vars: &mut std::collections::HashMap<&'static str, String>) {
+    vars.insert("GGH_ENV", "production".into());
+    vars.insert("GGH_SMS_PROVIDER", "http".into());
+    vars.insert("GGH_SMS_HTTP_URL", "http://127.0.0.1:9/send".into());
+    vars.insert("GGH_SMS_HTTP_KEY", "test".into());
+}
+
+#[tokio::test]
+async fn production_serves_no_docs_unless_turned_on() {
+    let hidden = TestApp::spawn_with(production).await;
+    for path in [
+        "/docs/",
+        "/docs/swagger-ui-bundle.js",
+        "/api-docs/openapi.json",
+    ] {
+        let response = hidden.get(path).await;
+        assert_eq!(response.status().as_u16(), 404, "{path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json",
+            "{path}: answered like any unknown path"
+        );
+    }
+    assert_eq!(hidden.get("/api/v1/orgs").await.status().as_u16(), 200);
+
+    let shown = TestApp::spawn_with(|vars| {
+        production(vars);
+        vars.insert("GGH_DOCS", "on".into());
+    })
+    .await;
+    for path in ["/docs/", "/api-docs/openapi.json"] {
+        assert_eq!(shown.get(path).await.status().as_u16(), 200, "{path}");
+    }
 }

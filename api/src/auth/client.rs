@@ -24,6 +24,9 @@ use crate::state::AppState;
 
 /// Requests signed longer ago than this (or this far in the future) are refused.
 pub const MAX_CLOCK_SKEW_SECS: i64 = 300;
+/// How long a used nonce is kept: a request stamped up to the skew ahead of the server's clock
+/// stays acceptable by its timestamp until twice the skew after its nonce was seen.
+pub const NONCE_RETENTION_SECS: i64 = 2 * MAX_CLOCK_SKEW_SECS;
 /// Largest body a signed request may carry.
 const SIGNED_BODY_LIMIT: usize = crate::http::JSON_LIMIT;
 
@@ -136,16 +139,7 @@ async fn verify_signature(
     // Only a correctly signed request spends its nonce, so garbage cannot fill the table.
     let (id, n) = (client_id.clone(), nonce);
     let first_use = state
-        .db(move |conn| {
-            let now = now.naive_utc();
-            if rand::random::<u16>().is_multiple_of(1024) {
-                nonces::forget_before(
-                    conn,
-                    now - chrono::Duration::seconds(2 * MAX_CLOCK_SKEW_SECS),
-                )?;
-            }
-            Ok(nonces::remember(conn, &id, &n, now)?)
-        })
+        .db(move |conn| Ok(nonces::remember(conn, &id, &n, now.naive_utc())?))
         .await?;
     if !first_use {
         return Err(invalid());

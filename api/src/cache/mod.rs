@@ -10,7 +10,7 @@ use std::time::Duration;
 
 pub use self::counters::Counters;
 pub use self::memory::MemoryCache;
-pub use self::redis::RedisCache;
+pub use self::redis::{RedisCache, RedisTimeouts};
 use crate::metrics::record;
 
 /// The cache failed to answer (unreachable, timed out, or a protocol error). Callers fall back.
@@ -49,9 +49,13 @@ pub enum Cache {
 impl Cache {
     /// The cache the settings ask for. Never connects here: an unreachable Redis must not stop
     /// the server from starting.
-    pub fn from_settings(redis_url: Option<&str>, prefix: &str) -> Result<Cache, CacheError> {
+    pub fn from_settings(
+        redis_url: Option<&str>,
+        prefix: &str,
+        timeouts: RedisTimeouts,
+    ) -> Result<Cache, CacheError> {
         Ok(match redis_url {
-            Some(url) => Cache::Redis(RedisCache::new(url, prefix)?),
+            Some(url) => Cache::Redis(RedisCache::new(url, prefix, timeouts)?),
             None => Cache::Memory(MemoryCache::default()),
         })
     }

@@ -10,14 +10,35 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use super::CacheError;
 
-/// The longest any cache call may take before the caller falls back.
-pub const CALL_TIMEOUT: Duration = Duration::from_millis(200);
+/// How long Redis may take before the caller falls back to the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RedisTimeouts {
+    /// The longest any cache call may take, reconnecting included.
+    pub command: Duration,
+    /// The longest opening a connection may take. A reconnect goes on in the background after
+    /// the call that started it has given up, so this may exceed `command` (e.g. TLS to a
+    /// managed Redis in another zone) without stalling requests.
+    pub connect: Duration,
+}
+
+impl Default for RedisTimeouts {
+    /// Generous for a Redis in the same network (a GET answers in well under a millisecond),
+    /// short enough that a dead one costs a request little.
+    fn default() -> Self {
+        RedisTimeouts {
+            command: Duration::from_millis(200),
+            connect: Duration::from_millis(200),
+        }
+    }
+}
+
 /// After a failure, calls fail at once for this long instead of each waiting out the timeout.
 const BACKOFF: Duration = Duration::from_secs(1);
 
 #[derive(Clone)]
 pub struct RedisCache {
     conn: ConnectionManager,
+    timeout: Duration,
     prefix: Arc<str>,
     health: Arc<Health>,
     pending: Arc<Pending>,
@@ -42,16 +63,17 @@ struct Health {
 }
 
 impl RedisCache {
-    pub fn new(url: &str, prefix: &str) -> Result<RedisCache, CacheError> {
+    pub fn new(url: &str, prefix: &str, timeouts: RedisTimeouts) -> Result<RedisCache, CacheError> {
         let client = redis::Client::open(url)?;
         let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(CALL_TIMEOUT))
-            .set_response_timeout(Some(CALL_TIMEOUT))
+            .set_connection_timeout(Some(timeouts.connect))
+            .set_response_timeout(Some(timeouts.command))
             .set_number_of_retries(1)
             .set_max_delay(Duration::from_millis(100));
         let conn = ConnectionManager::new_lazy_with_config(client, config)?;
         Ok(RedisCache {
             conn,
+            timeout: timeouts.command,
             prefix: prefix.into(),
             health: Arc::new(Health {
                 started: Instant::now(),
@@ -124,10 +146,10 @@ impl RedisCache {
         if now_ms < self.health.skip_until_ms.load(Ordering::Relaxed) {
             return Err(CacheError::Unavailable);
         }
-        let outcome = match tokio::time::timeout(CALL_TIMEOUT, op).await {
+        let outcome = match tokio::time::timeout(self.timeout, op).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(e)) => Err(CacheError::Command(e)),
-            Err(_) => Err(CacheError::Timeout(CALL_TIMEOUT)),
+            Err(_) => Err(CacheError::Timeout(self.timeout)),
         };
         match &outcome {
             Ok(_) => {

@@ -1,9 +1,10 @@
-//! How persistence errors answer: a database that cannot be reached in time, or a connection
-//! lost under a request, is 503 `service.unavailable` with `Retry-After` (the same request may
-//! well succeed a moment later); any other database error is a fault, 500.
+//! How persistence errors answer: a database that cannot be reached in time, a connection lost
+//! under a request, or a statement cancelled by the statement timeout is 503
+//! `service.unavailable` with `Retry-After` (the same request may well succeed a moment later);
+//! any other database error is a fault, 500.
 
 use gangonghui_persistence::DbError;
-use gangonghui_persistence::error::is_connection_lost;
+use gangonghui_persistence::error::{is_connection_lost, is_statement_timeout};
 
 use super::ApiError;
 
@@ -19,11 +20,25 @@ impl ApiError {
             components: vec!["database"],
         }
     }
+
+    /// A statement ran past the statement timeout. Logged, unlike an outage: it names a slow
+    /// query (or an overloaded database) that someone should look at.
+    fn statement_timed_out(err: &dyn std::error::Error) -> Self {
+        tracing::warn!(
+            error = %err,
+            "a database statement ran past GGH_DB_STATEMENT_TIMEOUT_MS and was cancelled"
+        );
+        ApiError::database_unavailable()
+    }
 }
 
 impl From<DbError> for ApiError {
     fn from(err: DbError) -> Self {
-        if err.is_unavailable() {
+        if let DbError::Query(e) = &err
+            && is_statement_timeout(e)
+        {
+            ApiError::statement_timed_out(e)
+        } else if err.is_unavailable() {
             ApiError::database_unavailable()
         } else {
             ApiError::internal(err)
@@ -33,7 +48,9 @@ impl From<DbError> for ApiError {
 
 impl From<diesel::result::Error> for ApiError {
     fn from(err: diesel::result::Error) -> Self {
-        if is_connection_lost(&err) {
+        if is_statement_timeout(&err) {
+            ApiError::statement_timed_out(&err)
+        } else if is_connection_lost(&err) {
             ApiError::database_unavailable()
         } else {
             ApiError::internal(err)

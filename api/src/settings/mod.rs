@@ -5,10 +5,12 @@ use std::path::PathBuf;
 
 use secrets::{hex_keys, secret};
 
+pub use backends::BackendSettings;
 pub use edge::EdgeSettings;
 pub use observability::{LogFormat, ObservabilitySettings, log_format};
 pub use secrets::Secret;
 
+mod backends;
 mod edge;
 mod env;
 mod observability;
@@ -32,8 +34,6 @@ pub struct Settings {
     pub environment: Environment,
     pub bind: String,
     pub database_url: String,
-    /// Connections in the pool; `None` picks the backend's measured default.
-    pub db_pool_size: Option<u32>,
     /// `None`: the in-process cache (one instance only).
     pub redis_url: Option<String>,
     /// Prefix of every Redis key, so several deployments or test runs can share one Redis.
@@ -66,6 +66,8 @@ pub struct Settings {
     pub attachments_dir: PathBuf,
     pub edge: EdgeSettings,
     pub observability: ObservabilitySettings,
+    /// Pool, statement and Redis timeouts; the upkeep interval.
+    pub backends: BackendSettings,
 }
 
 /// Where one-time codes are sent.
@@ -172,9 +174,6 @@ impl Settings {
             },
         );
 
-        let db_pool_size = parse(&var, "GGH_DB_POOL_SIZE", &mut problems, |n: &u32| {
-            (1..=256).contains(n)
-        });
         let workers = parse(&var, "GGH_WORKERS", &mut problems, |n: &usize| {
             (1..=256).contains(n)
         });
@@ -257,8 +256,9 @@ impl Settings {
                 )),
             }
         }
-        let edge = EdgeSettings::from_env(&var, &mut problems, production);
+        let edge = EdgeSettings::from_env(&var, production, &mut problems);
         let observability = ObservabilitySettings::from_env(&var, environment, &mut problems);
+        let backends = BackendSettings::from_env(&var, &mut problems);
         let data_previous_keys = hex_keys(&var, "GGH_DATA_PREVIOUS_KEYS", &mut problems);
         let index_key = hex_keys(&var, "GGH_INDEX_KEY", &mut problems).pop();
         let jwt_previous_secrets = var("GGH_JWT_PREVIOUS_SECRETS")
@@ -277,7 +277,6 @@ impl Settings {
             environment,
             bind: var("GGH_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
             database_url,
-            db_pool_size,
             redis_url,
             cache_prefix: var("GGH_CACHE_PREFIX").unwrap_or_else(|| "ggh:".into()),
             jwt_secret: jwt_secret.unwrap_or_else(|| Secret::new("")),
@@ -293,6 +292,7 @@ impl Settings {
             trusted_proxies,
             edge,
             observability,
+            backends,
             attachments_dir: var("GGH_ATTACHMENTS_DIR")
                 .map_or_else(|| data_dir.join("attachments"), PathBuf::from),
             data_dir,

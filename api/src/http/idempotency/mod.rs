@@ -114,7 +114,7 @@ pub fn once(
     });
     let refusal = match attempt {
         Ok(stored) => return Ok(stored),
-        Err(Attempt::Settled) => return replay(conn, req),
+        Err(Attempt::Settled) => return replay(conn, req, now),
         Err(Attempt::Unstored(e)) => return Err(e),
         Err(Attempt::Refused(e)) => req.render(&e),
     };
@@ -123,21 +123,23 @@ pub fn once(
         store(c, req, refusal, now)
     }) {
         Ok(stored) => Ok(stored),
-        Err(Attempt::Settled) => replay(conn, req),
+        Err(Attempt::Settled) => replay(conn, req, now),
         Err(Attempt::Unstored(e) | Attempt::Refused(e)) => Err(e),
     }
 }
 
-/// Starts an attempt: refuses a key in flight, now and then forgets expired keys.
+/// Starts an attempt: refuses a key in flight. Expired keys are not deleted here (the background
+/// upkeep does that); they are read as absent.
 fn begin(c: &mut DbConn, req: &Keyed, now: DateTime<Utc>) -> Result<NaiveDateTime, Attempt> {
-    let now = now.naive_utc();
     if !idempotency::try_mark_in_flight(c, &req.scope, &req.key)? {
         return Err(Attempt::Unstored(IdempotencyError::InProgress.into()));
     }
-    if rand::random::<u16>().is_multiple_of(1024) {
-        idempotency::forget_before(c, now - Duration::hours(RETENTION_HOURS))?;
-    }
-    Ok(now)
+    Ok(now.naive_utc())
+}
+
+/// Keys stored before this are forgotten.
+pub fn stale_before(now: NaiveDateTime) -> NaiveDateTime {
+    now - Duration::hours(RETENTION_HOURS)
 }
 
 fn store(
@@ -155,6 +157,7 @@ fn store(
         status,
         &stored.body,
         now,
+        stale_before(now),
     )? {
         Ok(stored)
     } else {
@@ -163,9 +166,10 @@ fn store(
 }
 
 /// The stored answer of a settled key, if this request is the one it stands for.
-fn replay(conn: &mut DbConn, req: &Keyed) -> Result<Stored, ApiError> {
-    let row =
-        idempotency::find_key(conn, &req.scope, &req.key)?.ok_or(IdempotencyError::InProgress)?;
+fn replay(conn: &mut DbConn, req: &Keyed, now: DateTime<Utc>) -> Result<Stored, ApiError> {
+    let fresh_since = stale_before(now.naive_utc());
+    let row = idempotency::find_key(conn, &req.scope, &req.key, fresh_since)?
+        .ok_or(IdempotencyError::InProgress)?;
     if row.request_hash != req.request_hash {
         return Err(IdempotencyError::Mismatch.into());
     }
