@@ -163,6 +163,12 @@ impl TestApp {
         }
         tweak(&mut vars);
         let settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
+        if settings.environment == gangonghui_api::settings::Environment::Production {
+            // As `gangonghui migrate` before a production rollout: serve refuses an old schema.
+            gangonghui_api::startup::open_database(&settings.database_url, |_| {})
+                .await
+                .expect("test database migrates");
+        }
         let app = Application::build_with_routes(settings, routes)
             .await
             .expect("application starts");
