@@ -71,22 +71,8 @@ for _ in $(seq 1 100); do
 done
 curl -fs "$BASE/readyz" >/dev/null || { cat "$WORK/server.log"; fail "the server did not become ready"; }
 
-# Counter requests for every 30 s step the scenario can reach (see bench-counter BENCH_STEPS).
-# Each scenario has a sixth of the cards for redemptions and another for verifications, so no
-# scenario meets a code an earlier one spent.
-codes() { # dir, part for redemptions, part for verifications
-  local steps=$(( (15 + BEFORE + OUTAGE + AFTER + 30) / 30 + 1 ))
-  BENCH_STEPS=$steps BENCH_CARDS=$2/6 $BIN/bench-counter redeem "$1/redeem.tsv" 2>>"$WORK/codes.log"
-  BENCH_STEPS=$steps BENCH_CARDS=$3/6 $BIN/bench-counter verify "$1/verify.tsv" 2>>"$WORK/codes.log"
-}
-scenario() { # name tag stop start owner parts
-  echo "== scenario $2: $1 for ${OUTAGE} s under load"
-  codes "$WORK/codes-$2" $6
-  (cd scripts/chaos && PYTHONDONTWRITEBYTECODE=1 "$ROOT/$VENV/bin/python" load.py scenario --name "$1" --base "$BASE" \
-    --codes "$WORK/codes-$2" --owner "$5" --psql "$PSQL_URL" --stop "$3" --start "$4" \
-    --before "$BEFORE" --outage "$OUTAGE" --after "$AFTER" --out "$WORK/$2.json" >"$WORK/$2.out") \
-    || { cat "$WORK/$2.out"; tail -50 "$WORK/server.log"; fail "scenario $2 did not complete"; }
-}
+PY="$ROOT/$VENV/bin/python" SERVER_LOGS="$WORK/server.log"
+source scripts/lib/scenario.sh
 START=$(date +%s)
 scenario redis a "$WORK/redis-stop" "$WORK/redis-start" 13700000101 "1 2"
 scenario pg b "$WORK/pg-stop" "$WORK/pg-start" 13700000102 "3 4"
@@ -100,7 +86,7 @@ kill -0 "$SERVER" 2>/dev/null || fail "the server exited during the run"
 if grep -q panicked "$WORK/server.log"; then grep panicked "$WORK/server.log" | head; fail "the server panicked"; fi
 echo
 echo "== chaos figures ($MODE mode, ${CHAOS_PROFILE:-release} build: outages of ${OUTAGE} s; scenarios took $(( $(date +%s) - START )) s; one API process throughout)"
-if (cd scripts/chaos && PYTHONDONTWRITEBYTECODE=1 "$ROOT/$VENV/bin/python" load.py report "${REPORTS[@]}"); then
+if (cd scripts/chaos && PYTHONDONTWRITEBYTECODE=1 "$PY" load.py report "${REPORTS[@]}"); then
   OK=1
 else
   exit 1

@@ -89,11 +89,8 @@ nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx-error.log" 2>
 LB="http://127.0.0.1:$LB_PORT"
 for _ in $(seq 1 50); do curl -fs "$LB/readyz" >/dev/null && break; sleep 0.1; done
 
-codes() { # dir, part for redemptions, part for verifications
-  local steps=$(( (15 + BEFORE + OUTAGE + AFTER + 30) / 30 + 1 ))
-  BENCH_STEPS=$steps BENCH_CARDS=$2/6 GGH_ENV=development $BIN/bench-counter redeem "$1/redeem.tsv" 2>>"$WORK/codes.log"
-  BENCH_STEPS=$steps BENCH_CARDS=$3/6 GGH_ENV=development $BIN/bench-counter verify "$1/verify.tsv" 2>>"$WORK/codes.log"
-}
+BASE=$LB SERVER_LOGS="$WORK/a.log $WORK/b.log"
+source scripts/lib/scenario.sh
 
 echo "== what one replica records holds on the other"
 BENCH_CARDS=5/6 GGH_ENV=development $BIN/bench-counter redeem "$WORK/pairs.tsv" 2>>"$WORK/codes.log"
@@ -101,14 +98,6 @@ BENCH_CARDS=5/6 GGH_ENV=development $BIN/bench-counter redeem "$WORK/pairs.tsv" 
   --b "http://127.0.0.1:$B_PORT" --via "$LB" --codes "$WORK/pairs.tsv" --owner 13700000101) \
   || fail "a replica did not honour what the other recorded"
 
-scenario() { # name tag stop start owner parts
-  echo "== scenario $2: $1 under load through nginx"
-  codes "$WORK/codes-$2" $6
-  (cd scripts/chaos && PYTHONDONTWRITEBYTECODE=1 "$PY" load.py scenario --name "$1" --base "$LB" \
-    --codes "$WORK/codes-$2" --owner "$5" --psql "$PSQL_URL" --stop "$3" --start "$4" \
-    --before "$BEFORE" --outage "$OUTAGE" --after "$AFTER" --out "$WORK/$2.json" >"$WORK/$2.out") \
-    || { cat "$WORK/$2.out"; tail -30 "$WORK/a.log" "$WORK/b.log"; fail "scenario $2 did not complete"; }
-}
 scenario replica-term r1 "$WORK/b-term" "$WORK/b-start" 13700000102 "1 2"
 scenario replica-kill r2 "$WORK/a-kill" "$WORK/a-start" 13700000103 "3 4"
 
