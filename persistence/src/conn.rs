@@ -97,3 +97,28 @@ where
     }
     conn.transaction(f)
 }
+
+/// Tries a PostgreSQL advisory lock on a 64-bit hash of `key` without waiting: `function` is
+/// `pg_try_advisory_lock` (held by the session until unlocked) or `pg_try_advisory_xact_lock`
+/// (until the transaction ends). A backend-specific exception: the shared DSL has no such lock.
+/// SQLite runs one writer at a time, so there the lock is always had.
+pub(crate) fn try_advisory_lock(
+    conn: &mut DbConn,
+    function: &'static str,
+    key: &str,
+) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Locked {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        locked: bool,
+    }
+    match conn {
+        DbConn::Postgresql(pg) => diesel::sql_query(format!(
+            "SELECT {function}(hashtextextended($1, 0)) AS locked"
+        ))
+        .bind::<diesel::sql_types::Text, _>(key)
+        .get_result::<Locked>(pg)
+        .map(|l| l.locked),
+        DbConn::Sqlite(_) => Ok(true),
+    }
+}

@@ -83,18 +83,6 @@ pub fn try_mark_in_flight(
     merchant_id: &MerchantId,
     key: &str,
 ) -> QueryResult<bool> {
-    #[derive(QueryableByName)]
-    struct Locked {
-        #[diesel(sql_type = diesel::sql_types::Bool)]
-        locked: bool,
-    }
-    match conn {
-        DbConn::Postgresql(pg) => {
-            diesel::sql_query("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked")
-                .bind::<diesel::sql_types::Text, _>(format!("{merchant_id}/{key}"))
-                .get_result::<Locked>(pg)
-                .map(|l| l.locked)
-        }
-        DbConn::Sqlite(_) => Ok(true),
-    }
+    let lock = format!("{merchant_id}/{key}");
+    crate::conn::try_advisory_lock(conn, "pg_try_advisory_xact_lock", &lock)
 }

@@ -150,20 +150,7 @@ fn delete_sessions(conn: &mut DbConn, before: NaiveDateTime, skip: i64) -> Query
 /// PostgreSQL: a session advisory lock (a backend-specific exception: the shared DSL has none),
 /// so it spans the sweep's statements, each committed on its own.
 fn try_lock(conn: &mut DbConn, kind: Expiring) -> QueryResult<bool> {
-    #[derive(QueryableByName)]
-    struct Locked {
-        #[diesel(sql_type = diesel::sql_types::Bool)]
-        locked: bool,
-    }
-    match conn {
-        DbConn::Postgresql(pg) => {
-            diesel::sql_query("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked")
-                .bind::<diesel::sql_types::Text, _>(lock_key(kind))
-                .get_result::<Locked>(pg)
-                .map(|l| l.locked)
-        }
-        DbConn::Sqlite(_) => Ok(true),
-    }
+    crate::conn::try_advisory_lock(conn, "pg_try_advisory_lock", &lock_key(kind))
 }
 
 fn unlock(conn: &mut DbConn, kind: Expiring) -> QueryResult<()> {
