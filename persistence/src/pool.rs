@@ -12,9 +12,11 @@ use diesel::r2d2::R2D2Connection;
 use crate::conn::{Backend, DbConn};
 use crate::error::DbError;
 
-/// Applied to every SQLite connection: WAL lets readers run beside the writer, `busy_timeout`
-/// queues writers instead of failing them, and foreign keys are off by default in SQLite.
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+/// Applied to every SQLite connection: `busy_timeout` queues writers instead of failing them, and
+/// comes first so the pragmas after it wait too (a `journal_mode` switch met a busy database and
+/// failed a connect while 16 opened at once under load); WAL lets readers run beside the writer,
+/// and foreign keys are off by default in SQLite.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
 /// Sessions use UTC so that any server-side time arithmetic agrees with the naive-UTC columns.

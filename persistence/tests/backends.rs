@@ -202,7 +202,10 @@ fn sixteen_concurrent_read_then_write_transactions_all_succeed() {
             .map(|w| {
                 let (pool, start) = (pool.clone(), Arc::clone(&start));
                 std::thread::spawn(move || -> Vec<String> {
-                    let mut conn = pool.get().expect("connection");
+                    let backend = pool.backend();
+                    let mut conn = pool
+                        .get()
+                        .unwrap_or_else(|e| panic!("{backend:?}: connection: {e:?}"));
                     start.wait();
                     (0..ROUNDS)
                         .filter_map(|_| {
