@@ -22,6 +22,7 @@ pub mod orgs;
 pub mod otp;
 pub mod pool;
 pub mod redemptions;
+pub mod rollup;
 pub mod schema;
 mod scope;
 pub mod sessions;

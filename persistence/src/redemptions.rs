@@ -8,6 +8,7 @@ use gangonghui_domain::ids::{
 
 use crate::conn::DbConn;
 use crate::ids::OptionalId;
+use crate::rollup::{self, Delta};
 use crate::schema::{redemption_reversals as reversals, redemptions};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable)]
@@ -36,11 +37,23 @@ pub struct RedemptionRow {
     pub created_at: NaiveDateTime,
 }
 
+/// Records a redemption and adds it to its merchant's month (`crate::rollup`), in the caller's
+/// transaction: the figures cannot miss a redemption or count one that rolled back.
 pub fn insert(conn: &mut DbConn, row: &RedemptionRow) -> QueryResult<()> {
     diesel::insert_into(redemptions::table)
         .values(row.clone())
-        .execute(conn)
-        .map(drop)
+        .execute(conn)?;
+    rollup::add(
+        conn,
+        &row.merchant_id,
+        month_of(&row.local_date),
+        Delta::redemption(row.original_fen, row.discount_fen),
+    )
+}
+
+/// `YYYY-MM` of a `YYYY-MM-DD` day key.
+fn month_of(local_date: &str) -> &str {
+    local_date.get(..7).unwrap_or(local_date)
 }
 
 /// Many redemptions in one statement (bulk seeding).
@@ -84,13 +97,26 @@ pub fn find(conn: &mut DbConn, id: &RedemptionId) -> QueryResult<Option<Redempti
         .optional()
 }
 
-/// Records a reversal; false if the redemption was already reversed (the unique redemption id
-/// refuses a second one; ON CONFLICT DO NOTHING keeps the caller's transaction usable).
-pub fn insert_reversal(conn: &mut DbConn, row: &ReversalRow) -> QueryResult<bool> {
+/// Records a reversal of `redemption`; false if it was already reversed (the unique redemption
+/// id refuses a second one; ON CONFLICT DO NOTHING keeps the caller's transaction usable). A
+/// reversal takes the purchase out of the month it was made in (`crate::rollup`).
+pub fn insert_reversal(
+    conn: &mut DbConn,
+    row: &ReversalRow,
+    redemption: &RedemptionRow,
+) -> QueryResult<bool> {
     let inserted = crate::on_backend!(conn, |c| diesel::insert_into(reversals::table)
         .values(row.clone())
         .on_conflict_do_nothing()
         .execute(c))?;
+    if inserted == 1 {
+        rollup::add(
+            conn,
+            &redemption.merchant_id,
+            month_of(&redemption.local_date),
+            Delta::reversal(redemption.original_fen, redemption.discount_fen),
+        )?;
+    }
     Ok(inserted == 1)
 }
 

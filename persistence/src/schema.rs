@@ -303,6 +303,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    redemption_months (merchant_id, month) {
+        merchant_id -> Text,
+        month -> Text,
+        n -> BigInt,
+        original_fen -> BigInt,
+        discount_fen -> BigInt,
+    }
+}
+
+diesel::table! {
     redemption_reversals (id) {
         id -> Text,
         redemption_id -> Text,
@@ -359,6 +369,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     offers,
     offer_usage,
     redemptions,
+    redemption_months,
     redemption_reversals,
     idempotency_keys,
 );

@@ -36,6 +36,7 @@ mod redemptions;
 mod replicas;
 mod request_log;
 mod roles;
+mod rollup;
 mod service;
 mod sessions;
 mod sms;

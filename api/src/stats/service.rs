@@ -6,7 +6,7 @@ use chrono::{Months, NaiveDate};
 use gangonghui_domain::legal_aid::CaseCategory;
 use gangonghui_domain::legal_aid::workflow::CaseStatus;
 use gangonghui_domain::membership::MembershipStatus;
-use gangonghui_domain::time::{day_key, month_key};
+use gangonghui_domain::time::month_key;
 use gangonghui_persistence::legal_aid::stats::{self, CaseTotals, DecisionTimes};
 
 use super::dto::*;
@@ -28,7 +28,8 @@ pub async fn overview(
             let scope = scope_path(c, &org)?;
             let members = counts(stats::members_by_status(c, &scope)?);
             let active = counts(stats::active_counts(c, &scope)?);
-            let months = stats::redemptions_by_month(c, &scope, &day_key(from), &day_key(until))?;
+            let months =
+                stats::redemptions_by_month(c, &scope, &month_key(from), &month_key(until))?;
             let cases = stats::cases_by_status_and_category(c, &scope)?;
             let decisions = stats::decision_times(c, &scope)?;
             let overdue_reviews = stats::overdue_reviews(c, &scope, now.naive_utc())?;

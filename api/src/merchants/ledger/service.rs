@@ -49,7 +49,7 @@ pub async fn reverse(
                     local_date: day_key(shanghai_date(now)),
                     created_at: now.naive_utc(),
                 };
-                if !redemptions::insert_reversal(c, &reversal)? {
+                if !redemptions::insert_reversal(c, &reversal, &r)? {
                     return Err(MerchantError::AlreadyReversed.into());
                 }
                 offers::give_back(c, &r.offer_id, &r.account_id, r.period_key.as_deref())?;
