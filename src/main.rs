@@ -31,17 +31,24 @@ enum Command {
     /// Load data: `--demo` to try the API with, or a large generated set for benchmarks.
     Seed {
         /// Demo unions, one union admin per city, members with cards, shops with offers.
-        #[arg(long, conflicts_with_all = ["members", "merchants", "redemptions"])]
+        #[arg(long, conflicts_with_all = ["members", "merchants", "redemptions", "cases"])]
         demo: bool,
-        /// Generated members with active cards.
+        /// Generated members over the 11 cities, each with a card (phones 15000000000 up,
+        /// password bench2026pw).
         #[arg(long, default_value_t = 0)]
         members: usize,
-        /// Generated active merchants with one offer each.
+        /// Generated merchants with 1-3 offers (owners' phones 17000000000 up).
         #[arg(long, default_value_t = 0)]
         merchants: usize,
-        /// Generated historical redemptions over the last 30 days.
+        /// Generated redemptions over the last 24 months.
         #[arg(long, default_value_t = 0)]
         redemptions: usize,
+        /// Generated legal-aid cases in every state (officers 13600000201..211).
+        #[arg(long, default_value_t = 0)]
+        cases: usize,
+        /// The generator's seed: the same seed gives the same data set.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Operator accounts.
     Admin {
@@ -105,15 +112,26 @@ async fn main() -> anyhow::Result<()> {
             members,
             merchants,
             redemptions,
+            cases,
+            seed,
         }) => {
+            gangonghui_seed::ensure_demo_allowed(&settings)?;
             let started = std::time::Instant::now();
-            let s = gangonghui_seed::bulk(&state(settings).await?, members, merchants, redemptions)
-                .await?;
+            let plan = gangonghui_seed::Plan {
+                members,
+                merchants,
+                redemptions,
+                cases,
+                seed,
+            };
+            let s = gangonghui_seed::generate(&state(settings).await?, plan).await?;
             println!(
-                "generated {} members with cards, {} merchants with offers, {} redemptions in {:.1} s",
+                "generated {} members with cards, {} merchants with offers, {} redemptions ({} reversed), {} legal-aid cases in {:.1} s",
                 s.members,
                 s.merchants,
                 s.redemptions,
+                s.reversals,
+                s.cases,
                 started.elapsed().as_secs_f64()
             );
         }
@@ -129,7 +147,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn state(settings: Settings) -> anyhow::Result<AppState> {
-    let db = startup::open_database(&settings.database_url, |pool| pool.max_size = 2).await?;
+    let db = startup::open_database(&settings.database_url, |pool| pool.max_size = 4).await?;
     let cache = Cache::from_settings(
         settings.redis_url.as_deref(),
         &settings.cache_prefix,

@@ -31,7 +31,7 @@ pub struct AccountRow {
 }
 
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = accounts)]
+#[diesel(table_name = accounts, treat_none_as_default_value = false)]
 pub struct NewAccount<'a> {
     #[diesel(serialize_as = String)]
     pub id: &'a AccountId,
@@ -121,12 +121,9 @@ pub fn insert(conn: &mut DbConn, account: &NewAccount<'_>) -> QueryResult<()> {
         .map(drop)
 }
 
-/// Many accounts in one statement (bulk seeding).
+/// Many accounts at once (bulk loading).
 pub fn insert_many(conn: &mut DbConn, rows: &[NewAccount<'_>]) -> QueryResult<()> {
-    crate::on_backend!(conn, |c| diesel::insert_into(accounts::table)
-        .values(rows.to_vec())
-        .execute(c))
-    .map(drop)
+    crate::copy_in!(conn, accounts::table, rows).map(drop)
 }
 
 pub fn find_by_id(conn: &mut DbConn, id: &AccountId) -> QueryResult<Option<AccountRow>> {

@@ -25,7 +25,7 @@ pub struct CardRow {
 }
 
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = cards)]
+#[diesel(table_name = cards, treat_none_as_default_value = false)]
 pub struct NewCard<'a> {
     #[diesel(serialize_as = String)]
     pub id: &'a CardId,
@@ -61,12 +61,9 @@ pub fn insert(conn: &mut DbConn, card: &NewCard<'_>) -> QueryResult<()> {
         .map(drop)
 }
 
-/// Many cards in one statement (bulk seeding).
+/// Many cards at once (bulk loading).
 pub fn insert_many(conn: &mut DbConn, rows: &[NewCard<'_>]) -> QueryResult<()> {
-    crate::on_backend!(conn, |c| diesel::insert_into(cards::table)
-        .values(rows.to_vec())
-        .execute(c))
-    .map(drop)
+    crate::copy_in!(conn, cards::table, rows).map(drop)
 }
 
 /// The member's card that is not cancelled.

@@ -16,6 +16,16 @@ pub fn new_id<T: From<String>>() -> T {
     T::from(uuid::Uuid::now_v7().to_string())
 }
 
+/// An id of the wanted kind made at `unix_ms` from caller-chosen random bits: a generated data
+/// set stays time-ordered (its rows append to the primary keys) and repeatable for one seed.
+pub fn id_at<T: From<String>>(unix_ms: u64, random: [u8; 10]) -> T {
+    T::from(
+        uuid::Builder::from_unix_timestamp_millis(unix_ms, &random)
+            .into_uuid()
+            .to_string(),
+    )
+}
+
 /// A nullable id column's text on its way into or out of a row; converts from and into
 /// `Option<Id>` for any typed id.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -152,6 +152,25 @@ pub fn membership(conn: &mut DbConn, account_id: &AccountId) -> QueryResult<Opti
         .optional()
 }
 
+/// A membership as bulk loading writes it.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = memberships, treat_none_as_default_value = false)]
+pub struct NewMembership<'a> {
+    #[diesel(serialize_as = String)]
+    pub account_id: &'a AccountId,
+    #[diesel(serialize_as = String)]
+    pub org_id: &'a OrgId,
+    pub org_path: &'a str,
+    #[diesel(serialize_as = String)]
+    pub status: MembershipStatus,
+    pub since: NaiveDateTime,
+}
+
+/// Many memberships at once (bulk loading).
+pub fn insert_many(conn: &mut DbConn, rows: &[NewMembership<'_>]) -> QueryResult<()> {
+    crate::copy_in!(conn, memberships::table, rows).map(drop)
+}
+
 /// Active memberships for many accounts of one union in one statement (bulk seeding).
 pub fn activate_many(
     conn: &mut DbConn,

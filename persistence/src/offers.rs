@@ -259,3 +259,20 @@ pub fn sample_unlimited(
         .map(|(merchant, offer)| (MerchantId::from(merchant), OfferId::from(offer)))
         .collect())
 }
+
+/// One member's uses of an offer in one limit period, as bulk loading writes them.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = offer_usage, treat_none_as_default_value = false)]
+pub struct UsageRow {
+    #[diesel(serialize_as = String)]
+    pub offer_id: OfferId,
+    #[diesel(serialize_as = String)]
+    pub account_id: AccountId,
+    pub period_key: String,
+    pub used: i32,
+}
+
+/// Many usage rows at once (bulk loading).
+pub fn insert_usages(conn: &mut DbConn, rows: &[UsageRow]) -> QueryResult<()> {
+    crate::copy_in!(conn, offer_usage::table, rows).map(drop)
+}

@@ -12,7 +12,7 @@ use crate::rollup::{self, Delta};
 use crate::schema::{redemption_reversals as reversals, redemptions};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable)]
-#[diesel(table_name = redemptions)]
+#[diesel(table_name = redemptions, treat_none_as_default_value = false)]
 pub struct RedemptionRow {
     #[diesel(deserialize_as = String, serialize_as = String)]
     pub id: RedemptionId,
@@ -56,12 +56,15 @@ fn month_of(local_date: &str) -> &str {
     local_date.get(..7).unwrap_or(local_date)
 }
 
-/// Many redemptions in one statement (bulk seeding).
+/// Many redemptions at once (bulk loading), without the monthly figures: the loader rebuilds
+/// them once at the end (`crate::rollup::rebuild`).
 pub fn insert_many(conn: &mut DbConn, rows: &[RedemptionRow]) -> QueryResult<()> {
-    crate::on_backend!(conn, |c| diesel::insert_into(redemptions::table)
-        .values(rows.to_vec())
-        .execute(c))
-    .map(drop)
+    crate::copy_in!(conn, redemptions::table, rows).map(drop)
+}
+
+/// Many reversals at once (bulk loading), like [`insert_many`].
+pub fn insert_reversals(conn: &mut DbConn, rows: &[ReversalRow]) -> QueryResult<()> {
+    crate::copy_in!(conn, reversals::table, rows).map(drop)
 }
 
 pub fn count_for_offer(conn: &mut DbConn, offer_id: &OfferId) -> QueryResult<i64> {
@@ -72,7 +75,7 @@ pub fn count_for_offer(conn: &mut DbConn, offer_id: &OfferId) -> QueryResult<i64
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Insertable)]
-#[diesel(table_name = reversals)]
+#[diesel(table_name = reversals, treat_none_as_default_value = false)]
 pub struct ReversalRow {
     #[diesel(deserialize_as = String, serialize_as = String)]
     pub id: ReversalId,

@@ -47,7 +47,7 @@ pub async fn officers(
 }
 
 /// Acting as an account outside any request: its grants as a session would carry them.
-async fn acting_as(state: &AppState, phone: &str) -> anyhow::Result<Authenticated> {
+pub(crate) async fn acting_as(state: &AppState, phone: &str) -> anyhow::Result<Authenticated> {
     let phone = phone.to_owned();
     let (id, rows) = state
         .db(move |c| {
@@ -66,7 +66,7 @@ async fn acting_as(state: &AppState, phone: &str) -> anyhow::Result<Authenticate
     })
 }
 
-fn request(
+pub(crate) fn request(
     category: CaseCategory,
     employer: &str,
     claim: Option<i64>,
@@ -83,7 +83,7 @@ fn request(
     })
 }
 
-fn to(status: CaseStatus) -> TransitionBody {
+pub(crate) fn to(status: CaseStatus) -> TransitionBody {
     TransitionBody {
         to: status,
         note: None,
@@ -95,7 +95,7 @@ fn to(status: CaseStatus) -> TransitionBody {
     }
 }
 
-async fn move_as(
+pub(crate) async fn move_as(
     state: &AppState,
     who: &Authenticated,
     id: &CaseId,

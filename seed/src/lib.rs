@@ -3,25 +3,26 @@
 //! `seed --members N --merchants M --redemptions R`. Both write through the API's own services and
 //! persistence's typed functions, so they spell no status or org-path rule of their own.
 
-pub mod bulk;
 pub mod demo;
 mod demo_legal_aid;
+pub mod scale;
 
 use gangonghui_api::ApiError;
 use gangonghui_api::settings::{Environment, Settings};
 
-pub use bulk::{BulkSummary, bulk};
 pub use demo::{DEMO_PASSWORD, DemoSummary, demo};
+pub use scale::{BULK_PASSWORD, Plan, Summary, generate};
 
-/// Why `seed --demo` refuses to run.
+/// Why `seed` refuses to run.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "seed --demo creates union admins with a published password; it refuses to run with \
+    "seed creates accounts with a published password; it refuses to run with \
      GGH_ENV=production (create operators with `gangonghui admin create` instead)"
 )]
 pub struct DemoInProduction;
 
-/// Refuses the demo data set in production, before anything is opened or written.
+/// Refuses the demo and the generated data sets in production, before anything is opened or
+/// written: both create accounts whose password is published.
 pub fn ensure_demo_allowed(settings: &Settings) -> Result<(), DemoInProduction> {
     match settings.environment {
         Environment::Production => Err(DemoInProduction),

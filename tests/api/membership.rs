@@ -417,53 +417,96 @@ async fn the_demo_seed_gives_working_logins_and_can_run_twice() {
     );
 }
 
+/// Row counts and sums a generated data set is judged by.
+async fn figures(app: &TestApp) -> Vec<i64> {
+    app.state
+        .db(|conn| {
+            #[derive(QueryableByName)]
+            struct N {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                n: i64,
+            }
+            let queries = [
+                "SELECT COUNT(*) AS n FROM memberships",
+                "SELECT COUNT(*) AS n FROM cards WHERE status = 'active'",
+                "SELECT COUNT(*) AS n FROM cards WHERE status <> 'active'",
+                "SELECT COUNT(*) AS n FROM redemptions",
+                "SELECT COUNT(*) AS n FROM redemption_reversals",
+                "SELECT CAST(COALESCE(SUM(original_fen), 0) AS BIGINT) AS n FROM redemptions",
+                "SELECT CAST(COALESCE(SUM(discount_fen), 0) AS BIGINT) AS n FROM redemptions",
+                "SELECT COUNT(DISTINCT status) AS n FROM legal_aid_cases",
+                // Uses of limited offers beyond their limit in any period (must be none).
+                "SELECT COUNT(*) AS n FROM (SELECT r.account_id, r.offer_id, r.period_key, COUNT(*) AS used \
+                 FROM redemptions r WHERE r.period_key IS NOT NULL AND NOT EXISTS \
+                 (SELECT 1 FROM redemption_reversals v WHERE v.redemption_id = r.id) \
+                 GROUP BY r.account_id, r.offer_id, r.period_key) u \
+                 JOIN offers o ON o.id = u.offer_id WHERE u.used > o.per_member_limit",
+            ];
+            let mut out = Vec::new();
+            for q in queries {
+                out.push(diesel::sql_query(q).get_result::<N>(conn)?.n);
+            }
+            Ok(out)
+        })
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
-async fn the_bulk_seed_issues_working_cards_in_batches() {
+async fn the_generated_data_set_is_repeatable_consistent_and_its_cards_work() {
+    let plan = gangonghui_seed::Plan {
+        members: 300,
+        merchants: 6,
+        redemptions: 3000,
+        cases: 40,
+        seed: 11,
+    };
     let app = TestApp::spawn().await;
-    // 25 members over 11 unions: uneven groups, two batches would be the same code path.
-    let summary = gangonghui_seed::bulk(&app.state, 25, 3, 40).await.unwrap();
+    let summary = gangonghui_seed::generate(&app.state, plan).await.unwrap();
     assert_eq!(
-        (summary.members, summary.merchants, summary.redemptions),
-        (25, 3, 40)
+        (
+            summary.members,
+            summary.merchants,
+            summary.redemptions,
+            summary.cases
+        ),
+        (300, 6, 3000, 40)
     );
+    let got = figures(&app).await;
+    assert_eq!(got[0], 300, "one membership each");
+    assert!(
+        got[1] >= 285 && got[2] > 0,
+        "mostly active cards, some lost, replaced or frozen: {got:?}"
+    );
+    assert_eq!(got[3], 3000);
+    assert_eq!(got[7], 8, "cases end in every state");
+    assert_eq!(got[8], 0, "no member used a limited offer beyond its limit");
+
     let (keys, now) = (app.state.data_keys.clone(), Utc::now());
-    let (cards, counts) = app
+    let (checked, kept, recount) = app
         .state
         .db(move |conn| {
+            // Every active card's one-time codes work: its secret decrypts and its code checks.
             let cards = gangonghui_persistence::cards::sample_active(conn, 1000)?;
-            let count = |conn: &mut gangonghui_persistence::DbConn, table: &str| {
-                #[derive(QueryableByName)]
-                struct N {
-                    #[diesel(sql_type = diesel::sql_types::BigInt)]
-                    n: i64,
-                }
-                diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
-                    .get_result::<N>(conn)
-                    .map(|r| r.n)
-            };
-            let counts = (
-                count(conn, "memberships")?,
-                count(conn, "redemptions")?,
-                count(conn, "offers")?,
-            );
-            // Every card's one-time codes work: its secret decrypts and its code checks.
             for card in &cards {
                 let step = gangonghui_domain::totp::step_at(now.timestamp());
                 let code = codes::format_code(&card.card_no, codes::otp_for(&keys, card, step)?);
                 codes::check(conn, &keys, &code, now)?;
             }
-            Ok((cards, counts))
+            let kept = gangonghui_persistence::rollup::kept(conn)?;
+            let recount = gangonghui_persistence::rollup::recount(conn)?;
+            Ok((cards.len() as i64, kept, recount))
         })
         .await
         .unwrap();
-    assert_eq!(counts, (25, 40, 3));
-    assert_eq!(cards.len(), 25);
-    let mut numbers: Vec<_> = cards.iter().map(|c| c.card_no.clone()).collect();
-    assert!(
-        numbers.iter().all(|n| CardNo::parse(n).is_ok()),
-        "{numbers:?}"
+    assert_eq!(checked, got[1]);
+    assert_eq!(
+        kept, recount,
+        "the monthly figures are rebuilt after the load"
     );
-    numbers.sort();
-    numbers.dedup();
-    assert_eq!(numbers.len(), 25, "card numbers are distinct");
+
+    // The same seed on another database: the same data set.
+    let again = TestApp::spawn().await;
+    gangonghui_seed::generate(&again.state, plan).await.unwrap();
+    assert_eq!(figures(&again).await, got);
 }
