@@ -67,6 +67,14 @@ pub fn insert_reversals(conn: &mut DbConn, rows: &[ReversalRow]) -> QueryResult<
     crate::copy_in!(conn, reversals::table, rows).map(drop)
 }
 
+/// Whether the ledger holds any redemption.
+pub fn any(conn: &mut DbConn) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        redemptions::table.select(redemptions::id),
+    ))
+    .get_result(conn)
+}
+
 pub fn count_for_offer(conn: &mut DbConn, offer_id: &OfferId) -> QueryResult<i64> {
     redemptions::table
         .filter(redemptions::offer_id.eq(offer_id.as_str()))
@@ -152,6 +160,36 @@ pub fn for_merchant_day(
     query.order(redemptions::id.asc()).limit(limit).load(conn)
 }
 
+/// A merchant's redemptions over all days, newest first, after the position `before` (the
+/// `(local_date, id)` of the last row seen). The row comparison bounds one backward range of
+/// the `(merchant_id, local_date, id)` index, so the 10,000th page costs what the first does.
+pub fn history_for_merchant(
+    conn: &mut DbConn,
+    merchant_id: &MerchantId,
+    before: Option<(&str, &str)>,
+    limit: i64,
+) -> QueryResult<Vec<RedemptionRow>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text};
+    let mut query = redemptions::table
+        .filter(redemptions::merchant_id.eq(merchant_id.as_str()))
+        .select(redemptions::all_columns)
+        .into_boxed();
+    if let Some((day, id)) = before {
+        query = query.filter(
+            sql::<Bool>("(local_date, id) < (")
+                .bind::<Text, _>(day.to_owned())
+                .sql(", ")
+                .bind::<Text, _>(id.to_owned())
+                .sql(")"),
+        );
+    }
+    query
+        .order((redemptions::local_date.desc(), redemptions::id.desc()))
+        .limit(limit)
+        .load(conn)
+}
+
 /// A member's redemptions, newest first, before `before`.
 pub fn for_account(
     conn: &mut DbConn,
@@ -199,14 +237,23 @@ pub fn month_totals(
     } else {
         "redemptions"
     };
-    let (p1, p2) = (conn.placeholder(1), conn.placeholder(2));
+    let (p1, p2, p3) = (
+        conn.placeholder(1),
+        conn.placeholder(2),
+        conn.placeholder(3),
+    );
+    // A range, not `LIKE 'YYYY-MM-%'`: PostgreSQL cannot bound an index scan by LIKE under a
+    // non-C collation, and read all of a big merchant's history (about a million index
+    // entries) for one month. Day keys of the month sort from `-01` to before `-32`.
     let sql = format!(
         "SELECT local_date, COUNT(*) AS n, CAST(SUM(original_fen) AS BIGINT) AS original_fen, \
          CAST(SUM(discount_fen) AS BIGINT) AS discount_fen, CAST(SUM(payable_fen) AS BIGINT) AS payable_fen \
-         FROM {table} WHERE merchant_id = {p1} AND local_date LIKE {p2} GROUP BY local_date ORDER BY local_date"
+         FROM {table} WHERE merchant_id = {p1} AND local_date >= {p2} AND local_date < {p3} \
+         GROUP BY local_date ORDER BY local_date"
     );
     diesel::sql_query(sql)
         .bind::<diesel::sql_types::Text, _>(merchant_id.as_str())
-        .bind::<diesel::sql_types::Text, _>(format!("{month}-%"))
+        .bind::<diesel::sql_types::Text, _>(format!("{month}-01"))
+        .bind::<diesel::sql_types::Text, _>(format!("{month}-32"))
         .load(conn)
 }

@@ -21,6 +21,7 @@ mod deployment;
 mod duties;
 mod errors;
 mod helpers;
+mod history;
 mod hygiene;
 mod legal_aid;
 mod login_limit;

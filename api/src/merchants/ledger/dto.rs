@@ -73,6 +73,25 @@ pub struct LedgerDto {
     pub next_cursor: Option<String>,
 }
 
+/// A page of the merchant's whole history, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryDto {
+    pub items: Vec<LedgerEntryDto>,
+    pub next_cursor: Option<String>,
+}
+
+/// A history page's position: the day and id of the last row seen, hidden in the cursor. Any
+/// cursor is a position (as every list's is): one without the separator starts at its text.
+pub fn history_position(cursor: &str) -> (String, String) {
+    let (day, id) = cursor.split_once('|').unwrap_or((cursor, ""));
+    (day.to_owned(), id.to_owned())
+}
+
+/// The cursor text of a history row.
+pub fn history_cursor(local_date: &str, id: &str) -> String {
+    format!("{local_date}|{id}")
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SettlementQuery {

@@ -12,7 +12,7 @@ use crate::doc::Refusals;
 use crate::http::ApiError;
 use crate::http::ValidQuery;
 use crate::http::idempotency::{IdempotencyKey, Stored};
-use crate::http::pagination::{Keyset, cursor, page, page_size};
+use crate::http::pagination::{Keyset, PageQuery, cursor, page, page_size};
 use crate::merchants::MerchantError;
 use crate::merchants::MerchantStaff;
 use crate::merchants::counter::dto::RedemptionDto;
@@ -22,6 +22,7 @@ use crate::state::AppState;
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
     cfg.service(reverse_redemption)
         .service(list_redemptions)
+        .service(list_history)
         .service(get_settlements)
         .service(list_my_redemptions);
 }
@@ -74,6 +75,31 @@ pub async fn list_redemptions(
             items,
             next_cursor,
         },
+    )))
+}
+
+/// The merchant's redemptions over all days, newest first (reversed ones included and marked).
+/// Keyset pages: a deep page costs what the first does.
+#[utoipa::path(tag = "merchant", security(("bearer" = []), ("api_key" = [])), params(PageQuery),
+    responses((status = 200, body = HistoryDto), (status = "4XX", body = gangonghui_openapi::Problem, content_type = "application/problem+json")))]
+#[get("/merchant/redemptions/history")]
+pub async fn list_history(
+    state: Data<AppState>,
+    staff_member: MerchantStaff,
+    query: ValidQuery<PageQuery>,
+) -> Result<Json<HistoryDto>, ApiError> {
+    let Keyset { after, limit } = query.read()?.keyset()?;
+    let before = after.as_deref().map(history_position);
+    let rows = service::history(&state, &staff_member, before, limit + 1).await?;
+    Ok(Json(page(
+        rows,
+        limit,
+        |(r, _)| history_cursor(&r.local_date, r.id.as_str()),
+        |(r, reversed)| LedgerEntryDto {
+            redemption: r.into(),
+            reversed,
+        },
+        |items, next_cursor| HistoryDto { items, next_cursor },
     )))
 }
 
@@ -141,6 +167,7 @@ pub fn refusals() -> Refusals {
             ],
         ),
         ("list_redemptions", vec![]),
+        ("list_history", vec![]),
         ("get_settlements", vec![]),
         ("list_my_redemptions", vec![]),
     ]

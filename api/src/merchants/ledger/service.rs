@@ -6,7 +6,7 @@ use gangonghui_domain::Role;
 use gangonghui_domain::ids::{RedemptionId, ReversalId};
 use gangonghui_domain::time::{day_key, shanghai_date};
 use gangonghui_persistence::redemptions::{self, DayTotals, RedemptionRow, ReversalRow};
-use gangonghui_persistence::{ids, offers};
+use gangonghui_persistence::{DbConn, ids, offers};
 
 use crate::audit::{AuditEvent, RequestContext};
 use crate::auth::Authenticated;
@@ -85,19 +85,43 @@ pub async fn day(
         .db(move |conn| {
             let rows =
                 redemptions::for_merchant_day(conn, &merchant, &local_date, after.as_ref(), limit)?;
-            let reversed = redemptions::reversed_among(
-                conn,
-                &rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
-            )?;
-            Ok(rows
-                .into_iter()
-                .map(|r| {
-                    let was = reversed.contains(&r.id);
-                    (r, was)
-                })
-                .collect())
+            Ok(with_reversed(conn, rows)?)
         })
         .await
+}
+
+/// The merchant's redemptions over all days, newest first, after the position `before`
+/// (`(day, id)` of the last row seen), with whether each was reversed.
+pub async fn history(
+    state: &AppState,
+    staff: &MerchantStaff,
+    before: Option<(String, String)>,
+    limit: i64,
+) -> Result<Vec<(RedemptionRow, bool)>, ApiError> {
+    let merchant = staff.merchant_id.clone();
+    state
+        .db(move |conn| {
+            let before = before.as_ref().map(|(d, i)| (d.as_str(), i.as_str()));
+            let rows = redemptions::history_for_merchant(conn, &merchant, before, limit)?;
+            Ok(with_reversed(conn, rows)?)
+        })
+        .await
+}
+
+/// Each row with whether it was reversed, in one query.
+fn with_reversed(
+    conn: &mut DbConn,
+    rows: Vec<RedemptionRow>,
+) -> diesel::QueryResult<Vec<(RedemptionRow, bool)>> {
+    let reversed =
+        redemptions::reversed_among(conn, &rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>())?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let was = reversed.contains(&r.id);
+            (r, was)
+        })
+        .collect())
 }
 
 /// One settlement day: the day's redemptions less the reversals made that day.
