@@ -18,7 +18,9 @@ use gangonghui_persistence::redemptions::{self, RedemptionRow, ReversalRow};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::bulk::Pipeline;
+use gangonghui_persistence::bulk::{self, SetAside};
+
+use super::bulk::{Pipeline, in_bulk_tx};
 use super::people::Members;
 use super::shops::Shop;
 use super::world::{MONTHS, World, new_id};
@@ -166,9 +168,8 @@ pub async fn generate(
     total: usize,
     rng: &mut ChaCha8Rng,
 ) -> anyhow::Result<Written> {
-    let mut written = Written::default();
     if total == 0 || shops.is_empty() || members.by_city.iter().all(Vec::is_empty) {
-        return Ok(written);
+        return Ok(Written::default());
     }
     let mut acc = 0.0;
     let popularity = (0..shops.len())
@@ -177,6 +178,37 @@ pub async fn generate(
             acc
         })
         .collect();
+    // Into an empty ledger, its secondary indexes are built once after the load.
+    let set_aside = state
+        .db(|c| {
+            in_bulk_tx(c, |c| {
+                if redemptions::any(c)? {
+                    return Ok(SetAside::default());
+                }
+                Ok(bulk::set_aside_indexes(c, "redemptions")?)
+            })
+        })
+        .await?;
+    let loaded = load(state, world, members, shops, total, popularity, rng).await;
+    let bar = super::spinner("redemption indexes");
+    state
+        .db(move |c| in_bulk_tx(c, |c| Ok(bulk::restore(c, set_aside)?)))
+        .await?;
+    bar.finish();
+    loaded
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn load(
+    state: &gangonghui_api::AppState,
+    world: &World,
+    members: &Members,
+    shops: &[Shop],
+    total: usize,
+    popularity: Vec<f64>,
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<Written> {
+    let mut written = Written::default();
     let mut picker = Picker {
         members,
         shops,
@@ -261,7 +293,7 @@ pub async fn generate(
     flush(&mut pipeline, rows, reversals).await?;
     pipeline.finish().await?;
     state
-        .db(move |c| super::bulk::in_bulk_tx(c, |c| Ok(offers::insert_usages(c, &usage)?)))
+        .db(move |c| in_bulk_tx(c, |c| Ok(offers::insert_usages(c, &usage)?)))
         .await?;
     Ok(written)
 }

@@ -95,7 +95,7 @@ fn bar(phase: &str, total: usize) -> ProgressBar {
     bar
 }
 
-fn spinner(phase: &str) -> ProgressBar {
+pub(super) fn spinner(phase: &str) -> ProgressBar {
     let bar = ProgressBar::new_spinner();
     bar.set_message(phase.to_owned());
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
