@@ -9,10 +9,16 @@
 """
 import http.client
 import json
-import socket
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+
+
+def problem_code(data):
+    try:
+        return json.loads(data).get("code", "")
+    except ValueError:
+        return data[:100].decode(errors="replace")
 
 
 def cold_start(port, start_ns):
@@ -24,7 +30,7 @@ def cold_start(port, start_ns):
             if conn.getresponse().status == 200:
                 print(f"{(time.time_ns() - start_ns) / 1e6:.0f}")
                 return
-        except (ConnectionError, socket.timeout, http.client.HTTPException):
+        except (OSError, http.client.HTTPException):
             pass
         time.sleep(0.002)
     sys.exit("the server did not answer /healthz within 30 s")
@@ -37,7 +43,7 @@ def login(port, phone, password):
     res = conn.getresponse()
     data = res.read()
     if res.status != 200:
-        return None, f"{phone}: {res.status} {data[:200].decode(errors='replace')}"
+        return None, f"{phone}: {res.status} {problem_code(data)}"
     return json.loads(data)["access_token"], None
 
 
@@ -62,7 +68,7 @@ def walk(port, token, path, limit, page):
         res = conn.getresponse()
         data = res.read()
         if res.status != 200:
-            sys.exit(f"GET {path} page {reached}: {res.status} {data[:200].decode(errors='replace')}")
+            sys.exit(f"GET {path} page {reached}: {res.status} {problem_code(data)}")
         following = json.loads(data).get("next_cursor")
         if not following:
             break

@@ -39,7 +39,8 @@ def wrk_row(key, conns, path, once):
                 errors += int(n)
                 notes.append(f"{n}x {status}")
         if once and int(statuses.group(2)) > 0:
-            notes.append(f"request list wrapped {statuses.group(2)}x (replays)")
+            # Each thread counts its own wraps; a resent redemption is an idempotent replay.
+            notes.append(f"prepared requests ran out: resent ({statuses.group(2)} thread wraps)")
     else:
         notes.append("no status counts (wrk failed?)")
     if sockets:
@@ -180,7 +181,7 @@ def table(path):
     order.sort(key=lambda kc: (rank.get(kc[0], len(rank)), int(kc[1]) if kc[1].isdigit() else 0))
     print("| endpoint | conns | requests/s | p50 ms | p99 ms | errors | ratio to its limit | goal | met? |")
     print("|---|--:|--:|--:|--:|--:|---|---|---|")
-    notes, missed = [], []
+    notes, missed = {}, []
     for kc in order:
         row = rows[kc]
         key = row["key"]
@@ -207,14 +208,16 @@ def table(path):
         if is_limit:
             goal = "limit"
         print("| " + " | ".join([label, *cells, ratio, goal, verdict]) + " |")
-        note = re.sub(r"^page \d+(; )?", "", row["note"]) if key == "history_deep" else row["note"]
+        note = re.sub(r"^page \d+(; |$)", "", row["note"]) if key == "history_deep" else row["note"]
         if note not in ("-", ""):
-            where = f" (c{row['conns']})" if row["conns"].isdigit() else ""
-            notes.append(f"- {label}{where}: {note}")
+            notes.setdefault((label, note), []).append(f"c{row['conns']}" if row["conns"].isdigit() else "")
         if met is False:
-            missed.append(f"{label} c{row['conns']}")
+            missed.append(label + (f" c{row['conns']}" if row["conns"].isdigit() else ""))
     if notes:
-        print("\nNotes:\n" + "\n".join(notes))
+        print("\nNotes:")
+        for (label, note), where in notes.items():
+            where = ", ".join(w for w in where if w)
+            print(f"- {label}{f' ({where})' if where else ''}: {note}")
     print(f"\nGoals missed: {', '.join(missed) if missed else 'none'}")
 
 
