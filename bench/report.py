@@ -187,7 +187,7 @@ def table(path):
         key = row["key"]
         label = LABELS.get(key, key)
         if key == "history_deep":
-            page = re.search(r"page (\d+)", row["note"])
+            page = re.match(r"page (\d+)", row["note"])
             label = label.format(page=f"{int(page.group(1)):,}" if page else "?")
         ratio, goal, met = judge(row, rows)
         errors = row["errors"]
