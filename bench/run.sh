@@ -101,6 +101,7 @@ seed() {
   "$BIN/gangonghui" seed --demo >>"$WORK/seed.log" 2>&1 || { cat "$WORK/seed.log"; die "seed --demo failed"; }
   if [ -n "$(psql "$DATABASE_URL" -qtAc "SELECT 1 FROM accounts WHERE phone = '15000000000'")" ]; then
     log "$DB already holds the generated data set: not seeding it again"
+    DATA_SET="the data set already in $DB"
   else
     log "seed: $MEMBERS members, $MERCHANTS merchants, $REDEMPTIONS redemptions, $CASES cases"
     "$BIN/gangonghui" seed --members "$MEMBERS" --merchants "$MERCHANTS" --redemptions "$REDEMPTIONS" \
@@ -373,7 +374,7 @@ finish() {
   pgbench_run pgbench_N_end -N
   python3 bench/report.py row rss - "$(rss_mb VmHWM)" >>"$RESULTS"
   echo
-  echo "## $(date +%F) $(git rev-parse --short HEAD 2>/dev/null || echo '?')$([ "$QUICK" = 1 ] && echo ' --quick'): $MEMBERS members, $MERCHANTS merchants, $REDEMPTIONS redemptions, $CASES cases; wrk -t2 -d${SECONDS_PER_RUN}s; $(nproc) cores"
+  echo "## $(date +%F) $(git rev-parse --short HEAD 2>/dev/null || echo '?')$([ "$QUICK" = 1 ] && echo ' --quick'): ${DATA_SET:-$MEMBERS members, $MERCHANTS merchants, $REDEMPTIONS redemptions, $CASES cases}; wrk -t2 -d${SECONDS_PER_RUN}s; $(nproc) cores"
   echo
   python3 bench/report.py table "$RESULTS"
   echo
