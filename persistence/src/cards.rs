@@ -7,6 +7,7 @@ use gangonghui_domain::ids::{AccountId, CardId};
 
 use crate::accounts::AccountRow;
 use crate::conn::DbConn;
+use crate::counts;
 use crate::schema::{accounts, card_code_spends, card_serials, cards};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
@@ -54,11 +55,12 @@ pub fn take_serials(conn: &mut DbConn, city: i32, n: i64) -> QueryResult<i64> {
     Ok(next - n)
 }
 
+/// Issues a card and counts it for its org (`crate::counts`), in the caller's transaction.
 pub fn insert(conn: &mut DbConn, card: &NewCard<'_>) -> QueryResult<()> {
     diesel::insert_into(cards::table)
         .values(card.clone())
-        .execute(conn)
-        .map(drop)
+        .execute(conn)?;
+    counts::add(conn, card.org_path, &counts::card(card.status.as_str()), 1)
 }
 
 /// Many cards at once (bulk loading).
@@ -142,7 +144,7 @@ pub fn transition(
     to: CardStatus,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let updated = diesel::update(
+    let moved: Option<String> = diesel::update(
         cards::table
             .find(id.as_str())
             .filter(cards::status.eq(from.as_str())),
@@ -151,8 +153,16 @@ pub fn transition(
         cards::status.eq(to.as_str()),
         cards::status_changed_at.eq(now),
     ))
-    .execute(conn)?;
-    Ok(updated == 1)
+    .returning(cards::org_path)
+    .get_result(conn)
+    .optional()?;
+    // The card moves from one status count of its org to another (`crate::counts`).
+    let Some(org_path) = moved else {
+        return Ok(false);
+    };
+    counts::add(conn, &org_path, &counts::card(from.as_str()), -1)?;
+    counts::add(conn, &org_path, &counts::card(to.as_str()), 1)?;
+    Ok(true)
 }
 
 /// Spends one counter code (card + step); false if it was already spent (the primary key decides,

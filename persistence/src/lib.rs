@@ -10,6 +10,7 @@ pub mod bulk;
 pub mod cards;
 pub mod conn;
 pub mod counter;
+pub mod counts;
 pub mod error;
 pub mod idempotency;
 pub mod ids;

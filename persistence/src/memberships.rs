@@ -171,32 +171,6 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NewMembership<'_>]) -> QueryResult
     crate::copy_in!(conn, memberships::table, rows).map(drop)
 }
 
-/// Active memberships for many accounts of one union in one statement (bulk seeding).
-pub fn activate_many(
-    conn: &mut DbConn,
-    account_ids: &[AccountId],
-    org_id: &OrgId,
-    org_path: &str,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    let rows: Vec<_> = account_ids
-        .iter()
-        .map(|account_id| {
-            (
-                memberships::account_id.eq(account_id.as_str()),
-                memberships::org_id.eq(org_id.as_str()),
-                memberships::org_path.eq(org_path),
-                memberships::status.eq(MembershipStatus::Active.as_str()),
-                memberships::since.eq(now),
-            )
-        })
-        .collect();
-    crate::on_backend!(conn, |c| diesel::insert_into(memberships::table)
-        .values(&rows)
-        .execute(c))
-    .map(drop)
-}
-
 pub fn activate(
     conn: &mut DbConn,
     account_id: &AccountId,
@@ -212,6 +186,11 @@ pub fn activate(
             memberships::status.eq(MembershipStatus::Active.as_str()),
             memberships::since.eq(now),
         ))
-        .execute(conn)
-        .map(drop)
+        .execute(conn)?;
+    crate::counts::add(
+        conn,
+        org_path,
+        &crate::counts::member(MembershipStatus::Active.as_str()),
+        1,
+    )
 }

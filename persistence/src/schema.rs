@@ -303,6 +303,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    org_counts (org_path, kind) {
+        org_path -> Text,
+        kind -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     redemption_months (merchant_id, month) {
         merchant_id -> Text,
         month -> Text,
@@ -370,6 +378,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     offer_usage,
     redemptions,
     redemption_months,
+    org_counts,
     redemption_reversals,
     idempotency_keys,
 );

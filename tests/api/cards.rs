@@ -5,7 +5,7 @@ use gangonghui_api::cards::codes;
 use gangonghui_domain::card::CardNo;
 use gangonghui_domain::ids::{AccountId, MembershipApplicationId, OrgId};
 use gangonghui_domain::totp::step_at;
-use gangonghui_persistence::{accounts, cards, ids, memberships, orgs};
+use gangonghui_persistence::{accounts, cards, counts, ids, memberships, orgs};
 use serde_json::{Value, json};
 
 use crate::helpers::NANCHANG;
@@ -66,6 +66,18 @@ async fn fifty_concurrent_approvals_never_share_a_card_number() {
     numbers.sort();
     numbers.dedup();
     assert_eq!(numbers.len(), 50, "every card number is unique");
+    counts_hold(&app).await;
+}
+
+/// The member and card counts kept for the statistics equal a recount of the tables.
+async fn counts_hold(app: &TestApp) {
+    let (kept, recount) = app
+        .state
+        .db(|c| Ok((counts::kept(c)?, counts::recount(c)?)))
+        .await
+        .unwrap();
+    assert!(!kept.is_empty());
+    assert_eq!(kept, recount);
 }
 
 #[tokio::test]
@@ -120,6 +132,7 @@ async fn fifty_concurrent_replacements_leave_exactly_one_live_card() {
         live.as_deref(),
         "one live card, the one the member sees"
     );
+    counts_hold(&app).await;
 }
 
 /// A card and a way to mint its codes at any instant.

@@ -13,6 +13,7 @@ use gangonghui_domain::membership::ApplicationStatus;
 use gangonghui_domain::merchant::MerchantStatus;
 
 use crate::conn::DbConn;
+use crate::counts;
 
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct KeyCount {
@@ -58,35 +59,52 @@ fn like(scope_path: &str) -> String {
     format!("{scope_path}%")
 }
 
-/// Memberships by status, with pending applications as `pending_application`.
+/// Memberships by status (from the kept counts, `crate::counts`), with pending applications as
+/// `pending_application`.
 pub fn members_by_status(conn: &mut DbConn, scope_path: &str) -> QueryResult<Vec<KeyCount>> {
-    let (p1, p2) = (conn.placeholder(1), conn.placeholder(2));
+    let p1 = conn.placeholder(1);
     let sql = format!(
-        "SELECT status AS key, COUNT(*) AS n FROM memberships WHERE org_path LIKE {p1} GROUP BY status \
-         UNION ALL SELECT 'pending_application' AS key, COUNT(*) AS n FROM membership_applications \
-         WHERE org_path LIKE {p2} AND status = '{pending}'",
+        "SELECT 'pending_application' AS key, COUNT(*) AS n FROM membership_applications \
+         WHERE org_path LIKE {p1} AND status = '{pending}'",
         pending = ApplicationStatus::Pending.as_str()
     );
-    diesel::sql_query(sql)
+    let mut rows: Vec<KeyCount> = diesel::sql_query(sql)
         .bind::<Text, _>(like(scope_path))
-        .bind::<Text, _>(like(scope_path))
-        .load(conn)
+        .load(conn)?;
+    rows.extend(
+        counts::in_scope(conn, scope_path)?
+            .into_iter()
+            .filter_map(|(kind, n)| {
+                let status = kind.strip_prefix("member:")?.to_owned();
+                Some(KeyCount { key: status, n })
+            }),
+    );
+    Ok(rows)
 }
 
-/// Active cards and active merchants in the subtree, as `cards` and `merchants`.
+/// Active cards (from the kept counts, `crate::counts`) and active merchants in the subtree, as
+/// `cards` and `merchants`.
 pub fn active_counts(conn: &mut DbConn, scope_path: &str) -> QueryResult<Vec<KeyCount>> {
-    let (p1, p2) = (conn.placeholder(1), conn.placeholder(2));
+    let p1 = conn.placeholder(1);
     let sql = format!(
-        "SELECT 'cards' AS key, COUNT(*) AS n FROM cards WHERE org_path LIKE {p1} AND status = '{card}' \
-         UNION ALL SELECT 'merchants' AS key, COUNT(*) AS n FROM merchants \
-         WHERE org_path LIKE {p2} AND status = '{merchant}'",
-        card = CardStatus::Active.as_str(),
+        "SELECT 'merchants' AS key, COUNT(*) AS n FROM merchants \
+         WHERE org_path LIKE {p1} AND status = '{merchant}'",
         merchant = MerchantStatus::Active.as_str()
     );
-    diesel::sql_query(sql)
+    let mut rows: Vec<KeyCount> = diesel::sql_query(sql)
         .bind::<Text, _>(like(scope_path))
-        .bind::<Text, _>(like(scope_path))
-        .load(conn)
+        .load(conn)?;
+    let active_card = counts::card(CardStatus::Active.as_str());
+    let cards = counts::in_scope(conn, scope_path)?
+        .into_iter()
+        .filter(|(kind, _)| *kind == active_card)
+        .map(|(_, n)| n)
+        .sum();
+    rows.push(KeyCount {
+        key: "cards".into(),
+        n: cards,
+    });
+    Ok(rows)
 }
 
 /// Redemptions at merchants in the subtree that were not reversed, by Asia/Shanghai month of

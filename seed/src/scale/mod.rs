@@ -16,7 +16,7 @@ mod shops;
 mod world;
 
 use gangonghui_api::{ApiError, AppState};
-use gangonghui_persistence::rollup;
+use gangonghui_persistence::{counts, rollup};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -52,9 +52,16 @@ pub async fn generate(state: &AppState, plan: Plan) -> anyhow::Result<Summary> {
     let shops = shops::generate(state, &world, plan.merchants, &mut rng).await?;
     let written =
         ledger::generate(state, &world, &members, &shops, plan.redemptions, &mut rng).await?;
-    let bar = spinner("monthly figures");
+    // The load wrote around the functions that keep these: count them once now.
+    let bar = spinner("monthly figures and org counts");
     state
-        .db(|c| Ok::<_, ApiError>(gangonghui_persistence::write_tx(c, rollup::rebuild)?))
+        .db(|c| {
+            bulk::in_bulk_tx(c, |c| {
+                rollup::rebuild(c)?;
+                counts::rebuild(c)?;
+                Ok(())
+            })
+        })
         .await?;
     bar.finish();
     let cases = cases::generate(state, &members, plan.cases, &mut rng).await?;
