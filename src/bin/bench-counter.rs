@@ -52,8 +52,9 @@ fn card_part(spec: &str) -> anyhow::Result<(usize, usize)> {
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let (mode, out) = match args.as_slice() {
+        [_, mode, seconds] if mode == "argon2" => return argon2_limit(seconds.parse()?).await,
         [_, mode, out] if mode == "redeem" || mode == "verify" => (mode.clone(), out.clone()),
-        _ => anyhow::bail!("usage: bench-counter redeem|verify FILE"),
+        _ => anyhow::bail!("usage: bench-counter redeem|verify FILE | argon2 SECONDS"),
     };
     let shops: i64 = env("BENCH_SHOPS", "64").parse()?;
     // Redemptions spend codes of their cards for this step; verifications take the other half.
@@ -140,6 +141,38 @@ async fn main() -> anyhow::Result<()> {
         card_rows.len(),
         keyed.len(),
         steps
+    );
+    Ok(())
+}
+
+/// This machine's limit for password logins: the server's own argon2 check on every core at
+/// once for `seconds`, as its hashing slots allow (one per core). Prints verifications/s.
+async fn argon2_limit(seconds: u64) -> anyhow::Result<()> {
+    use gangonghui_api::auth::password::{capacity, check_now, hash};
+    let hash = hash("bench2026pw".to_owned()).await?;
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    let started = std::time::Instant::now();
+    let done: u64 = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..capacity())
+            .map(|_| {
+                s.spawn(|| {
+                    let mut n = 0u64;
+                    while std::time::Instant::now() < until {
+                        anyhow::ensure!(check_now("bench2026pw", &hash), "argon2 check failed");
+                        n += 1;
+                    }
+                    Ok(n)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().map_err(|_| anyhow::anyhow!("worker panicked"))?)
+            .sum::<anyhow::Result<u64>>()
+    })?;
+    println!(
+        "argon2 verifications/s: {:.1}",
+        done as f64 / started.elapsed().as_secs_f64()
     );
     Ok(())
 }
