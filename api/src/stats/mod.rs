@@ -1,6 +1,7 @@
 //! Statistics for union admins: the figures of their subtree (members, cards, merchants,
 //! redemptions by month, legal-aid cases and outcomes), each from one grouped query.
 
+mod closed_months;
 pub mod dto;
 pub mod routes;
 mod service;

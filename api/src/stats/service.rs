@@ -6,9 +6,10 @@ use chrono::{Months, NaiveDate};
 use gangonghui_domain::legal_aid::CaseCategory;
 use gangonghui_domain::legal_aid::workflow::CaseStatus;
 use gangonghui_domain::membership::MembershipStatus;
-use gangonghui_domain::time::month_key;
+use gangonghui_domain::time::{month_key, shanghai_date};
 use gangonghui_persistence::legal_aid::stats::{self, CaseTotals, DecisionTimes};
 
+use super::closed_months;
 use super::dto::*;
 use crate::auth::UnionAdmin;
 use crate::http::ApiError;
@@ -23,17 +24,34 @@ pub async fn overview(
     let now = state.clock.now();
     let org = admin.org_id.clone();
     let until = to.checked_add_months(Months::new(1)).unwrap_or(to);
-    state
+    // Closed months from the cache when kept; the open ones (and any not kept) from the database.
+    let first_open = closed_months::first_open(shanghai_date(now)).clamp(from, until);
+    let kept = match from < first_open {
+        true => closed_months::cached(state, &org, from, first_open).await,
+        false => Some(Vec::new()),
+    };
+    let read_closed = kept.is_none();
+    let (overview, closed) = state
         .db(move |c| {
             let scope = scope_path(c, &org)?;
             let members = counts(stats::members_by_status(c, &scope)?);
             let active = counts(stats::active_counts(c, &scope)?);
-            let months =
-                stats::redemptions_by_month(c, &scope, &month_key(from), &month_key(until))?;
+            let closed = match kept {
+                Some(kept) => kept,
+                None => stats::redemptions_by_month(
+                    c,
+                    &scope,
+                    &month_key(from),
+                    &month_key(first_open),
+                )?,
+            };
+            let mut months =
+                stats::redemptions_by_month(c, &scope, &month_key(first_open), &month_key(until))?;
+            months.extend(closed.iter().cloned());
             let cases = stats::cases_by_status_and_category(c, &scope)?;
             let decisions = stats::decision_times(c, &scope)?;
             let overdue_reviews = stats::overdue_reviews(c, &scope, now.naive_utc())?;
-            Ok(OverviewDto {
+            let overview = OverviewDto {
                 org_id: org,
                 generated_at: now,
                 members: MemberCounts {
@@ -47,9 +65,14 @@ pub async fn overview(
                 active_merchants: active.get("merchants").copied().unwrap_or(0),
                 redemptions: month_series(from, to, months),
                 legal_aid: legal_aid(&cases, &decisions, overdue_reviews)?,
-            })
+            };
+            Ok((overview, closed))
         })
-        .await
+        .await?;
+    if read_closed {
+        closed_months::keep(state, &admin.org_id, from, first_open, &closed).await;
+    }
+    Ok(overview)
 }
 
 fn counts(rows: Vec<stats::KeyCount>) -> HashMap<String, i64> {
