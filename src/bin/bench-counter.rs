@@ -1,4 +1,4 @@
-//! Prepares counter requests for wrk (`scripts/counter.lua`), as POS integrations would send
+//! Prepares counter requests for wrk (`bench/requests.lua`, driven by `bench/run.sh`), as POS integrations would send
 //! them: one line per request with a fresh one-time code of a seeded card, the POS key of one of
 //! `BENCH_SHOPS` seeded merchants (keys created straight in the database) and, for redemptions,
 //! a fresh Idempotency-Key. Codes are minted for the current 30 s step, so they stay valid for
