@@ -3,10 +3,12 @@
 use std::collections::HashMap;
 
 use chrono::{Months, NaiveDate};
+use gangonghui_domain::card::CardStatus;
 use gangonghui_domain::legal_aid::CaseCategory;
 use gangonghui_domain::legal_aid::workflow::CaseStatus;
 use gangonghui_domain::membership::MembershipStatus;
 use gangonghui_domain::time::{month_key, shanghai_date};
+use gangonghui_persistence::counts;
 use gangonghui_persistence::legal_aid::stats::{self, CaseTotals, DecisionTimes};
 
 use super::closed_months;
@@ -34,8 +36,8 @@ pub async fn overview(
     let (overview, closed) = state
         .db(move |c| {
             let scope = scope_path(c, &org)?;
-            let members = counts(stats::members_by_status(c, &scope)?);
-            let active = counts(stats::active_counts(c, &scope)?);
+            let heads = by_key(stats::headcounts(c, &scope)?);
+            let head = |key: &str| heads.get(key).copied().unwrap_or(0);
             let closed = match kept {
                 Some(kept) => kept,
                 None => stats::redemptions_by_month(
@@ -55,14 +57,11 @@ pub async fn overview(
                 org_id: org,
                 generated_at: now,
                 members: MemberCounts {
-                    active: members
-                        .get(MembershipStatus::Active.as_str())
-                        .copied()
-                        .unwrap_or(0),
-                    pending_applications: members.get("pending_application").copied().unwrap_or(0),
+                    active: head(&counts::member(MembershipStatus::Active.as_str())),
+                    pending_applications: head("pending_application"),
                 },
-                active_cards: active.get("cards").copied().unwrap_or(0),
-                active_merchants: active.get("merchants").copied().unwrap_or(0),
+                active_cards: head(&counts::card(CardStatus::Active.as_str())),
+                active_merchants: head("merchants"),
                 redemptions: month_series(from, to, months),
                 legal_aid: legal_aid(&cases, &decisions, overdue_reviews)?,
             };
@@ -75,7 +74,7 @@ pub async fn overview(
     Ok(overview)
 }
 
-fn counts(rows: Vec<stats::KeyCount>) -> HashMap<String, i64> {
+fn by_key(rows: Vec<stats::KeyCount>) -> HashMap<String, i64> {
     rows.into_iter().map(|r| (r.key, r.n)).collect()
 }
 

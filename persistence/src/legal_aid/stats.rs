@@ -7,7 +7,6 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
-use gangonghui_domain::card::CardStatus;
 use gangonghui_domain::legal_aid::workflow::CaseStatus;
 use gangonghui_domain::membership::ApplicationStatus;
 use gangonghui_domain::merchant::MerchantStatus;
@@ -59,51 +58,28 @@ fn like(scope_path: &str) -> String {
     format!("{scope_path}%")
 }
 
-/// Memberships by status (from the kept counts, `crate::counts`), with pending applications as
-/// `pending_application`.
-pub fn members_by_status(conn: &mut DbConn, scope_path: &str) -> QueryResult<Vec<KeyCount>> {
-    let p1 = conn.placeholder(1);
+/// The subtree's head counts, keyed: memberships and cards by status (`member:<status>`,
+/// `card:<status>`, one read of the kept counts in `crate::counts`), pending membership
+/// applications (`pending_application`) and active merchants (`merchants`).
+pub fn headcounts(conn: &mut DbConn, scope_path: &str) -> QueryResult<Vec<KeyCount>> {
+    let (p1, p2) = (conn.placeholder(1), conn.placeholder(2));
     let sql = format!(
         "SELECT 'pending_application' AS key, COUNT(*) AS n FROM membership_applications \
-         WHERE org_path LIKE {p1} AND status = '{pending}'",
-        pending = ApplicationStatus::Pending.as_str()
+         WHERE org_path LIKE {p1} AND status = '{pending}' \
+         UNION ALL SELECT 'merchants' AS key, COUNT(*) AS n FROM merchants \
+         WHERE org_path LIKE {p2} AND status = '{merchant}'",
+        pending = ApplicationStatus::Pending.as_str(),
+        merchant = MerchantStatus::Active.as_str()
     );
     let mut rows: Vec<KeyCount> = diesel::sql_query(sql)
+        .bind::<Text, _>(like(scope_path))
         .bind::<Text, _>(like(scope_path))
         .load(conn)?;
     rows.extend(
         counts::in_scope(conn, scope_path)?
             .into_iter()
-            .filter_map(|(kind, n)| {
-                let status = kind.strip_prefix("member:")?.to_owned();
-                Some(KeyCount { key: status, n })
-            }),
+            .map(|(key, n)| KeyCount { key, n }),
     );
-    Ok(rows)
-}
-
-/// Active cards (from the kept counts, `crate::counts`) and active merchants in the subtree, as
-/// `cards` and `merchants`.
-pub fn active_counts(conn: &mut DbConn, scope_path: &str) -> QueryResult<Vec<KeyCount>> {
-    let p1 = conn.placeholder(1);
-    let sql = format!(
-        "SELECT 'merchants' AS key, COUNT(*) AS n FROM merchants \
-         WHERE org_path LIKE {p1} AND status = '{merchant}'",
-        merchant = MerchantStatus::Active.as_str()
-    );
-    let mut rows: Vec<KeyCount> = diesel::sql_query(sql)
-        .bind::<Text, _>(like(scope_path))
-        .load(conn)?;
-    let active_card = counts::card(CardStatus::Active.as_str());
-    let cards = counts::in_scope(conn, scope_path)?
-        .into_iter()
-        .filter(|(kind, _)| *kind == active_card)
-        .map(|(_, n)| n)
-        .sum();
-    rows.push(KeyCount {
-        key: "cards".into(),
-        n: cards,
-    });
     Ok(rows)
 }
 
