@@ -15,10 +15,9 @@ use gangonghui_domain::division::DivisionCode;
 use gangonghui_domain::membership::ApplicationStatus;
 use gangonghui_domain::merchant::{Category, MerchantStatus};
 use gangonghui_domain::offer::{Audience, LimitPeriod, OfferStatus, OfferType};
-use gangonghui_domain::org::{OrgLevel, child_path};
 use gangonghui_domain::{Phone, ResidentId, Role};
 use gangonghui_persistence::accounts::{self, NewAccount};
-use gangonghui_persistence::orgs::{self, NewOrg};
+use gangonghui_persistence::orgs;
 use gangonghui_persistence::{ids, memberships, write_tx};
 
 use crate::credit_code;
@@ -141,20 +140,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<DemoSummary> {
                     let city = orgs::find_by_division(c, &division)?.ok_or_else(|| {
                         ApiError::internal(anyhow::anyhow!("city {division} missing"))
                     })?;
-                    if orgs::child_named(c, &city.id, &name)?.is_none() {
-                        let id = ids::new_id::<gangonghui_domain::ids::OrgId>();
-                        let path = child_path(&city.path, id.as_str());
-                        let org = NewOrg {
-                            id: &id,
-                            name: &name,
-                            level: OrgLevel::Grassroots,
-                            division_code: None,
-                            parent_id: Some(&city.id),
-                            path: &path,
-                            created_at: now.naive_utc(),
-                        };
-                        orgs::insert(c, &org)?;
-                    }
+                    crate::grassroots_union(c, &city, &name, &ids::new_id(), now.naive_utc())?;
                     Ok::<_, ApiError>(())
                 })
             })

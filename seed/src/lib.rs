@@ -35,3 +35,33 @@ fn credit_code(body: &str) -> Result<String, ApiError> {
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("bad generated credit code {body}")))?;
     Ok(format!("{body}{}", check as char))
 }
+
+/// The grassroots union `name` under `city`: the one already there, else a new one with `id`.
+/// Returns its id and path. Both data sets run this, so reseeding finds what it made before.
+fn grassroots_union(
+    conn: &mut gangonghui_persistence::DbConn,
+    city: &gangonghui_persistence::orgs::OrgRow,
+    name: &str,
+    id: &gangonghui_domain::ids::OrgId,
+    now: chrono::NaiveDateTime,
+) -> Result<(gangonghui_domain::ids::OrgId, String), ApiError> {
+    use gangonghui_domain::org::{OrgLevel, child_path};
+    use gangonghui_persistence::orgs::{self, NewOrg};
+    if let Some(union) = orgs::child_named(conn, &city.id, name)? {
+        return Ok((union.id, union.path));
+    }
+    let path = child_path(&city.path, id.as_str());
+    orgs::insert(
+        conn,
+        &NewOrg {
+            id,
+            name,
+            level: OrgLevel::Grassroots,
+            division_code: None,
+            parent_id: Some(&city.id),
+            path: &path,
+            created_at: now,
+        },
+    )?;
+    Ok((id.clone(), path))
+}

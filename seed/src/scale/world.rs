@@ -4,9 +4,8 @@
 use chrono::{DateTime, Duration, Utc};
 use gangonghui_api::{ApiError, AppState};
 use gangonghui_domain::ids::OrgId;
-use gangonghui_domain::org::{OrgLevel, child_path};
 use gangonghui_persistence::ids;
-use gangonghui_persistence::orgs::{self, NewOrg};
+use gangonghui_persistence::orgs;
 use gangonghui_persistence::write_tx;
 use rand::{Rng, RngCore};
 use rand_chacha::ChaCha8Rng;
@@ -68,30 +67,9 @@ impl World {
                         let mut made = Vec::new();
                         for (k, id) in ids.iter().enumerate() {
                             let name = format!("基准测试工会{code}-{k}");
-                            if let Some(u) = orgs::child_named(c, &city.id, &name)? {
-                                made.push(Union {
-                                    id: u.id,
-                                    path: u.path,
-                                });
-                                continue;
-                            }
-                            let path = child_path(&city.path, id.as_str());
-                            orgs::insert(
-                                c,
-                                &NewOrg {
-                                    id,
-                                    name: &name,
-                                    level: OrgLevel::Grassroots,
-                                    division_code: None,
-                                    parent_id: Some(&city.id),
-                                    path: &path,
-                                    created_at: now.naive_utc(),
-                                },
-                            )?;
-                            made.push(Union {
-                                id: id.clone(),
-                                path,
-                            });
+                            let (id, path) =
+                                crate::grassroots_union(c, &city, &name, id, now.naive_utc())?;
+                            made.push(Union { id, path });
                         }
                         Ok::<_, ApiError>(((city.id, city.path), made))
                     })
