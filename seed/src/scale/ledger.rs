@@ -5,23 +5,19 @@
 //! offer's own rules; an offer a member may not use (audience, per-member limit, threshold)
 //! gives way to the merchant's everyday offer. About 0.3 % are reversed minutes later.
 
-use std::collections::HashMap;
-
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
-use gangonghui_domain::Fen;
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use gangonghui_domain::ids::{RedemptionId, ReversalId};
-use gangonghui_domain::offer::{LimitPeriod, Offer};
 use gangonghui_domain::time::{day_key, shanghai_date, shanghai_day_start};
 use gangonghui_domain::totp::step_at;
-use gangonghui_persistence::offers::{self, UsageRow};
+use gangonghui_persistence::bulk::{self, SetAside};
+use gangonghui_persistence::offers;
 use gangonghui_persistence::redemptions::{self, RedemptionRow, ReversalRow};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use gangonghui_persistence::bulk::{self, SetAside};
-
 use super::bulk::{Pipeline, in_bulk_tx};
 use super::people::Members;
+use super::picker::Picker;
 use super::shops::Shop;
 use super::world::{MONTHS, World, new_id};
 
@@ -32,9 +28,6 @@ pub struct Written {
     pub redemptions: usize,
     pub reversals: usize,
 }
-
-/// Uses of limited offers: (member, shop * 4 + offer) -> (period number, uses in it).
-type Usage = HashMap<(u32, u32), (u32, i32)>;
 
 /// How many redemptions each day gets: growing over the period, a third more on weekends.
 fn per_day(first: NaiveDate, days: usize, total: usize) -> Vec<usize> {
@@ -60,106 +53,6 @@ fn per_day(first: NaiveDate, days: usize, total: usize) -> Vec<usize> {
         .collect()
 }
 
-/// The period a limit counts in, as a number (days or months since the common era).
-fn period_no(period: LimitPeriod, day: NaiveDate) -> u32 {
-    match period {
-        LimitPeriod::Day => day.num_days_from_ce() as u32,
-        LimitPeriod::Month => (day.year() * 12 + day.month0() as i32) as u32,
-        LimitPeriod::Total => 0,
-    }
-}
-
-struct Picker<'a> {
-    members: &'a Members,
-    shops: &'a [Shop],
-    /// Cumulative popularity of the shops (shop 0 the most popular).
-    popularity: Vec<f64>,
-    usage: Usage,
-}
-
-impl Picker<'_> {
-    fn shop(&self, rng: &mut ChaCha8Rng) -> usize {
-        let total = self.popularity.last().copied().unwrap_or(1.0);
-        let x = rng.random_range(0.0..total);
-        self.popularity
-            .partition_point(|c| *c <= x)
-            .min(self.shops.len() - 1)
-    }
-
-    fn member(&self, world: &World, city: usize, rng: &mut ChaCha8Rng) -> Option<u32> {
-        let city = if rng.random_bool(0.85) {
-            city
-        } else {
-            world.city(rng)
-        };
-        let local = &self.members.by_city[city];
-        let list = if local.is_empty() {
-            self.members.by_city.iter().find(|l| !l.is_empty())?
-        } else {
-            local
-        };
-        Some(list[rng.random_range(0..list.len())])
-    }
-
-    /// The offer this purchase uses and its price; takes a use of a limited offer.
-    fn price(
-        &mut self,
-        s: usize,
-        m: u32,
-        at: DateTime<Utc>,
-        amount: i64,
-        rng: &mut ChaCha8Rng,
-    ) -> (usize, Offer, gangonghui_domain::offer::Quote) {
-        let offers = &self.shops[s].offers;
-        let k = rng.random_range(0..offers.len());
-        let everyday = || {
-            let rules = offers[0].1;
-            let quote = rules.quote(Fen::new(amount)).ok();
-            (0, rules, quote)
-        };
-        let (rules, holder) = (offers[k].1, self.members.holders[m as usize]);
-        let chosen = (k > 0 && rules.admits(holder, at).is_ok())
-            .then(|| rules.quote(Fen::new(amount)).ok())
-            .flatten()
-            .filter(|_| self.take_use(s, k, m, &rules, at));
-        match chosen {
-            Some(quote) => (k, rules, quote),
-            None => {
-                let (k, rules, quote) = everyday();
-                // The everyday offer is a percent off: every positive amount has a price.
-                (
-                    k,
-                    rules,
-                    quote.unwrap_or(gangonghui_domain::offer::Quote {
-                        original: Fen::new(amount),
-                        discount: Fen::ZERO,
-                        payable: Fen::new(amount),
-                    }),
-                )
-            }
-        }
-    }
-
-    fn take_use(&mut self, s: usize, k: usize, m: u32, rules: &Offer, at: DateTime<Utc>) -> bool {
-        let Some(limit) = rules.member_limit else {
-            return true;
-        };
-        let period = period_no(limit.period, shanghai_date(at));
-        let entry = self
-            .usage
-            .entry((m, (s * 4 + k) as u32))
-            .or_insert((period, 0));
-        if entry.0 != period {
-            *entry = (period, 0);
-        }
-        if entry.1 >= limit.uses {
-            return false;
-        }
-        entry.1 += 1;
-        true
-    }
-}
-
 pub async fn generate(
     state: &gangonghui_api::AppState,
     world: &World,
@@ -171,13 +64,6 @@ pub async fn generate(
     if total == 0 || shops.is_empty() || members.by_city.iter().all(Vec::is_empty) {
         return Ok(Written::default());
     }
-    let mut acc = 0.0;
-    let popularity = (0..shops.len())
-        .map(|j| {
-            acc += 1.0 / (j as f64 + 5.0);
-            acc
-        })
-        .collect();
     // Into an empty ledger, its secondary indexes are built once after the load.
     let set_aside = state
         .db(|c| {
@@ -189,7 +75,7 @@ pub async fn generate(
             })
         })
         .await?;
-    let loaded = load(state, world, members, shops, total, popularity, rng).await;
+    let loaded = load(state, world, members, shops, total, rng).await;
     let bar = super::spinner("redemption indexes");
     state
         .db(move |c| in_bulk_tx(c, |c| Ok(bulk::restore(c, set_aside)?)))
@@ -198,23 +84,16 @@ pub async fn generate(
     loaded
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn load(
     state: &gangonghui_api::AppState,
     world: &World,
     members: &Members,
     shops: &[Shop],
     total: usize,
-    popularity: Vec<f64>,
     rng: &mut ChaCha8Rng,
 ) -> anyhow::Result<Written> {
     let mut written = Written::default();
-    let mut picker = Picker {
-        members,
-        shops,
-        popularity,
-        usage: HashMap::new(),
-    };
+    let mut picker = Picker::new(members, shops);
     let first_day = shanghai_date(world.history_start());
     let days = (MONTHS * 365 / 12) as usize;
     let mut pipeline = Pipeline::new(state, "redemptions", total);
@@ -289,21 +168,13 @@ async fn load(
     }
     written.redemptions += rows.len();
     written.reversals += reversals.len();
-    let usage = current_usage(world, shops, members, &picker.usage);
+    let usage = picker.current_usage(world.now);
     flush(&mut pipeline, rows, reversals).await?;
     pipeline.finish().await?;
     state
         .db(move |c| in_bulk_tx(c, |c| Ok(offers::insert_usages(c, &usage)?)))
         .await?;
     Ok(written)
-}
-
-impl Picker<'_> {
-    fn give_back(&mut self, s: usize, k: usize, m: u32) {
-        if let Some(entry) = self.usage.get_mut(&(m, (s * 4 + k) as u32)) {
-            entry.1 = (entry.1 - 1).max(0);
-        }
-    }
 }
 
 async fn flush(
@@ -319,24 +190,4 @@ async fn flush(
             Ok(())
         })
         .await
-}
-
-/// The uses that still count now: those of today's and this month's periods. Older periods
-/// no longer limit anyone, so they are not written.
-fn current_usage(world: &World, shops: &[Shop], members: &Members, usage: &Usage) -> Vec<UsageRow> {
-    let today = shanghai_date(world.now);
-    usage
-        .iter()
-        .filter_map(|((m, key), (period, used))| {
-            let (s, k) = (*key as usize / 4, *key as usize % 4);
-            let (offer, rules) = &shops[s].offers[k];
-            let limit = rules.member_limit?;
-            (*used > 0 && period_no(limit.period, today) == *period).then(|| UsageRow {
-                offer_id: offer.clone(),
-                account_id: members.ids[*m as usize].clone(),
-                period_key: rules.period_key(world.now).unwrap_or_default(),
-                used: *used,
-            })
-        })
-        .collect()
 }

@@ -12,6 +12,7 @@ mod bulk;
 mod cases;
 mod ledger;
 mod people;
+mod picker;
 mod shops;
 mod world;
 
