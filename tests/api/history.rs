@@ -112,28 +112,22 @@ async fn a_merchants_whole_history_pages_newest_first_without_gaps() {
     // Another merchant's staff sees none of them.
     let stranger = app.register("13800007002").await;
     let refused = app
-        .client
-        .get(app.url("/api/v1/merchant/redemptions/history"))
-        .bearer_auth(&stranger.access)
-        .send()
-        .await
-        .unwrap();
+        .get_as("/api/v1/merchant/redemptions/history", &stranger.access)
+        .await;
     assert_eq!(refused.status().as_u16(), 403);
     // A forged cursor is a position, never an error; a bad limit is a 422 naming it.
     let forged = app
-        .client
-        .get(app.url("/api/v1/merchant/redemptions/history?cursor=enp6"))
-        .bearer_auth(&owner.access)
-        .send()
-        .await
-        .unwrap();
+        .get_as(
+            "/api/v1/merchant/redemptions/history?cursor=enp6",
+            &owner.access,
+        )
+        .await;
     assert_eq!(forged.status().as_u16(), 200);
     let bad = app
-        .client
-        .get(app.url("/api/v1/merchant/redemptions/history?limit=0"))
-        .bearer_auth(&owner.access)
-        .send()
-        .await
-        .unwrap();
+        .get_as(
+            "/api/v1/merchant/redemptions/history?limit=0",
+            &owner.access,
+        )
+        .await;
     assert_eq!(problem(bad, 422).await["errors"][0]["field"], "limit");
 }
