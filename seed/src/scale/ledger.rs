@@ -155,21 +155,13 @@ async fn load(
             }
             rows.push(row);
             if rows.len() >= BATCH {
-                written.redemptions += rows.len();
-                written.reversals += reversals.len();
-                flush(
-                    &mut pipeline,
-                    std::mem::take(&mut rows),
-                    std::mem::take(&mut reversals),
-                )
-                .await?;
+                let batch = (std::mem::take(&mut rows), std::mem::take(&mut reversals));
+                flush(&mut pipeline, &mut written, batch).await?;
             }
         }
     }
-    written.redemptions += rows.len();
-    written.reversals += reversals.len();
     let usage = picker.current_usage(world.now);
-    flush(&mut pipeline, rows, reversals).await?;
+    flush(&mut pipeline, &mut written, (rows, reversals)).await?;
     pipeline.finish().await?;
     state
         .db(move |c| in_bulk_tx(c, |c| Ok(offers::insert_usages(c, &usage)?)))
@@ -177,12 +169,15 @@ async fn load(
     Ok(written)
 }
 
+/// Starts writing one batch and counts it as written.
 async fn flush(
     pipeline: &mut Pipeline,
-    rows: Vec<RedemptionRow>,
-    reversals: Vec<ReversalRow>,
+    written: &mut Written,
+    (rows, reversals): (Vec<RedemptionRow>, Vec<ReversalRow>),
 ) -> anyhow::Result<()> {
     let count = rows.len();
+    written.redemptions += count;
+    written.reversals += reversals.len();
     pipeline
         .write(count, move |c| {
             redemptions::insert_many(c, &rows)?;
